@@ -1,0 +1,401 @@
+/**
+ * Saving and loading models as folders:
+ *
+ * ```text
+ * my-model/
+ *   model.json        tfjs layers format (modelTopology + weightsManifest)
+ *   weights.bin       the weights (loading also accepts several shards, as TF.js/Keras converters write)
+ *   transferkit.json  metadata: classes, feature spec, provenance
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { TransferkitError } from '../errors.ts';
+
+/** The `format` tag of `transferkit.json`. */
+export const MODEL_META_FORMAT = 'transferkit-model@1';
+
+/** Contents of `transferkit.json`. */
+export interface ModelMeta {
+  format: typeof MODEL_META_FORMAT;
+  /** Class names, in the order of the model's outputs. */
+  classes: string[];
+  /** A FeatureSpec (see `src/data/features.ts`); opaque JSON here. */
+  features: unknown;
+  name?: string;
+  /** ISO timestamp. */
+  createdAt: string;
+  source?: { base?: string; strategy?: string };
+  [k: string]: unknown;
+}
+
+/** What {@link saveModel} needs: the metadata without `format`, `createdAt` optional (defaults to now). */
+export interface ModelMetaInput {
+  classes: string[];
+  features: unknown;
+  name?: string;
+  createdAt?: string;
+  source?: { base?: string; strategy?: string };
+  [k: string]: unknown;
+}
+
+/** The result of {@link loadModel}. */
+export interface LoadedModel {
+  model: tf.LayersModel;
+  /** Absent when the folder has no `transferkit.json` (e.g. a plain TF.js export). */
+  meta?: ModelMeta;
+  /** The absolute model folder. */
+  dir: string;
+}
+
+const MODEL_JSON = 'model.json';
+const WEIGHTS_BIN = 'weights.bin';
+const META_JSON = 'transferkit.json';
+
+/** Bytes per stored value, by dtype (as in tfjs-core's DTYPE_VALUE_SIZE_MAP). */
+const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, uint16: 2, uint8: 1, bool: 1, complex64: 8, float16: 2 };
+
+let counter = 0;
+
+/**
+ * Saves `model` with its metadata as a folder. The three files are written into a temporary
+ * sibling folder that is then renamed into place; an existing model folder at `dir` is replaced
+ * as a whole (renamed away, new one renamed in, old one deleted), so readers never see a
+ * half-written model. Returns the metadata written.
+ *
+ * @throws TransferkitError `NOT_A_MODEL_FOLDER` when `dir` exists but is a file or a non-empty folder
+ *   without `model.json`/`transferkit.json` (transferkit will not delete unrelated files);
+ *   `SHAPE_MISMATCH` when `meta.classes` does not match the model's number of outputs.
+ * @example
+ * ```ts
+ * await saveModel(model, 'out/iris-mlp', { classes: ['setosa', 'versicolor', 'virginica'], features: spec, source: { base: 'fashion-cnn', strategy: 'fine-tune' } });
+ * ```
+ */
+export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelMetaInput): Promise<ModelMeta> {
+  const target = resolve(dir);
+  const units = outputUnits(model);
+  if (meta.classes.length > 0 && units !== null && units !== meta.classes.length) {
+    throw new TransferkitError('SHAPE_MISMATCH', `The metadata lists ${meta.classes.length} classes but the model has ${units} outputs.`, {
+      where: target,
+      hint: 'Pass one class name per model output, in output order.',
+    });
+  }
+  await assertReplaceable(target);
+
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
+    }),
+  );
+  if (!artifacts || artifacts.modelTopology === undefined) throw new TransferkitError('SAVE_FAILED', 'TensorFlow.js returned no model topology.', { where: target });
+  const weightData = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+
+  const modelJson: Record<string, unknown> = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format ?? 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+  };
+  if (artifacts.trainingConfig !== undefined) modelJson.trainingConfig = artifacts.trainingConfig;
+  if (artifacts.userDefinedMetadata !== undefined) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+
+  const { createdAt, ...rest } = meta;
+  const fullMeta: ModelMeta = { ...rest, format: MODEL_META_FORMAT, classes: meta.classes, features: meta.features, createdAt: createdAt ?? new Date().toISOString() };
+
+  const parent = dirname(target);
+  const tag = `${process.pid}-${Date.now()}-${counter++}`;
+  const tmp = join(parent, `.${basename(target)}.tmp-${tag}`);
+  await mkdir(parent, { recursive: true });
+  try {
+    await mkdir(tmp);
+    await writeDurable(join(tmp, WEIGHTS_BIN), new Uint8Array(weightData));
+    await writeDurable(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
+    await writeDurable(join(tmp, META_JSON), JSON.stringify(fullMeta, null, 2) + '\n');
+    await swapInto(tmp, target, join(parent, `.${basename(target)}.old-${tag}`));
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return fullMeta;
+}
+
+/**
+ * Loads a model folder (or a path to its `model.json`). Reads `model.json` and every weight
+ * shard its manifest lists, checks that the shard sizes add up to what the manifest describes
+ * *before* building anything, then builds the model. Training config stored in `model.json`
+ * is ignored: compile the model yourself.
+ *
+ * @throws TransferkitError `MODEL_NOT_FOUND` (no such folder / no model.json), `CORRUPT_MODEL`
+ *   (unreadable JSON or topology), `UNSUPPORTED_MODEL` (graph models, newer metadata format,
+ *   layers tfjs cannot build), `MISSING_WEIGHTS` (a shard file is missing), `CORRUPT_WEIGHTS`
+ *   (shard bytes differ from the manifest; says expected vs actual).
+ * @example
+ * ```ts
+ * const { model, meta } = await loadModel('out/iris-mlp');
+ * console.log(meta?.classes);
+ * ```
+ */
+export async function loadModel(pathOrDir: string): Promise<LoadedModel> {
+  const { dir, modelJsonPath } = await locateModel(pathOrDir);
+  const json = await readJson(modelJsonPath, 'model.json');
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new TransferkitError('CORRUPT_MODEL', 'model.json does not hold a JSON object.', { where: modelJsonPath, hint: 'Re-export or re-save the model.' });
+  }
+  const mj = json as Record<string, unknown>;
+  const topology = mj.modelTopology as Record<string, unknown> | undefined;
+  if (mj.format === 'graph-model' || (topology && typeof topology === 'object' && Array.isArray(topology.node))) {
+    throw new TransferkitError('UNSUPPORTED_MODEL', 'This is a TensorFlow.js *graph model* (a frozen graph); transferkit can only fine-tune layers models so far.', {
+      where: modelJsonPath,
+      hint: 'Convert the original Keras model with `tensorflowjs_converter --output_format tfjs_layers_model`, or use a model from the built-in zoo.',
+    });
+  }
+  if (!topology || typeof topology !== 'object') {
+    throw new TransferkitError('CORRUPT_MODEL', 'model.json has no "modelTopology".', { where: modelJsonPath, hint: 'This is not a TensorFlow.js layers model; re-export it with tfjs `model.save()` or the tensorflowjs converter.' });
+  }
+  const meta = await readMeta(dir);
+  const { weightSpecs, weightData } = await readWeights(dir, modelJsonPath, mj.weightsManifest);
+
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs, weightData }));
+  } catch (err) {
+    throw new TransferkitError('UNSUPPORTED_MODEL', `TensorFlow.js could not build the model: ${(err as Error).message}`, {
+      where: modelJsonPath,
+      hint: 'The model may use a layer type tfjs-layers does not support, or its weights do not match its topology.',
+      cause: err,
+    });
+  }
+  const units = outputUnits(model);
+  if (meta && meta.classes.length > 0 && units !== null && units !== meta.classes.length) {
+    model.dispose();
+    throw new TransferkitError('CORRUPT_MODEL', `transferkit.json lists ${meta.classes.length} classes but the model has ${units} outputs.`, {
+      where: join(dir, META_JSON),
+      hint: 'The metadata belongs to another model; re-save the model with the right classes.',
+    });
+  }
+  return { model, meta, dir };
+}
+
+/**
+ * Checks that examples of shape `perExampleShape` (no batch dimension) fit the model's first input.
+ * `null` dimensions in the model accept any size.
+ *
+ * @throws TransferkitError `SHAPE_MISMATCH`, e.g. "The model expects inputs of shape [28,28,1] but the data gives [32,32,3]".
+ * @example
+ * ```ts
+ * checkInputShape(model, [32, 32, 3], 'data/cifar-sample');
+ * ```
+ */
+export function checkInputShape(model: tf.LayersModel, perExampleShape: number[], where: string): void {
+  const expected = model.inputs[0].shape.slice(1);
+  const fits = expected.length === perExampleShape.length && expected.every((d, i) => d === null || d === -1 || d === perExampleShape[i]);
+  if (fits) return;
+  const fmt = (s: (number | null)[]) => `[${s.map((d) => (d === null || d === -1 ? '?' : d)).join(',')}]`;
+  const want = expected.reduce<number>((p, d) => p * (d ?? 1), 1);
+  const have = perExampleShape.reduce((p, d) => p * d, 1);
+  let hint: string;
+  if (expected.length === 3 && perExampleShape.length === 3) {
+    hint = `Resize the images to ${expected[0]}×${expected[1]} with ${expected[2]} channel${expected[2] === 1 ? '' : 's'}, or pick a model whose input matches the data.`;
+  } else if (expected.length === 1 && perExampleShape.length === 1) {
+    hint = `The model takes ${expected[0]} features per example and the data has ${perExampleShape[0]}: use the same feature columns/encoding the model was trained with, or pick a model that matches.`;
+  } else if (!expected.includes(null) && want === have) {
+    hint = `Both hold ${have} values per example: reshape the data to ${fmt(expected)}.`;
+  } else {
+    hint = `Prepare the data as ${fmt(expected)} per example, or pick a model whose input matches ${fmt(perExampleShape)}.`;
+  }
+  throw new TransferkitError('SHAPE_MISMATCH', `The model expects inputs of shape ${fmt(expected)} but the data gives ${fmt(perExampleShape)}.`, { where, hint });
+}
+
+/**
+ * How many bytes the weights of one manifest group take on disk (all its shards together),
+ * or `null` when that depends on the data (string weights).
+ *
+ * @example
+ * ```ts
+ * weightGroupBytes([{ name: 'dense/kernel', shape: [4, 3], dtype: 'float32' }]); // 48
+ * ```
+ */
+export function weightGroupBytes(weights: tf.io.WeightsManifestEntry[]): number | null {
+  let total = 0;
+  for (const spec of weights) {
+    const per = BYTES_PER_VALUE[spec.quantization?.dtype ?? spec.dtype];
+    if (per === undefined) return null;
+    total += per * spec.shape.reduce((p, d) => p * d, 1);
+  }
+  return total;
+}
+
+// ---- helpers ---------------------------------------------------------------
+
+function outputUnits(model: tf.LayersModel): number | null {
+  const shape = model.outputs[0]?.shape;
+  const last = shape?.[shape.length - 1];
+  return typeof last === 'number' && shape.length === 2 ? last : null;
+}
+
+async function assertReplaceable(target: string): Promise<void> {
+  const st = await lstat(target).catch(() => null);
+  if (!st) return;
+  if (!st.isDirectory()) {
+    throw new TransferkitError('NOT_A_MODEL_FOLDER', 'Cannot save the model there: the path exists and is not a folder.', { where: target, hint: 'Choose another output path, or remove that file.' });
+  }
+  const entries = await readdir(target);
+  if (entries.length > 0 && !entries.includes(MODEL_JSON) && !entries.includes(META_JSON)) {
+    throw new TransferkitError('NOT_A_MODEL_FOLDER', 'Cannot save the model there: the folder holds other files and no model; transferkit will not replace it.', {
+      where: target,
+      hint: 'Choose an empty or new folder, e.g. a sub-folder of it.',
+    });
+  }
+}
+
+async function writeDurable(path: string, data: string | Uint8Array): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Renames `tmp` to `target`; an existing `target` is moved to `old` first and deleted after. */
+async function swapInto(tmp: string, target: string, old: string): Promise<void> {
+  const exists = await lstat(target).then(() => true, () => false);
+  if (!exists) {
+    await rename(tmp, target);
+    return;
+  }
+  await rename(target, old);
+  try {
+    await rename(tmp, target);
+  } catch (err) {
+    await rename(old, target).catch(() => undefined);
+    throw err;
+  }
+  await rm(old, { recursive: true, force: true });
+}
+
+async function locateModel(pathOrDir: string): Promise<{ dir: string; modelJsonPath: string }> {
+  const p = resolve(pathOrDir);
+  const st = await stat(p).catch(() => null);
+  if (!st) {
+    throw new TransferkitError('MODEL_NOT_FOUND', `No model at "${pathOrDir}": the path does not exist.`, {
+      where: p,
+      hint: 'Pass a model folder (holding model.json), a path to a model.json, or the name of a built-in model (`listZooModels()`).',
+    });
+  }
+  const dir = st.isDirectory() ? p : dirname(p);
+  const modelJsonPath = st.isDirectory() ? join(p, MODEL_JSON) : p;
+  const ok = await stat(modelJsonPath).then((s) => s.isFile(), () => false);
+  if (!ok) {
+    throw new TransferkitError('MODEL_NOT_FOUND', `The folder "${pathOrDir}" has no model.json.`, {
+      where: modelJsonPath,
+      hint: 'A model folder holds model.json, its weight files and transferkit.json; save one with saveModel() or `transferkit train`.',
+    });
+  }
+  return { dir, modelJsonPath };
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new TransferkitError('CORRUPT_MODEL', `${what} is not valid JSON: ${(err as Error).message}`, { where: path, hint: 'The file is damaged or was cut short; re-save or re-download the model.', cause: err });
+  }
+}
+
+async function readMeta(dir: string): Promise<ModelMeta | undefined> {
+  const path = join(dir, META_JSON);
+  const exists = await stat(path).then(() => true, () => false);
+  if (!exists) return undefined;
+  const raw = await readJson(path, META_JSON);
+  const m = raw as Partial<ModelMeta> | null;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) {
+    throw new TransferkitError('CORRUPT_MODEL', `${META_JSON} does not hold a JSON object.`, { where: path, hint: 'Re-save the model with transferkit.' });
+  }
+  const format: unknown = m.format;
+  if (format !== MODEL_META_FORMAT) {
+    const newer = typeof format === 'string' && format.startsWith('transferkit-model@');
+    throw new TransferkitError(newer ? 'UNSUPPORTED_MODEL' : 'CORRUPT_MODEL', `${META_JSON} has format ${JSON.stringify(format)}; this version reads "${MODEL_META_FORMAT}".`, {
+      where: path,
+      hint: newer ? 'The model was saved by a newer transferkit: upgrade transferkit.' : 'Re-save the model with transferkit.',
+    });
+  }
+  if (!Array.isArray(m.classes) || !m.classes.every((c) => typeof c === 'string')) {
+    throw new TransferkitError('CORRUPT_MODEL', `${META_JSON} has no "classes" list of strings.`, { where: path, hint: 'Re-save the model with transferkit.' });
+  }
+  return m as ModelMeta;
+}
+
+interface ManifestGroup {
+  paths: string[];
+  weights: tf.io.WeightsManifestEntry[];
+}
+
+/** Reads every shard, checking existence and byte counts against the manifest before anything is built. */
+async function readWeights(dir: string, modelJsonPath: string, manifest: unknown): Promise<{ weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer }> {
+  if (manifest === undefined) {
+    throw new TransferkitError('MISSING_WEIGHTS', 'model.json lists no weight files (it has no "weightsManifest").', {
+      where: modelJsonPath,
+      hint: 'Save the model with its weights (saveModel() or tfjs `model.save()`), not just its topology.',
+    });
+  }
+  const bad = (why: string) =>
+    new TransferkitError('CORRUPT_MODEL', `model.json has a malformed "weightsManifest": ${why}.`, { where: modelJsonPath, hint: 'Re-export or re-save the model.' });
+  if (!Array.isArray(manifest)) throw bad('it is not a list');
+  const groups: ManifestGroup[] = manifest.map((g, i) => {
+    const group = g as Partial<ManifestGroup> | null;
+    if (!group || !Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string') || !Array.isArray(group.weights)) throw bad(`group ${i} needs "paths" and "weights" lists`);
+    return group as ManifestGroup;
+  });
+
+  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const [gi, group] of groups.entries()) {
+    for (const spec of group.weights) {
+      if (!spec || typeof spec.name !== 'string' || !Array.isArray(spec.shape)) throw bad(`a weight in group ${gi} has no name or shape`);
+    }
+    const expected = weightGroupBytes(group.weights);
+    const shards: { path: string; bytes: Uint8Array }[] = [];
+    for (const rel of group.paths) {
+      const path = resolve(dir, rel);
+      const r = relative(dir, path);
+      if (r.startsWith('..') || isAbsolute(r)) throw bad(`weight path "${rel}" points outside the model folder`);
+      const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') {
+          throw new TransferkitError('MISSING_WEIGHTS', `The weight file "${rel}" listed in model.json is missing.`, {
+            where: path,
+            hint: `Copy all weight files (${group.paths.join(', ')}) next to model.json; they are part of the model.`,
+          });
+        }
+        throw err;
+      });
+      shards.push({ path, bytes });
+    }
+    const actual = shards.reduce((s, x) => s + x.bytes.byteLength, 0);
+    if (expected !== null && actual !== expected) {
+      const detail = shards.length > 1 ? ` (shards: ${shards.map((s) => `${basename(s.path)}=${s.bytes.byteLength}`).join(', ')})` : '';
+      throw new TransferkitError(
+        'CORRUPT_WEIGHTS',
+        `The weight file${shards.length > 1 ? 's' : ''} ${group.paths.map((p) => `"${p}"`).join(', ')} should hold ${expected} bytes but ${shards.length > 1 ? 'hold' : 'holds'} ${actual}${detail}: ${actual < expected ? 'truncated' : 'too long'}.`,
+        { where: shards.length === 1 ? shards[0].path : dir, hint: 'The download or copy was cut short or mixed with another model; re-save or re-download the model.' },
+      );
+    }
+    weightSpecs.push(...group.weights);
+    for (const s of shards) parts.push(s.bytes);
+  }
+  // One contiguous buffer: tfjs' CompositeArrayBuffer mis-addresses shards when a later shard is
+  // larger than the first (it assumes TF.js' equal-size shards), so don't hand it the shards.
+  const weightData = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    weightData.set(p, offset);
+    offset += p.byteLength;
+  }
+  return { weightSpecs, weightData: weightData.buffer };
+}
