@@ -30,7 +30,7 @@ export function buildCnn(inputShape: number[], numClasses: number, opts: Archite
   x = tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({ name: 'dense1', units: 128, activation: 'relu', kernelInitializer: init('glorotUniform') }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dropout({ name: 'dropout1', rate: 0.3, seed: opts.seed }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.dropout({ name: 'dropout1', rate: 0.3 }).apply(x) as tf.SymbolicTensor;
   const out = tf.layers.dense({ name: 'head', units: numClasses, activation: 'softmax', kernelInitializer: init('glorotUniform') }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'cnn' });
 }
@@ -53,7 +53,7 @@ export function buildMlp(
   let x: tf.SymbolicTensor = input;
   (opts.hidden ?? [64]).forEach((units, i) => {
     x = tf.layers.dense({ name: `dense${i + 1}`, units, activation: 'relu', kernelInitializer: init('heNormal') }).apply(x) as tf.SymbolicTensor;
-    if ((opts.dropout ?? 0.2) > 0) x = tf.layers.dropout({ name: `dropout${i + 1}`, rate: opts.dropout ?? 0.2, seed: opts.seed }).apply(x) as tf.SymbolicTensor;
+    if ((opts.dropout ?? 0.2) > 0) x = tf.layers.dropout({ name: `dropout${i + 1}`, rate: opts.dropout ?? 0.2 }).apply(x) as tf.SymbolicTensor;
   });
   const out = tf.layers.dense({ name: 'head', units: numClasses, activation: 'softmax', kernelInitializer: init('glorotUniform') }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: 'mlp' });
@@ -75,7 +75,7 @@ export function buildLogistic(inputSize: number, numClasses: number, opts: Archi
 }
 
 /** Returns a factory of seeded initialisers so each layer gets its own, repeatable seed. */
-export function seededInit(seed: number | undefined): (kind: 'glorotUniform' | 'heNormal') => tf.initializers.Initializer {
+export function seededInit(seed: number | undefined): (kind: 'glorotUniform' | 'heNormal') => ReturnType<typeof tf.initializers.glorotUniform> {
   let k = 0;
   return (kind) => {
     const s = seed === undefined ? undefined : seed * 1000 + k++;

@@ -44,3 +44,25 @@ export function createRng(seed: number | string): Rng {
     seed: () => Math.floor(next() * 2147483647),
   };
 }
+
+/**
+ * Makes `Math.random` a seeded generator until the returned function is called.
+ *
+ * TensorFlow.js draws unseeded initialisers and dropout masks from `Math.random`; seeding it
+ * for the length of a training run makes the run repeatable (same seed, same metrics) while
+ * still giving every dropout call a fresh mask.
+ *
+ * @example
+ * ```ts
+ * const restore = seedMathRandom(7);
+ * try { await train(); } finally { restore(); }
+ * ```
+ */
+export function seedMathRandom(seed: number | string): () => void {
+  const original = Math.random;
+  const r = seedrandom(`math:${seed}`);
+  Math.random = () => r.quick();
+  return () => {
+    Math.random = original;
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Shared helpers for the wasm training kernels in this folder.
+ *
+ * Every kernel here is a *composition* of kernels the wasm backend already has
+ * (conv2d, depthwiseConv2d, transpose, pad, slice, reverse, sum, scatterND, …),
+ * called through `tf` ops inside `tf.tidy`, so all intermediates are disposed and
+ * only the result tensor survives.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { TransferkitError } from '../../errors.ts';
+
+/** A 4-D shape tuple as tfjs conv kernels use it. */
+export type Shape4 = [number, number, number, number];
+
+/**
+ * Turns a kernel input into a `tf.Tensor` that tf ops accept.
+ *
+ * The engine passes the op's own tensors as kernel inputs, so this is normally the
+ * identity. A bare `TensorInfo` (a kernel calling another kernel directly) is wrapped
+ * in a new tensor that shares its data; call this inside `tf.tidy` so the wrapper is
+ * released again.
+ *
+ * @example
+ * ```ts
+ * const out = tf.tidy(() => tf.relu(asTensor(inputs.x)));
+ * ```
+ */
+export function asTensor<T extends tf.Tensor = tf.Tensor>(info: TensorInfo): T {
+  if (info instanceof tf.Tensor) return info as T;
+  return tf.engine().makeTensorFromTensorInfo(info) as T;
+}
+
+/**
+ * Returns the kernel input called `name`, or throws a {@link TransferkitError} naming
+ * the kernel when it is missing.
+ *
+ * @example
+ * ```ts
+ * const dyInfo = requireInput('Conv2DBackpropInput', inputs, 'dy');
+ * ```
+ */
+export function requireInput(kernelName: string, inputs: NamedTensorInfoMap, name: string): TensorInfo {
+  const info = inputs[name];
+  if (info == null) unsupported(kernelName, `a call without input '${name}'`, `Pass '${name}' in the kernel inputs.`);
+  return info;
+}
+
+/**
+ * Extracts the window `[top, top + height) × [left, left + width)` of the spatial axes of
+ * an NHWC tensor, filling positions outside the tensor with zeros. Negative `top`/`left`
+ * mean zero padding before; windows that end before the tensor crop it.
+ *
+ * @example
+ * ```ts
+ * // 1 row of zero padding on top, and exactly 5 × 5 positions in all:
+ * const w = windowHW(x, -1, 5, 0, 5);
+ * ```
+ */
+export function windowHW(x: tf.Tensor4D, top: number, height: number, left: number, width: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const lo = [Math.max(0, top), Math.max(0, left)];
+  const hi = [Math.min(h, top + height), Math.min(w, left + width)];
+  if (hi[0] <= lo[0] || hi[1] <= lo[1]) return tf.zeros([n, height, width, c], x.dtype);
+  let out = x;
+  if (lo[0] > 0 || lo[1] > 0 || hi[0] < h || hi[1] < w) {
+    out = tf.slice(x, [0, lo[0], lo[1], 0], [n, hi[0] - lo[0], hi[1] - lo[1], c]);
+  }
+  const before = [lo[0] - top, lo[1] - left];
+  const after = [top + height - hi[0], left + width - hi[1]];
+  if (before[0] > 0 || before[1] > 0 || after[0] > 0 || after[1] > 0) {
+    out = tf.pad(out, [[0, 0], [before[0], after[0]], [before[1], after[1]], [0, 0]]);
+  }
+  return out;
+}
+
+/**
+ * Inserts `sh − 1` zero rows and `sw − 1` zero columns after every row and column of an
+ * NHWC tensor (the "zero insertion" that turns a strided conv's gradient into a plain
+ * conv). The result is `[N, H·sh, W·sw, C]`: it keeps the trailing zeros, which callers
+ * crop with {@link windowHW}.
+ *
+ * @example
+ * ```ts
+ * const z = zeroInsert(dy, 2, 2); // [N, 2·outH, 2·outW, C], dy at even positions
+ * ```
+ */
+export function zeroInsert(x: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
+  if (sh === 1 && sw === 1) return x;
+  const [n, h, w, c] = x.shape;
+  const six = tf.reshape(x, [n, h, 1, w, 1, c]);
+  const padded = tf.pad(six, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+  return tf.reshape(padded, [n, h * sh, w * sw, c]);
+}
+
+/**
+ * Normalises a tfjs `strides`/`dilations` attribute to a `[h, w]` pair.
+ *
+ * @example
+ * ```ts
+ * pair(2); // [2, 2]
+ * ```
+ */
+export function pair(v: number | [number, number] | number[] | undefined, fallback = 1): [number, number] {
+  if (v == null) return [fallback, fallback];
+  if (typeof v === 'number') return [v, v];
+  return [v[0] ?? fallback, v[1] ?? v[0] ?? fallback];
+}
+
+/**
+ * Throws a {@link TransferkitError} naming the kernel when an attribute has a value the
+ * composition does not support.
+ *
+ * @example
+ * ```ts
+ * unsupported('Conv2DBackpropFilter', 'dataFormat NCHW', 'Use NHWC (channelsLast).');
+ * ```
+ */
+export function unsupported(kernelName: string, what: string, hint: string): never {
+  throw new TransferkitError('UNSUPPORTED_KERNEL_ATTR', `${kernelName} on the wasm backend does not support ${what}`, {
+    where: `kernel ${kernelName} (backend wasm)`,
+    hint,
+  });
+}
+
+/**
+ * Rejects NCHW input: the compositions (and the wasm Conv2D they call) are NHWC only.
+ *
+ * @example
+ * ```ts
+ * requireNHWC('Conv2DBackpropInput', attrs.dataFormat);
+ * ```
+ */
+export function requireNHWC(kernelName: string, dataFormat: string | undefined): void {
+  if (dataFormat != null && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
+    unsupported(kernelName, `dataFormat '${dataFormat}'`, "Use dataFormat 'NHWC' (channelsLast); the wasm backend has no NCHW convolutions.");
+  }
+}
+
+/**
+ * Rejects dilations other than 1: tfjs core refuses gradients of dilated convolutions, so
+ * the backprop kernels never need them.
+ *
+ * @example
+ * ```ts
+ * requireNoDilation('DepthwiseConv2dNativeBackpropFilter', attrs.dilations);
+ * ```
+ */
+export function requireNoDilation(kernelName: string, dilations: number | number[] | undefined): void {
+  const [dh, dw] = pair(dilations);
+  if (dh !== 1 || dw !== 1) {
+    unsupported(
+      kernelName,
+      `dilations [${dh}, ${dw}] (the gradient of a dilated convolution)`,
+      'tfjs has no gradients for dilated convolutions either; train with dilations 1.',
+    );
+  }
+}
+
+/** The signature every kernel in this folder implements (kept loose like tfjs's own). */
+export type WasmKernelFunc = (args: {
+  inputs: NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: Record<string, unknown>;
+}) => TensorInfo;
+
+/**
+ * Builds the `KernelConfig` for a wasm kernel.
+ *
+ * @example
+ * ```ts
+ * export const myKernel = wasmKernel('UnsortedSegmentSum', unsortedSegmentSum);
+ * ```
+ */
+export function wasmKernel(kernelName: string, kernelFunc: WasmKernelFunc): KernelConfig {
+  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
+}

@@ -1,0 +1,58 @@
+/**
+ * `Conv2DBackpropInput` for the wasm backend, replacing wasm's own (a scalar loop).
+ *
+ * Strategy: the input gradient is a stride-1 convolution of the zero-inserted `dy`
+ * with the spatially flipped filter whose in/out channels are swapped:
+ *
+ *     dx[n, h, w, ci] = Σ_{i, j, co} dz[n, h + top − i, w + left − j, co] · W[i, j, ci, co]
+ *
+ * where `dz` is `dy` with `stride − 1` zeros inserted between rows/columns. `dz` is then
+ * padded (or cropped, for large explicit pads) to `H + kh − 1` × `W + kw − 1`, so the
+ * 'valid' conv yields exactly `inputShape` — including the extra bottom/right rows the
+ * forward conv never read when `(H + pads − kh) % stride ≠ 0` (they get zeros).
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, windowHW, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
+
+const NAME = 'Conv2DBackpropInput';
+
+/**
+ * Computes the conv2d input gradient from `dy` and `filter` (NHWC) by composition.
+ *
+ * @example
+ * ```ts
+ * const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter },
+ *   { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [64, 28, 28, 1] });
+ * ```
+ */
+export const conv2DBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape, dilations } = attrs as {
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dataFormat?: string;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: Shape4;
+    dilations?: number | [number, number];
+  };
+  requireNHWC(NAME, dataFormat);
+  requireNoDilation(NAME, dilations);
+  const dyInfo = requireInput(NAME, inputs, 'dy');
+  const filterInfo = requireInput(NAME, inputs, 'filter');
+  return tf.tidy(() => {
+    const dy = asTensor<tf.Tensor4D>(dyInfo);
+    const filter = asTensor<tf.Tensor4D>(filterInfo);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
+    const dz = zeroInsert(dy, sh, sw);
+    const win = windowHW(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+    // Flip spatially and swap in/out channels: [kh, kw, Cin, Cout] → [kh, kw, Cout, Cin].
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
+    return tf.conv2d(win, flipped, 1, 'valid', 'NHWC');
+  });
+};
+
+/** Kernel registration entry for {@link conv2DBackpropInput}. @example `tf.registerKernel(conv2DBackpropInputConfig)` */
+export const conv2DBackpropInputConfig = wasmKernel(NAME, conv2DBackpropInput);

@@ -1,0 +1,58 @@
+/**
+ * `DepthwiseConv2dNativeBackpropInput` for the wasm backend (which has none).
+ *
+ * Strategy: like `Conv2DBackpropInput`, per channel. With channel multiplier M the
+ * forward output channel `c·M + m` reads input channel `c` through `W[:, :, c, m]`, so
+ *
+ *     dx[n, h, w, c] = Σ_m Σ_{i, j} dz[n, h + top − i, w + left − j, c·M + m] · W[i, j, c, m]
+ *
+ * Zero-insert `dy` by the stride, pad/crop it to `H + kh − 1` × `W + kw − 1`, run one
+ * stride-1 depthwise conv (multiplier 1) over its `C·M` channels with the spatially
+ * flipped filter reshaped to `[kh, kw, C·M, 1]`, then sum each group of M channels.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asTensor, requireInput, requireNoDilation, wasmKernel, windowHW, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
+
+const NAME = 'DepthwiseConv2dNativeBackpropInput';
+
+/**
+ * Computes the depthwise conv input gradient from `dy` and `filter` (NHWC).
+ *
+ * @example
+ * ```ts
+ * const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter },
+ *   { strides: 1, dilations: 1, pad: 'same', inputShape: [8, 14, 14, 16] });
+ * ```
+ */
+export const depthwiseConv2dNativeBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
+  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as {
+    strides: number | [number, number];
+    dilations?: number | [number, number];
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    inputShape: Shape4;
+  };
+  requireNoDilation(NAME, dilations);
+  const dyInfo = requireInput(NAME, inputs, 'dy');
+  const filterInfo = requireInput(NAME, inputs, 'filter');
+  return tf.tidy(() => {
+    const dy = asTensor<tf.Tensor4D>(dyInfo);
+    const filter = asTensor<tf.Tensor4D>(filterInfo);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape, filter.shape, strides, 1, pad, dimRoundingMode, true, 'channelsLast');
+    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
+    const [n, , , c] = inputShape;
+    const m = filter.shape[3];
+    const dz = zeroInsert(dy, sh, sw);
+    const win = windowHW(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
+    const perChannel = tf.depthwiseConv2d(win, flipped, 1, 'valid', 'NHWC'); // [N, H, W, C·M]
+    if (m === 1) return perChannel;
+    return tf.sum(tf.reshape(perChannel, [n, h, w, c, m]), 4);
+  });
+};
+
+/** Kernel registration entry for {@link depthwiseConv2dNativeBackpropInput}. @example `tf.registerKernel(depthwiseConv2dNativeBackpropInputConfig)` */
+export const depthwiseConv2dNativeBackpropInputConfig = wasmKernel(NAME, depthwiseConv2dNativeBackpropInput);

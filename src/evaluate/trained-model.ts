@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset.ts';
+import type { FeatureSpec } from '../data/features.ts';
+import { loadDataset, relabel } from '../data/load.ts';
+import { TransferkitError } from '../errors.ts';
+import { loadModel, type ModelMeta } from '../models/io.ts';
+import { resolveModelRef } from '../models/zoo.ts';
+
+/** A model ready to predict: weights, class names and the preprocessing it was trained with. */
+export interface TrainedModel {
+  model: tf.LayersModel;
+  classes: string[];
+  features: FeatureSpec;
+  meta?: ModelMeta;
+  dir: string;
+}
+
+/**
+ * Loads a model for prediction from a run folder (its `model/`), a model folder, a
+ * `model.json` path or a zoo name.
+ *
+ * @example
+ * ```ts
+ * const { model, classes } = await loadTrainedModel('runs/mnist');
+ * ```
+ */
+export async function loadTrainedModel(ref: string): Promise<TrainedModel> {
+  const path = existsSync(join(ref, 'config.json')) && existsSync(join(ref, 'model')) ? join(ref, 'model') : resolveModelRef(ref);
+  const { model, meta, dir } = await loadModel(path);
+  const shape = model.inputs[0].shape;
+  const outputs = model.outputs[0].shape.at(-1) ?? 0;
+  let features = meta?.features as FeatureSpec | undefined;
+  if (!features && shape.length === 4 && shape.slice(1).every((d) => typeof d === 'number')) {
+    const [, height, width, channels] = shape as number[];
+    features = { kind: 'image', height, width, channels };
+  }
+  if (!features) {
+    throw new TransferkitError('NO_PREPROCESSING', `The model in ${dir} records no preprocessing, so transferkit cannot turn data into its inputs`, {
+      where: dir,
+      hint: 'Train it with `transferkit fit`, which saves the preprocessing with the model.',
+    });
+  }
+  const classes = meta?.classes ?? Array.from({ length: outputs }, (_, i) => String(i));
+  return { model, classes, features, meta, dir };
+}
+
+/**
+ * Loads data for a trained model: images at the model's input size, labels mapped onto the
+ * model's classes (labels the model does not know are an error naming them).
+ *
+ * @example
+ * ```ts
+ * const ds = await loadDataFor(trained, 'builtin:mnist');
+ * ```
+ */
+export async function loadDataFor(
+  trained: TrainedModel,
+  data: string | Dataset,
+  opts: { label?: string; impute?: 'none' | 'mean' | 'drop'; labelled?: boolean } = {},
+): Promise<Dataset> {
+  const image = trained.features.kind === 'image' ? trained.features : undefined;
+  const ds = typeof data === 'string' ? await loadDataset(data, { label: opts.label, impute: opts.impute, image }) : data;
+  if (opts.labelled === false && ds.labels.every((l) => l < 0)) return { ...ds, classes: trained.classes };
+  return relabel(ds, trained.classes);
+}

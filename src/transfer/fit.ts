@@ -1,0 +1,304 @@
+import * as tf from '@tensorflow/tfjs';
+import { rm } from 'node:fs/promises';
+import { classCounts, type Dataset } from '../data/dataset.ts';
+import { fitFeatures, transformFeatures, type FeatureSpec } from '../data/features.ts';
+import { loadDataset, relabel } from '../data/load.ts';
+import { samplePerClass, trainValTestSplit } from '../data/split.ts';
+import { TransferkitError } from '../errors.ts';
+import { classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics.ts';
+import { checkInputShape, loadModel, saveModel, type ModelMeta } from '../models/io.ts';
+import { keepBatchNormInInference } from '../models/surgery.ts';
+import { resolveModelRef } from '../models/zoo.ts';
+import { RunFolder, type RunState } from '../runs/run-folder.ts';
+import { seedMathRandom } from '../util/random.ts';
+import { applyPhase, forward, planPhases, prepareModel, splitAtHead, type Arch, type Phase, type PreparedModel, type Strategy, STRATEGIES } from './strategies.ts';
+import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData } from './train.ts';
+
+/** Everything `fit` needs; saved as the run's `config.json`. */
+export interface FitConfig {
+  /** Zoo name or path of the pretrained model; omit for `scratch --arch`. */
+  base?: string;
+  strategy: Strategy;
+  /** Architecture for `scratch` without a base (default: cnn for images, mlp otherwise). */
+  arch?: Arch;
+  /** Training data: `builtin:NAME`, a path, or (from the API) a loaded dataset. */
+  train: string | Dataset;
+  /** Validation data; default: a stratified `valFraction` of the training data when every class has ≥ 5 examples. */
+  val?: string | Dataset;
+  /** Share of the training data held out for validation when no `val` is given (default 0.15; 0 turns it off). */
+  valFraction?: number;
+  /** Label column of CSV data. */
+  label?: string;
+  /** How to treat missing CSV values. */
+  impute?: 'none' | 'mean' | 'drop';
+  /** Keep only N training examples per class (seeded). */
+  perClass?: number;
+  /** Epochs per phase (default 30). */
+  epochs?: number;
+  /** Epochs of the fine-tuning phase (default: `epochs`). */
+  finetuneEpochs?: number;
+  batchSize?: number;
+  /** Learning rate of the head / scratch phase (default 1e-3 for images, 1e-2 for tabular and text features); fine-tuning uses a tenth of it. */
+  learningRate?: number;
+  /** Layer of the base (name or index) whose output feeds the new head (default: the input of the old head). */
+  cutAt?: string | number;
+  /** Base layers to unfreeze in the fine-tuning phase (default 2). */
+  unfreezeTopK?: number;
+  /** Early-stopping patience in epochs (default 5). */
+  patience?: number;
+  /** `balanced` weighs classes inversely to their frequency. */
+  classWeights?: 'none' | 'balanced';
+  seed?: number;
+  /** Run folder. */
+  out: string;
+}
+
+/** Progress callbacks of {@link fit}. */
+export interface FitCallbacks {
+  onEpoch?: (record: EpochRecord) => void;
+  onStep?: (phase: string, done: number, total: number) => void;
+}
+
+/** What {@link fit} returns. */
+export interface FitResult {
+  out: string;
+  strategy: Strategy;
+  classes: string[];
+  trainSize: number;
+  valSize: number;
+  /** Metrics on the validation data, when there is any. */
+  val?: ClassificationMetrics;
+  train: ClassificationMetrics;
+  epochs: number;
+  seconds: number;
+  trainableParams: number;
+  totalParams: number;
+  resumed: boolean;
+}
+
+const DEFAULTS = { epochs: 30, learningRate: 1e-3, unfreezeTopK: 2, patience: 5, batchSize: 32, seed: 0 };
+
+/**
+ * Trains a model with a transfer strategy and writes a run folder (`config.json`,
+ * `history.jsonl`, `metrics.json`, `model/`, `checkpoints/`). All inputs are checked before
+ * the folder is created, so bad input leaves nothing behind.
+ *
+ * @example
+ * ```ts
+ * const res = await fit({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10, strategy: 'finetune', out: 'runs/mnist' });
+ * console.log(res.val?.accuracy);
+ * ```
+ */
+export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Promise<FitResult> {
+  const cfg = { ...config };
+  if (!STRATEGIES.includes(cfg.strategy)) {
+    throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${cfg.strategy}"`, { hint: `Use one of: ${STRATEGIES.join(', ')}.` });
+  }
+  const prepared = await prepareInputs(cfg);
+  const run = await RunFolder.create(cfg.out, {
+    ...cfg,
+    train: datasetRef(cfg.train),
+    val: cfg.val === undefined ? undefined : datasetRef(cfg.val),
+    createdAt: new Date().toISOString(),
+    classes: prepared.classes,
+  });
+  try {
+    return await trainRun(run, cfg, prepared, undefined, callbacks);
+  } catch (err) {
+    // Nothing was trained yet: leave no half-made run folder behind.
+    if (!(await run.state())) await rm(cfg.out, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Continues an interrupted run from its last checkpoint.
+ *
+ * @example
+ * ```ts
+ * await resumeFit('runs/mnist');
+ * ```
+ */
+export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Promise<FitResult> {
+  const run = await RunFolder.open(out);
+  const cfg = { ...(await run.config<FitConfig & { train: string; val?: string }>()), out };
+  const state = await run.state();
+  if (state?.finished) {
+    throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another --out folder.' });
+  }
+  const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined);
+  return trainRun(run, cfg, prepared, state, callbacks);
+}
+
+interface PreparedInputs {
+  train: TensorData;
+  val?: TensorData;
+  classes: string[];
+  features: FeatureSpec;
+  model: PreparedModel;
+}
+
+async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<PreparedInputs> {
+  const seed = cfg.seed ?? DEFAULTS.seed;
+  const base = cfg.base ? await loadModel(resolveModelRef(cfg.base)) : undefined;
+  const baseImage = base ? imageSpecOf(base.model, base.meta) : undefined;
+  const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage }) : d);
+  let train = await load(cfg.train);
+  if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
+  let val: Dataset | undefined;
+  const valFraction = cfg.valFraction ?? 0.15;
+  if (cfg.val) {
+    val = relabel(await load(cfg.val), train.classes);
+  } else if (valFraction > 0 && Math.min(...classCounts(train)) >= 5) {
+    const split = trainValTestSplit(train, { val: valFraction, test: 0, seed });
+    train = split.train;
+    val = split.val;
+  }
+  const features: FeatureSpec = (base?.meta?.features as FeatureSpec | undefined) ?? baseImage ?? fitFeatures(train);
+  const trainX = transformFeatures(features, train);
+  const valX = val ? transformFeatures(features, val) : undefined;
+  const restore = seedMathRandom(seed);
+  try {
+    let model: PreparedModel;
+    if (checkpoint) {
+      const saved = await loadModel(checkpoint);
+      const baseLayerCount = Number((saved.meta as ModelMeta & { baseLayerCount?: number })?.baseLayerCount ?? 0);
+      if (cfg.strategy !== 'scratch') keepBatchNormInInference(saved.model);
+      model = { model: saved.model, baseLayerCount };
+    } else {
+      if (base) checkInputShape(base.model, trainX.shape.slice(1), datasetRef(cfg.train));
+      model = await prepareModel({
+        strategy: cfg.strategy,
+        base: base?.model,
+        numClasses: train.classes.length,
+        seed,
+        arch: cfg.arch,
+        inputShape: trainX.shape.slice(1),
+        cutAt: cfg.cutAt,
+      });
+    }
+    return {
+      train: { ...trainX, y: train.labels },
+      val: valX && val ? { ...valX, y: val.labels } : undefined,
+      classes: train.classes,
+      features,
+      model,
+    };
+  } finally {
+    restore();
+  }
+}
+
+async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, state: RunState | undefined, cb: FitCallbacks): Promise<FitResult> {
+  const t0 = performance.now();
+  const seed = cfg.seed ?? DEFAULTS.seed;
+  const phases = planPhases(cfg.strategy, {
+    epochs: cfg.epochs ?? DEFAULTS.epochs,
+    learningRate: cfg.learningRate ?? (inputs.features.kind === 'image' ? DEFAULTS.learningRate : 10 * DEFAULTS.learningRate),
+    finetuneEpochs: cfg.finetuneEpochs,
+  });
+  const { model } = inputs.model;
+  const classWeights = cfg.classWeights === 'balanced' ? balancedClassWeights(inputs.train.y, inputs.classes.length) : undefined;
+  const meta = (): ModelMeta & { baseLayerCount: number } => ({
+    format: 'transferkit-model@1',
+    classes: inputs.classes,
+    features: inputs.features,
+    createdAt: new Date().toISOString(),
+    source: { base: cfg.base, strategy: cfg.strategy },
+    baseLayerCount: inputs.model.baseLayerCount,
+  });
+  if (state) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
+  const done = new Set(state?.donePhases ?? []);
+  const restore = seedMathRandom(`${seed}:${state?.phase ?? ''}:${state?.epoch ?? 0}`);
+  let epochs = 0;
+  try {
+    for (const phase of phases) {
+      if (done.has(phase.name)) continue;
+      const startEpoch = state && state.phase === phase.name ? state.epoch + 1 : 1;
+      applyPhase(inputs.model, phase, cfg.unfreezeTopK ?? DEFAULTS.unfreezeTopK);
+      const onEpoch = async (record: EpochRecord) => {
+        epochs++;
+        await run.appendHistory(record);
+        await saveModel(model, run.path('checkpoints', 'last'), meta());
+        await run.writeState({ phase: phase.name, epoch: record.epoch, donePhases: [...done], finished: false });
+        cb.onEpoch?.(record);
+      };
+      const common = {
+        epochs: phase.epochs,
+        learningRate: phase.learningRate,
+        seed,
+        batchSize: cfg.batchSize ?? DEFAULTS.batchSize,
+        classWeights,
+        patience: cfg.patience ?? DEFAULTS.patience,
+        phase: phase.name,
+        startEpoch,
+        onEpoch,
+        onStep: (d: number, t: number) => cb.onStep?.(phase.name, d, t),
+      };
+      if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0) {
+        await trainHeadOnCachedFeatures(inputs, common);
+      } else {
+        await trainModel(model, inputs.train, { ...common, val: inputs.val });
+      }
+      done.add(phase.name);
+      await run.writeState({ phase: phase.name, epoch: phase.epochs, donePhases: [...done], finished: false });
+    }
+  } finally {
+    restore();
+  }
+
+  const trainMetrics = classificationMetrics(inputs.train.y, predictProbs(model, inputs.train), inputs.classes);
+  const valMetrics = inputs.val ? classificationMetrics(inputs.val.y, predictProbs(model, inputs.val), inputs.classes) : undefined;
+  await saveModel(model, run.path('model'), meta());
+  const params = countTrainable(inputs.model, phases.at(-1)!, cfg.unfreezeTopK ?? DEFAULTS.unfreezeTopK);
+  const result: FitResult = {
+    out: cfg.out,
+    strategy: cfg.strategy,
+    classes: inputs.classes,
+    trainSize: inputs.train.y.length,
+    valSize: inputs.val?.y.length ?? 0,
+    val: valMetrics,
+    train: trainMetrics,
+    epochs,
+    seconds: (performance.now() - t0) / 1000,
+    ...params,
+    resumed: state !== undefined,
+  };
+  await run.writeJson('metrics.json', { train: trainMetrics, val: valMetrics, seconds: result.seconds });
+  await run.writeState({ phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true });
+  return result;
+}
+
+/** Trains only the head, on base features computed once (the base is frozen, so they never change). */
+async function trainHeadOnCachedFeatures(inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2]): Promise<void> {
+  const { base, head } = splitAtHead(inputs.model);
+  const feats = forward(base, inputs.train);
+  const val = inputs.val ? { ...forward(base, inputs.val), y: inputs.val.y } : undefined;
+  await trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
+}
+
+function countTrainable(prepared: PreparedModel, last: Phase, topK: number): { trainableParams: number; totalParams: number } {
+  applyPhase(prepared, last, topK);
+  const size = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+  return { trainableParams: size(prepared.model.trainableWeights), totalParams: size(prepared.model.weights) };
+}
+
+function keepRecord(r: EpochRecord, state: RunState, phases: Phase[]): boolean {
+  if (state.donePhases.includes(r.phase)) return true;
+  return r.phase === state.phase && r.epoch <= state.epoch && phases.some((p) => p.name === r.phase);
+}
+
+function datasetRef(d: string | Dataset): string {
+  return typeof d === 'string' ? d : d.name;
+}
+
+function imageSpecOf(model: tf.LayersModel, meta: ModelMeta | undefined): (FeatureSpec & { kind: 'image' }) | undefined {
+  const spec = meta?.features as FeatureSpec | undefined;
+  if (spec?.kind === 'image') return spec;
+  const shape = model.inputs[0].shape;
+  if (shape.length === 4 && shape.slice(1).every((d) => typeof d === 'number')) {
+    const [, height, width, channels] = shape as number[];
+    return { kind: 'image', height, width, channels };
+  }
+  return undefined;
+}
