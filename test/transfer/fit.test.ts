@@ -122,11 +122,12 @@ test('bad input gets a clear error and leaves no run folder', async () => {
   ];
   // a base whose input does not fit the data: an MLP over 5 features, given 2-column rows
   const mlpBase = join(root, 'mlp-base');
-  await saveModel(buildMlp(5, 2, { seed: 1 }), mlpBase, { classes: ['a', 'b'] });
+  await saveModel(buildMlp(5, 2, { seed: 1 }), mlpBase, { classes: ['a', 'b'], features: null });
+  await rm(join(mlpBase, 'transferkit.json')); // a plain TF.js model, as a user would bring
   cases.push(['input shape that does not fit', { base: mlpBase, strategy: 'extract', train: await csv('two.csv', 'a,b,y\n1,2,x\n3,4,y\n'), label: 'y' }, 'SHAPE_MISMATCH', /shape/i]);
   // a truncated weight file
   const broken = join(root, 'broken-base');
-  await saveModel(buildCnn([28, 28, 1], 10, { seed: 1 }), broken, { classes: Array.from({ length: 10 }, (_, i) => `c${i}`) });
+  await saveModel(buildCnn([28, 28, 1], 10, { seed: 1 }), broken, { classes: Array.from({ length: 10 }, (_, i) => `c${i}`), features: null });
   await truncate(join(broken, 'weights.bin'), 1000);
   cases.push(['truncated weight file', { base: broken, strategy: 'extract', train: digits }, 'CORRUPT_WEIGHTS', /bytes/]);
 
