@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initEngine } from '../../src/engine/backend.ts';
+import { explainModel } from '../../src/explain/model/explain-model.ts';
+import { fit } from '../../src/transfer/fit.ts';
+import { createRng } from '../../src/util/random.ts';
+import { expectError } from '../data/helpers.ts';
+
+tf.env().set('PROD', true);
+await initEngine({ backend: 'wasm' });
+const root = await mkdtemp(join(tmpdir(), 'tk-explain-'));
+process.on('exit', () => void rm(root, { recursive: true, force: true }));
+const penguins = join(root, 'penguins');
+await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:penguins', out: penguins, epochs: 20, seed: 1 });
+
+test('Shapley on a trained tabular model: one value per column (one-hot grouped), efficiency holds exactly', async () => {
+  for (const link of ['identity', 'logit'] as const) {
+    const e = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'shap', rows: [0, 200], link });
+    assert.equal(e.kind, 'shapley');
+    if (e.kind !== 'shapley') return;
+    assert.equal(e.method, 'exact-shap');
+    assert.deepEqual(e.features.slice(-2), ['Island', 'Sex']);
+    for (const r of e.rows) {
+      assert.equal(r.values.length, e.features.length);
+      const sum = r.baseValue + r.values.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - r.output) < 1e-6, `efficiency: ${sum} vs ${r.output}`);
+    }
+  }
+  // KernelSHAP agrees with exact Shapley when it can enumerate every coalition (6 features)
+  const exact = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'exact-shap', rows: [5] });
+  const kernel = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'kernel-shap', rows: [5] });
+  if (exact.kind === 'shapley' && kernel.kind === 'shapley') {
+    exact.rows[0].values.forEach((v, i) => assert.ok(Math.abs(v - kernel.rows[0].values[i]) < 1e-6));
+  }
+});
+
+test('permutation importance and partial dependence on a trained model', async () => {
+  const p = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'permutation', repeats: 3 });
+  assert.equal(p.kind, 'permutation');
+  if (p.kind !== 'permutation') return;
+  assert.ok(p.baseline > 0.9, `accuracy ${p.baseline}`);
+  assert.ok(Math.max(...p.mean) > 0.05, 'shuffling some column hurts accuracy');
+  const d = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'pdp', feature: 'Flipper Length (mm)' });
+  assert.equal(d.kind, 'pdp');
+  if (d.kind !== 'pdp') return;
+  d.average.forEach((a, g) => {
+    const mean = d.individual.reduce((s, curve) => s + curve[g], 0) / d.individual.length;
+    assert.ok(Math.abs(a - mean) < 1e-9, 'partial dependence is the mean of the ICE curves');
+  });
+  assert.ok(d.grid[0] > 150 && d.grid.at(-1)! < 240, `grid in millimetres: ${d.grid[0]}..${d.grid.at(-1)}`);
+});
+
+test('text models are explained word by word, and the spam word gets the credit', async () => {
+  const rng = createRng(3);
+  const spam = ['free', 'money', 'winner', 'cash'];
+  const ham = ['meeting', 'agenda', 'project', 'lunch'];
+  const filler = ['the', 'a', 'for', 'today', 'please', 'see'];
+  const lines: string[] = [];
+  for (let i = 0; i < 120; i++) {
+    const isSpam = i % 2 === 0;
+    const words = [isSpam ? spam[rng.int(4)] : ham[rng.int(4)], filler[rng.int(6)], filler[rng.int(6)]];
+    lines.push(JSON.stringify({ text: rng.shuffle(words).join(' '), label: isSpam ? 'spam' : 'ham' }));
+  }
+  const file = join(root, 'mail.jsonl');
+  await writeFile(file, lines.join('\n') + '\n');
+  const run = join(root, 'mail');
+  await fit({ strategy: 'scratch', arch: 'logistic', train: file, out: run, epochs: 40, seed: 1 });
+  const probe = join(root, 'probe.jsonl');
+  await writeFile(probe, JSON.stringify({ text: 'please see the free offer today' }) + '\n');
+  const e = await explainModel({ model: run, data: probe, method: 'shap', className: 'spam' });
+  assert.equal(e.kind, 'shapley');
+  if (e.kind !== 'shapley') return;
+  const r = e.rows[0];
+  assert.deepEqual(r.features, ['please', 'see', 'the', 'free', 'offer', 'today']);
+  assert.equal(r.features![r.values.indexOf(Math.max(...r.values))], 'free');
+  assert.ok(Math.abs(r.baseValue + r.values.reduce((a, b) => a + b, 0) - r.output) < 1e-6);
+  const lime = await explainModel({ model: run, data: probe, method: 'lime', className: 'spam', seed: 4 });
+  if (lime.kind === 'lime') assert.equal(lime.rows[0].features![lime.rows[0].weights.indexOf(Math.max(...lime.rows[0].weights))], 'free');
+});
+
+test('bad requests name the problem', async () => {
+  await expectError(() => explainModel({ model: penguins, data: 'builtin:penguins', method: 'shap', rows: [9999] }), 'BAD_ROW', [/9999/]);
+  await expectError(() => explainModel({ model: penguins, data: 'builtin:penguins', method: 'shap', className: 'Emperor' }), 'UNKNOWN_CLASS', [/Emperor/]);
+  await expectError(() => explainModel({ model: penguins, data: 'builtin:penguins', method: 'pdp', feature: 'Island' }), 'BAD_FEATURE', [/Island/]);
+});
