@@ -3,6 +3,7 @@ import { registerDatasets } from './commands/datasets.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
+import { registerExplain } from './commands/explain.ts';
 import { registerFit } from './commands/fit.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerModels } from './commands/models.ts';
@@ -21,7 +22,7 @@ Examples:
   $ transferkit evaluate --model runs/mnist --data builtin:mnist --json`,
   );
 
-for (const register of [registerDoctor, registerDatasets, registerModels, registerInspect, registerFit, registerEvaluate, registerPredict, registerDemo]) {
+for (const register of [registerDoctor, registerDatasets, registerModels, registerInspect, registerFit, registerEvaluate, registerPredict, registerExplain, registerDemo]) {
   register(program);
 }
 

@@ -63,7 +63,7 @@ test('errors are clear, exit with 1, and are JSON under --json', async () => {
 });
 
 test('every command has --help with examples', async () => {
-  for (const cmd of ['doctor', 'datasets', 'models', 'inspect', 'fit', 'evaluate', 'predict', 'demo']) {
+  for (const cmd of ['doctor', 'datasets', 'models', 'inspect', 'fit', 'evaluate', 'predict', 'explain', 'demo']) {
     const h = await cli(cmd, '--help');
     assert.equal(h.code, 0);
     assert.match(h.stdout, /Examples:\n\s+\$ transferkit /, `${cmd} --help shows examples`);

@@ -1,0 +1,116 @@
+import { Option, type Command } from 'commander';
+import { explainModel, MODEL_METHODS, type ModelExplanation, type ModelMethod } from '../../explain/model/explain-model.ts';
+import { startEngine, withCommonOptions } from '../engine-option.ts';
+import { fmt, runCommand, table } from '../output.ts';
+
+interface ExplainFlags {
+  model: string;
+  data: string;
+  method: ModelMethod;
+  rows?: string;
+  background?: string;
+  backgroundSize?: number;
+  class?: string;
+  link?: 'identity' | 'logit';
+  label?: string;
+  feature?: string;
+  nsamples?: number;
+  repeats?: number;
+  seed?: number;
+  backend?: string;
+  json?: boolean;
+}
+
+/** `transferkit explain`: why a model decided as it did (local), how it works (global). */
+export function registerExplain(program: Command): void {
+  withCommonOptions(program.command('explain'))
+    .description('explain a trained model: Shapley values, LIME, permutation importance, partial dependence')
+    .requiredOption('--model <path>', 'run folder, model folder or zoo name')
+    .requiredOption('--data <data>', 'data holding the rows to explain')
+    .addOption(new Option('--method <name>', 'explanation method').choices([...MODEL_METHODS]).default('shap'))
+    .option('--rows <list>', 'rows to explain, 0-based, comma-separated (default 0)')
+    .option('--background <data>', 'reference data (default: a sample of the run\'s training data)')
+    .option('--background-size <n>', 'background rows kept (default 100)', Number)
+    .option('--class <name>', 'class to explain (default: the predicted class)')
+    .addOption(new Option('--link <link>', 'explain probabilities or log-odds').choices(['identity', 'logit']))
+    .option('--label <column>', 'label column of CSV data')
+    .option('--feature <column>', 'feature for --method pdp')
+    .option('--nsamples <n>', 'sampling budget of kernel-shap and lime', Number)
+    .option('--repeats <n>', 'repeats of permutation importance (default 10)', Number)
+    .option('--seed <n>', 'random seed (same seed, same explanation)', Number)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ transferkit explain --model runs/penguins --data builtin:penguins --rows 0,5 --method shap
+  $ transferkit explain --model runs/penguins --data builtin:penguins --method permutation --json
+  $ transferkit explain --model runs/penguins --data builtin:penguins --method pdp --feature "Body Mass (g)"
+  $ transferkit explain --model runs/spam --data inbox.jsonl --method lime --class spam`,
+    )
+    .action((flags: ExplainFlags) =>
+      runCommand(flags, async () => {
+        await startEngine(flags.backend);
+        const e = await explainModel({
+          model: flags.model,
+          data: flags.data,
+          method: flags.method,
+          rows: flags.rows?.split(',').map((r) => Number(r.trim())),
+          background: flags.background,
+          backgroundSize: flags.backgroundSize,
+          className: flags.class,
+          link: flags.link,
+          label: flags.label,
+          feature: flags.feature,
+          nsamples: flags.nsamples,
+          repeats: flags.repeats,
+          seed: flags.seed,
+        });
+        return { json: e, text: describe(e) };
+      }),
+    );
+}
+
+function describe(e: ModelExplanation): string {
+  switch (e.kind) {
+    case 'shapley':
+      return [
+        `${e.method} (${e.link === 'logit' ? 'log-odds' : 'probability'} of the explained class); background: ${e.background.source}`,
+        ...e.warnings.map((w) => `warning: ${w}`),
+        ...e.rows.map((r) => {
+          const names = r.features ?? e.features;
+          const order = r.values.map((_, i) => i).sort((a, b) => Math.abs(r.values[b]) - Math.abs(r.values[a]));
+          return [
+            '',
+            `row ${r.row}: class ${r.class}, output ${fmt(r.output)} = base ${fmt(r.baseValue)} + Σ contributions`,
+            table(
+              ['feature', 'value', 'contribution'],
+              order.map((i) => [names[i], r.features ? '' : String(r.featureValues?.[i] ?? ''), (r.values[i] >= 0 ? '+' : '') + fmt(r.values[i], 4)]),
+            ),
+          ].join('\n');
+        }),
+      ].join('\n');
+    case 'lime':
+      return e.rows
+        .map((r) => {
+          const names = r.features ?? e.features;
+          const order = r.weights.map((_, i) => i).sort((a, b) => Math.abs(r.weights[b]) - Math.abs(r.weights[a])).slice(0, 15);
+          return [
+            `row ${r.row}: class ${r.class}, model output ${fmt(r.output)}, local surrogate ${fmt(r.localPrediction)} (R² ${fmt(r.r2)})`,
+            table(['feature', 'weight'], order.map((i) => [names[i], (r.weights[i] >= 0 ? '+' : '') + fmt(r.weights[i], 4)])),
+          ].join('\n');
+        })
+        .join('\n\n');
+    case 'permutation': {
+      const order = e.mean.map((_, i) => i).sort((a, b) => e.mean[b] - e.mean[a]);
+      return [
+        `permutation importance: drop in accuracy (baseline ${fmt(e.baseline)}) when a column is shuffled, ${e.repeats} repeats`,
+        table(['feature', 'importance', '± std'], order.map((i) => [e.features[i], fmt(e.mean[i], 4), fmt(e.std[i], 4)])),
+      ].join('\n');
+    }
+    case 'pdp':
+      return [
+        `partial dependence of P(${e.class}) on ${e.feature} (mean of ${e.individual.length} ICE curves)`,
+        table([e.feature, `P(${e.class})`], e.grid.map((g, i) => [fmt(g, 2), fmt(e.average[i])])),
+      ].join('\n');
+  }
+}
