@@ -14,7 +14,14 @@ import { initEngine } from '../src/engine/backend.ts';
 import { originalWasmKernel } from '../src/engine/kernels/register.ts';
 import { createRng } from '../src/util/random.ts';
 
-/** One benchmark row. Times are the median wall-clock milliseconds of one call. */
+/**
+ * One benchmark row. Times are the median wall-clock milliseconds of one call.
+ *
+ * @example
+ * ```ts
+ * const row: KernelBenchRow = { name: 'conv2d fwd+bwd …', wasmMs: 52, cpuMs: 2945, ratio: 56.6 };
+ * ```
+ */
 export interface KernelBenchRow {
   /** What was timed, with shapes. */
   name: string;
@@ -38,7 +45,14 @@ export interface KernelBenchRow {
   maxAbsDiffVsOriginal?: number;
 }
 
-/** Options of {@link benchKernels}. */
+/**
+ * Options of {@link benchKernels}.
+ *
+ * @example
+ * ```ts
+ * await benchKernels({ wasmRuns: 3, cpuBatch: 4, log: console.error });
+ * ```
+ */
 export interface BenchKernelsOptions {
   /** Timed runs per measurement on wasm (after one warm-up run). Default 5. */
   wasmRuns?: number;

@@ -52,7 +52,15 @@ export interface EngineInfo {
   fallbackReason?: string;
 }
 
-/** Options of {@link initEngine}. */
+/**
+ * Options of {@link initEngine}.
+ *
+ * @example
+ * ```ts
+ * const opts: InitEngineOptions = { backend: 'cpu' };
+ * await initEngine(opts);
+ * ```
+ */
 export interface InitEngineOptions {
   /**
    * Which backend to use. Default: env `TRANSFERKIT_BACKEND`, else `'auto'`

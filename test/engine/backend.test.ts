@@ -1,14 +1,16 @@
 /**
  * initEngine: explicit choice, auto (tfjs-node is not installed here → wasm), the
- * TRANSFERKIT_BACKEND env var, idempotence, unknown names, and the wasm → cpu fallback.
+ * TRANSFERKIT_BACKEND env var, idempotence, unknown names, per-thread state in a
+ * worker_thread, and the wasm → cpu fallback.
  *
  * Tests run in order in one process (engine state is per thread); the fallback test
  * removes the wasm backend and therefore runs last.
  */
 import { after, before, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { engineInfo, initEngine, type BackendName } from '../../src/engine/backend.ts';
+import { engineInfo, initEngine, type BackendName, type EngineInfo } from '../../src/engine/backend.ts';
 import { registeredKernelNames } from '../../src/engine/kernels/register.ts';
 import { TransferkitError } from '../../src/errors.ts';
 
@@ -97,6 +99,29 @@ test('explicit tensorflow without @tensorflow/tfjs-node is a clear error', async
     assert.match(err.message, /tfjs-node/);
     return true;
   });
+});
+
+test('each worker_thread has its own engine state and starts its own engine', async () => {
+  assert.notEqual(engineInfo(), undefined, 'the main thread has an engine');
+  const fixture = new URL('./fixtures/engine-worker.ts', import.meta.url).href;
+  // Workers do not inherit tsx's loader hooks on Node 20: register them inside the worker.
+  const worker = new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(fixture)}); });`,
+    { eval: true },
+  );
+  try {
+    const msg = await new Promise<{ before: unknown; info: EngineInfo; backend: string; grad: number[] }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    assert.equal(msg.before, null, 'a fresh worker has no engine yet');
+    assert.equal(msg.info.backend, 'wasm');
+    assert.equal(msg.backend, 'wasm');
+    assert.deepEqual(msg.info.kernelsRegistered, registeredKernelNames());
+    assert.deepEqual(msg.grad, [1, 2, 2, 2, 4, 4, 2, 4, 4]);
+  } finally {
+    await worker.terminate();
+  }
 });
 
 test('when wasm cannot start, the engine falls back to cpu and says why (runs last)', async () => {

@@ -22,7 +22,13 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/backend.ts';
 import { conv2DBackpropFilterTuning } from '../../src/engine/kernels/conv2d-backprop-filter.ts';
-import { registeredKernelNames, WASM_TRAINING_KERNELS } from '../../src/engine/kernels/register.ts';
+import {
+  originalWasmKernel,
+  registeredKernelNames,
+  registerWasmTrainingKernels,
+  unregisterWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+} from '../../src/engine/kernels/register.ts';
 import { TransferkitError } from '../../src/errors.ts';
 import { createRng, type Rng } from '../../src/util/random.ts';
 
@@ -79,7 +85,17 @@ function drawPad(rng: Rng, h: number, w: number, kh: number, kw: number, sh: num
   return oh > 0 && ow > 0 ? pad : undefined;
 }
 
-function conv2dCase(rng: Rng, i: number): Case {
+interface ConvParams {
+  xShape: number[];
+  fShape: number[];
+  strides: [number, number];
+  pad: Pad;
+  outShape: number[];
+  label: string;
+}
+
+/** Draws a conv2d configuration tfjs accepts. */
+function drawConvParams(rng: Rng): ConvParams {
   for (;;) {
     const [n, h, w] = [between(rng, 1, 3), between(rng, 1, 12), between(rng, 1, 12)];
     const [kh, kw] = [between(rng, 1, 5), between(rng, 1, 5)];
@@ -90,13 +106,34 @@ function conv2dCase(rng: Rng, i: number): Case {
     const xShape = [n, h, w, cin];
     const fShape = [kh, kw, cin, cout];
     const outShape = tf.backend_util.computeConv2DInfo(xShape as never, fShape as never, [sh, sw], 1, pad).outShape;
-    return {
-      label: `conv2d#${i} x[${xShape}] f[${fShape}] s[${sh},${sw}] pad ${JSON.stringify(pad)}`,
-      inputs: { x: floatInput(rng, xShape), f: floatInput(rng, fShape), r: floatInput(rng, outShape) },
-      wrt: ['x', 'f'],
-      forward: (t) => tf.mul(tf.conv2d(t.x as tf.Tensor4D, t.f as tf.Tensor4D, [sh, sw], pad), t.r),
-    };
+    return { xShape, fShape, strides: [sh, sw], pad, outShape, label: `x[${xShape}] f[${fShape}] s[${sh},${sw}] pad ${JSON.stringify(pad)}` };
   }
+}
+
+function conv2dCase(rng: Rng, i: number): Case {
+  const p = drawConvParams(rng);
+  return {
+    label: `conv2d#${i} ${p.label}`,
+    inputs: { x: floatInput(rng, p.xShape), f: floatInput(rng, p.fShape), r: floatInput(rng, p.outShape) },
+    wrt: ['x', 'f'],
+    forward: (t) => tf.mul(tf.conv2d(t.x as tf.Tensor4D, t.f as tf.Tensor4D, p.strides, p.pad), t.r),
+  };
+}
+
+/** What tf.layers' Conv2D runs: tf.fused.conv2d with bias and a fused activation. */
+function fusedConv2dCase(rng: Rng, i: number): Case {
+  const p = drawConvParams(rng);
+  const activation = (['relu', 'linear', 'elu'] as const)[rng.int(3)];
+  return {
+    label: `fused ${activation}#${i} ${p.label}`,
+    inputs: {
+      x: floatInput(rng, p.xShape), f: floatInput(rng, p.fShape), b: floatInput(rng, [p.fShape[3]]), r: floatInput(rng, p.outShape),
+    },
+    wrt: ['x', 'f', 'b'],
+    forward: (t) => tf.mul(tf.fused.conv2d({
+      x: t.x as tf.Tensor4D, filter: t.f as tf.Tensor4D, bias: t.b, strides: p.strides, pad: p.pad, activation,
+    }), t.r),
+  };
 }
 
 function conv2dTransposeCase(rng: Rng, i: number): Case {
@@ -283,6 +320,7 @@ const BOTH: Array<'conv' | 'im2col'> = ['conv', 'im2col'];
 const FAMILIES: Array<[string, (rng: Rng, i: number) => Case, number, Array<'auto' | 'conv' | 'im2col'>?]> = [
   ['conv2d (dx, dfilter; same/valid/number/explicit pads; filter grad as conv and as im2col)', conv2dCase, 150, BOTH],
   ['conv2dTranspose (dx, dfilter; both filter-grad strategies)', conv2dTransposeCase, 20, BOTH],
+  ['fused conv2d + bias + relu/linear/elu, as tf.layers runs it (dx, dfilter, dbias)', fusedConv2dCase, 30],
   ['depthwiseConv2d (dx, dfilter; multiplier 1–3)', depthwiseCase, 80],
   ['separableConv2d (dx, ddepthwise, dpointwise)', separableCase, 40],
   ['gather → UnsortedSegmentSum (repeated indices, axis 0/1)', gatherCase, 40],
@@ -392,6 +430,47 @@ describe('wasm training kernels: registration and memory', () => {
     expectRefusal('DepthwiseConv2dNativeBackpropInput', () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: tf.zeros([3, 3, 1, 1]) },
       { strides: 1, dilations: [1, 2], pad: 'same', inputShape: [1, 4, 4, 1] }), /dilations/);
   }));
+
+  test('kernels called directly with bare TensorInfos leave the inputs alive and nothing behind', () => {
+    const rng = createRng(`${SEED}/tensorinfo`);
+    const x = tf.tensor4d(randArray(rng, 2 * 6 * 5 * 3), [2, 6, 5, 3]);
+    const dy = tf.tensor4d(randArray(rng, 2 * 3 * 3 * 4), [2, 3, 3, 4]);
+    const attrs = { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] };
+    const expected = tf.tidy(() => (tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as never) as tf.Tensor).dataSync());
+    const before = [tf.memory().numTensors, tf.engine().backend.numDataIds()];
+    const bare = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    const config = WASM_TRAINING_KERNELS.find((k) => k.kernelName === 'Conv2DBackpropFilter')!;
+    const out = config.kernelFunc({ inputs: { x: bare(x), dy: bare(dy) }, backend: tf.backend(), attrs: attrs as never }) as tf.Tensor;
+    assert.deepEqual(Array.from(out.dataSync()), Array.from(expected));
+    out.dispose();
+    assert.deepEqual([tf.memory().numTensors, tf.engine().backend.numDataIds()], before);
+    assert.equal(x.dataSync().length, 2 * 6 * 5 * 3, 'x still readable');
+    tf.dispose([x, dy]);
+  });
+
+  test('unregister restores wasm’s own kernels; registering again is idempotent', () => {
+    const ours = () => registeredKernelNames().map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+    const registered = ours();
+    assert.ok(originalWasmKernel('Conv2DBackpropInput'), 'the original Conv2DBackpropInput was kept');
+    unregisterWasmTrainingKernels();
+    try {
+      assert.equal(tf.getKernel('UnsortedSegmentSum', 'wasm'), undefined);
+      assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), undefined);
+      for (const name of ['Conv2DBackpropInput', 'Conv2D', 'DepthwiseConv2dNative']) {
+        const now = tf.getKernel(name, 'wasm')?.kernelFunc;
+        assert.ok(now !== undefined && !registered.includes(now), `${name} is wasm's own again`);
+      }
+      // wasm's own Conv2DBackpropInput still works (its setup ran although we had replaced it).
+      const out = tf.tidy(() => Array.from(tf.conv2dTranspose(tf.ones([1, 2, 2, 1]) as tf.Tensor4D,
+        tf.ones([2, 2, 1, 1]) as tf.Tensor4D, [1, 3, 3, 1], 1, 'valid').dataSync()));
+      assert.deepEqual(out, [1, 2, 1, 2, 4, 2, 1, 2, 1]);
+    } finally {
+      registerWasmTrainingKernels();
+    }
+    assert.deepEqual(ours(), registered);
+    registerWasmTrainingKernels();
+    assert.deepEqual(ours(), registered, 'a second registration changes nothing');
+  });
 
   test('UnsortedSegmentSum drops out-of-range ids and keeps int32', () => {
     const out = tf.tidy(() => {

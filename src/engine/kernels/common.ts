@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { TransferkitError } from '../../errors.ts';
 
-/** A 4-D shape tuple as tfjs conv kernels use it. */
+/** A 4-D shape tuple as tfjs conv kernels use it. @example `const s: Shape4 = [64, 28, 28, 1];` */
 export type Shape4 = [number, number, number, number];
 
 /**
@@ -20,8 +20,8 @@ export type Shape4 = [number, number, number, number];
  *
  * The engine passes the op's own tensors as kernel inputs, so this is normally the
  * identity. A bare `TensorInfo` (a kernel calling another kernel directly) is wrapped
- * in a new tensor that shares its data; call this inside `tf.tidy` so the wrapper is
- * released again.
+ * in a new tensor that shares its data and holds its own reference to it; call this
+ * inside `tf.tidy` so the wrapper (and its reference) is released again.
  *
  * @example
  * ```ts
@@ -30,7 +30,11 @@ export type Shape4 = [number, number, number, number];
  */
 export function asTensor<T extends tf.Tensor = tf.Tensor>(info: TensorInfo): T {
   if (info instanceof tf.Tensor) return info as T;
-  return tf.engine().makeTensorFromTensorInfo(info) as T;
+  const engine = tf.engine();
+  const t = engine.makeTensorFromTensorInfo(info);
+  // The wrapper does not own the data: take a reference so disposing it leaves the caller's data alive.
+  engine.backend.incRef(info.dataId);
+  return t as T;
 }
 
 /**
@@ -49,9 +53,38 @@ export function requireInput(kernelName: string, inputs: NamedTensorInfoMap, nam
 }
 
 /**
+ * Splits the window `[top, top + height) × [left, left + width)` of an NHWC tensor's
+ * spatial axes into a crop (done here with a slice) and the zero padding still needed
+ * (returned as explicit conv pads, so the conv kernel pads for free instead of a
+ * separate, slow `pad` op). Negative `top`/`left` mean padding before.
+ *
+ * @example
+ * ```ts
+ * const { x: xc, pad } = cropWindow(x, -1, 30, -1, 30);
+ * const y = tf.conv2d(xc, w, 1, pad); // as if x were zero-padded to 30 × 30 first
+ * ```
+ */
+export function cropWindow(
+  x: tf.Tensor4D, top: number, height: number, left: number, width: number,
+): { x: tf.Tensor4D; pad: tf.backend_util.ExplicitPadding } {
+  const [n, h, w, c] = x.shape;
+  const lo = [Math.max(0, top), Math.max(0, left)];
+  const hi = [Math.min(h, top + height), Math.min(w, left + width)];
+  if (hi[0] <= lo[0] || hi[1] <= lo[1]) {
+    // The window misses the tensor entirely: it is all zeros.
+    return { x: tf.zeros([n, height, width, c], x.dtype), pad: [[0, 0], [0, 0], [0, 0], [0, 0]] };
+  }
+  let out = x;
+  if (lo[0] > 0 || lo[1] > 0 || hi[0] < h || hi[1] < w) {
+    out = tf.slice(x, [0, lo[0], lo[1], 0], [n, hi[0] - lo[0], hi[1] - lo[1], c]);
+  }
+  return { x: out, pad: [[0, 0], [lo[0] - top, top + height - hi[0]], [lo[1] - left, left + width - hi[1]], [0, 0]] };
+}
+
+/**
  * Extracts the window `[top, top + height) × [left, left + width)` of the spatial axes of
- * an NHWC tensor, filling positions outside the tensor with zeros. Negative `top`/`left`
- * mean zero padding before; windows that end before the tensor crop it.
+ * an NHWC tensor, filling positions outside the tensor with zeros (see
+ * {@link cropWindow}, which leaves the padding to the conv instead).
  *
  * @example
  * ```ts
@@ -60,20 +93,8 @@ export function requireInput(kernelName: string, inputs: NamedTensorInfoMap, nam
  * ```
  */
 export function windowHW(x: tf.Tensor4D, top: number, height: number, left: number, width: number): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const lo = [Math.max(0, top), Math.max(0, left)];
-  const hi = [Math.min(h, top + height), Math.min(w, left + width)];
-  if (hi[0] <= lo[0] || hi[1] <= lo[1]) return tf.zeros([n, height, width, c], x.dtype);
-  let out = x;
-  if (lo[0] > 0 || lo[1] > 0 || hi[0] < h || hi[1] < w) {
-    out = tf.slice(x, [0, lo[0], lo[1], 0], [n, hi[0] - lo[0], hi[1] - lo[1], c]);
-  }
-  const before = [lo[0] - top, lo[1] - left];
-  const after = [top + height - hi[0], left + width - hi[1]];
-  if (before[0] > 0 || before[1] > 0 || after[0] > 0 || after[1] > 0) {
-    out = tf.pad(out, [[0, 0], [before[0], after[0]], [before[1], after[1]], [0, 0]]);
-  }
-  return out;
+  const { x: cropped, pad } = cropWindow(x, top, height, left, width);
+  return pad.some(([a, b]) => a > 0 || b > 0) ? tf.pad(cropped, pad) : cropped;
 }
 
 /**
@@ -159,7 +180,14 @@ export function requireNoDilation(kernelName: string, dilations: number | number
   }
 }
 
-/** The signature every kernel in this folder implements (kept loose like tfjs's own). */
+/**
+ * The signature every kernel in this folder implements (kept loose like tfjs's own).
+ *
+ * @example
+ * ```ts
+ * const double: WasmKernelFunc = ({ inputs }) => tf.tidy(() => tf.mul(asTensor(inputs.x!), 2));
+ * ```
+ */
 export type WasmKernelFunc = (args: {
   inputs: NamedTensorInfoMap;
   backend: unknown;

@@ -28,7 +28,14 @@ import type { KernelFunc, NamedAttrMap } from '@tensorflow/tfjs';
 import { TransferkitError } from '../../errors.ts';
 import type { Shape4 } from './common.ts';
 
-/** A wrapper around one of wasm's own kernels: gets the original, returns the replacement. */
+/**
+ * A wrapper around one of wasm's own kernels: gets the original, returns the replacement.
+ *
+ * @example
+ * ```ts
+ * const logCalls: WasmKernelPatch = { kernelName: 'Conv2D', wrap: (orig) => (args) => { console.log('conv'); return orig(args); } };
+ * ```
+ */
 export interface WasmKernelPatch {
   /** The tfjs kernel name it patches. */
   kernelName: string;

@@ -8,8 +8,8 @@
  * Transpose x to `[Cin, H, W, N]` (input channels become the batch, the batch becomes
  * the channels) and dy to `[outH, outW, N, Cout]` (a filter); a stride-1 conv2d with
  * dilations = the forward stride then gives `[Cin, kh, kw, Cout]`. Padding ('same',
- * 'valid', a number or explicit pairs) is applied to x up front, and x is cropped or
- * extended so the conv yields exactly `kh × kw` positions; a final transpose gives
+ * 'valid', a number or explicit pairs) becomes the conv's own explicit pads, and x is
+ * cropped or extended so the conv yields exactly `kh × kw` positions; a final transpose gives
  * `[kh, kw, Cin, Cout]`. All heavy work runs in wasm's XNNPACK conv2d.
  *
  * For few input channels (the first layer of an image model) that conv has only
@@ -24,7 +24,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, windowHW, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, cropWindow, windowHW, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'Conv2DBackpropFilter';
 
@@ -76,7 +76,6 @@ export const conv2DBackpropFilter: WasmKernelFunc = ({ inputs, attrs = {} }) => 
     // Rows/cols of padded x the dilated conv must see to produce exactly kh × kw outputs.
     const needH = (outH - 1) * sh + kh;
     const needW = (outW - 1) * sw + kw;
-    const xw = windowHW(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
     const [n, , , cin] = x.shape;
     const cout = dy.shape[3];
     const patchElements = kh * kw * cin * n * outH * outW;
@@ -84,6 +83,7 @@ export const conv2DBackpropFilter: WasmKernelFunc = ({ inputs, attrs = {} }) => 
     const useIm2col = t.strategy === 'im2col' || (t.strategy === 'auto' && sh === 1 && sw === 1 &&
       kh * kw * cin <= t.im2colMaxRows && patchElements <= t.im2colMaxElements);
     if (useIm2col) {
+      const xw = windowHW(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
       const xc = tf.transpose(xw, [3, 0, 1, 2]); // [Cin, N, needH, needW]
       const taps: tf.Tensor[] = [];
       for (let i = 0; i < kh; i++) {
@@ -97,9 +97,11 @@ export const conv2DBackpropFilter: WasmKernelFunc = ({ inputs, attrs = {} }) => 
       const dW = tf.matMul(patchesT, tf.reshape(dy, [n * outH * outW, cout]) as tf.Tensor2D);
       return tf.reshape(dW, [kh, kw, cin, cout]);
     }
-    const xT = tf.transpose(xw, [3, 1, 2, 0]); // [Cin, needH, needW, N]
-    const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [outH, outW, N, Cout]
-    const r = tf.conv2d(xT, dyT, 1, 'valid', 'NHWC', [sh, sw]); // [Cin, kh, kw, Cout]
+    // The conv pads x itself (explicit pads); only crops are done up front.
+    const { x: xc, pad: xPad } = cropWindow(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
+    const xT = tf.transpose(xc, [3, 1, 2, 0]); // [Cin, H', W', N]
+    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [outH, outW, N, Cout]
+    const r = tf.conv2d(xT, dyT, 1, xPad, 'NHWC', [sh, sw]); // [Cin, kh, kw, Cout]
     return tf.transpose(r, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
   });
 };

@@ -7,14 +7,14 @@
  *     dx[n, h, w, ci] = Σ_{i, j, co} dz[n, h + top − i, w + left − j, co] · W[i, j, ci, co]
  *
  * where `dz` is `dy` with `stride − 1` zeros inserted between rows/columns. `dz` is then
- * padded (or cropped, for large explicit pads) to `H + kh − 1` × `W + kw − 1`, so the
- * 'valid' conv yields exactly `inputShape` — including the extra bottom/right rows the
+ * padded (as the conv's own explicit pads) or cropped (large explicit forward pads) to
+ * `H + kh − 1` × `W + kw − 1`, so the conv yields exactly `inputShape` — including the extra bottom/right rows the
  * forward conv never read when `(H + pads − kh) % stride ≠ 0` (they get zeros).
  *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, windowHW, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, cropWindow, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'Conv2DBackpropInput';
 
@@ -47,10 +47,10 @@ export const conv2DBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
       inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
     const dz = zeroInsert(dy, sh, sw);
-    const win = windowHW(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+    const { x: win, pad: winPad } = cropWindow(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
     // Flip spatially and swap in/out channels: [kh, kw, Cin, Cout] → [kh, kw, Cout, Cin].
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(win, flipped, 1, 'valid', 'NHWC');
+    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(win, flipped, 1, winPad, 'NHWC');
   });
 };
 

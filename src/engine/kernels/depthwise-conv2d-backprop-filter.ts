@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNoDilation, wasmKernel, windowHW, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, requireInput, requireNoDilation, wasmKernel, cropWindow, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropFilter';
 
@@ -49,12 +49,14 @@ export const depthwiseConv2dNativeBackpropFilter: WasmKernelFunc = ({ inputs, at
     const [outH, outW] = [dy.shape[1], dy.shape[2]];
     const needH = (outH - 1) * sh + kh;
     const needW = (outW - 1) * sw + kw;
-    const xw = windowHW(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
-    // (n, c) pairs as channels: [1, needH, needW, N·C].
-    const xr = n === 1 ? xw : tf.reshape(tf.transpose(xw, [1, 2, 0, 3]), [1, needH, needW, n * c]) as tf.Tensor4D;
+    // Crop now; the depthwise conv does the zero padding itself (explicit pads).
+    const { x: xw, pad: xPad } = cropWindow(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
+    const [hc, wc] = [xw.shape[1], xw.shape[2]];
+    // (n, c) pairs as channels: [1, H', W', N·C].
+    const xr = n === 1 ? xw : tf.reshape(tf.transpose(xw, [1, 2, 0, 3]), [1, hc, wc, n * c]) as tf.Tensor4D;
     // dy as a depthwise filter: [outH, outW, N·C, M].
     const dyr = tf.reshape(n === 1 ? dy : tf.transpose(dy, [1, 2, 0, 3]), [outH, outW, n * c, m]) as tf.Tensor4D;
-    const r = tf.depthwiseConv2d(xr, dyr, 1, 'valid', 'NHWC', [sh, sw]); // [1, kh, kw, N·C·M]
+    const r = tf.depthwiseConv2d(xr, dyr, 1, xPad, 'NHWC', [sh, sw]); // [1, kh, kw, N·C·M]
     const summed = n === 1 ? r : tf.sum(tf.reshape(r, [kh, kw, n, c * m]), 2);
     return tf.reshape(summed, [kh, kw, c, m]);
   });

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNoDilation, wasmKernel, windowHW, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, requireInput, requireNoDilation, wasmKernel, cropWindow, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -46,9 +46,9 @@ export const depthwiseConv2dNativeBackpropInput: WasmKernelFunc = ({ inputs, att
     const [n, , , c] = inputShape;
     const m = filter.shape[3];
     const dz = zeroInsert(dy, sh, sw);
-    const win = windowHW(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+    const { x: win, pad: winPad } = cropWindow(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
     const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
-    const perChannel = tf.depthwiseConv2d(win, flipped, 1, 'valid', 'NHWC'); // [N, H, W, C·M]
+    const perChannel = tf.depthwiseConv2d(win, flipped, 1, winPad, 'NHWC'); // [N, H, W, C·M]
     if (m === 1) return perChannel;
     return tf.sum(tf.reshape(perChannel, [n, h, w, c, m]), 4);
   });

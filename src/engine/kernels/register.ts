@@ -100,19 +100,25 @@ export function registeredKernelNames(): string[] {
  * ```
  */
 export function unregisterWasmTrainingKernels(): void {
+  // A restored original may never have been set up (we replaced it before wasm started).
+  const wasm = tf.findBackend('wasm') as object | null;
+  const restore = (original: KernelConfig) => {
+    tf.registerKernel(original);
+    if (wasm != null) setUpOriginal(original.kernelName, wasm);
+  };
   for (const config of WASM_TRAINING_KERNELS) {
     const current = tf.getKernel(config.kernelName, 'wasm');
     if (current?.kernelFunc !== config.kernelFunc) continue;
     tf.unregisterKernel(config.kernelName, 'wasm');
     const original = originals.get(config.kernelName);
-    if (original != null) tf.registerKernel(original);
+    if (original != null) restore(original);
   }
   for (const patch of CONV_PADDING_PATCHES) {
     const current = tf.getKernel(patch.kernelName, 'wasm');
     const original = originals.get(patch.kernelName);
     if (current == null || original == null || current.kernelFunc !== patched.get(patch.kernelName)?.kernelFunc) continue;
     tf.unregisterKernel(patch.kernelName, 'wasm');
-    tf.registerKernel(original);
+    restore(original);
   }
 }
 
@@ -134,13 +140,18 @@ export function originalWasmKernel(kernelName: string): KernelFunc | undefined {
   const original = originals.get(kernelName);
   if (original == null) return undefined;
   return (args) => {
-    const backend = args.backend as object;
-    let done = setUpOn.get(kernelName);
-    if (done == null) setUpOn.set(kernelName, (done = new WeakSet()));
-    if (!done.has(backend)) {
-      original.setupFunc?.(args.backend);
-      done.add(backend);
-    }
+    setUpOriginal(kernelName, args.backend as object);
     return original.kernelFunc(args);
   };
+}
+
+/** Runs an original kernel's `setupFunc` once per backend instance (it binds wasm functions). */
+function setUpOriginal(kernelName: string, backend: object): void {
+  const original = originals.get(kernelName);
+  if (original?.setupFunc == null) return;
+  let done = setUpOn.get(kernelName);
+  if (done == null) setUpOn.set(kernelName, (done = new WeakSet()));
+  if (done.has(backend)) return;
+  original.setupFunc(backend as Parameters<NonNullable<KernelConfig['setupFunc']>>[0]);
+  done.add(backend);
 }
