@@ -42,8 +42,8 @@ export interface FitConfig {
   learningRate?: number;
   /** Layer of the base (name or index) whose output feeds the new head (default: the input of the old head). */
   cutAt?: string | number;
-  /** Base layers to unfreeze in the fine-tuning phase (default 2). */
-  unfreezeTopK?: number;
+  /** Number of top base layers to unfreeze in the fine-tuning phase (default 2), or their names / indices. */
+  unfreeze?: number | Array<string | number>;
   /** Early-stopping patience in epochs (default 5). */
   patience?: number;
   /** `balanced` weighs classes inversely to their frequency. */
@@ -76,7 +76,7 @@ export interface FitResult {
   resumed: boolean;
 }
 
-const DEFAULTS = { epochs: 30, learningRate: 1e-3, unfreezeTopK: 2, patience: 5, batchSize: 32, seed: 0 };
+const DEFAULTS = { epochs: 30, learningRate: 1e-3, unfreeze: 2, patience: 5, batchSize: 32, seed: 0 };
 
 /**
  * Trains a model with a transfer strategy and writes a run folder (`config.json`,
@@ -177,6 +177,8 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
         cutAt: cfg.cutAt,
       });
     }
+    // check the layers to unfreeze now, so a wrong name fails before the run folder exists
+    if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
     return {
       train: { ...trainX, y: train.labels },
       val: valX && val ? { ...valX, y: val.labels } : undefined,
@@ -215,7 +217,7 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
     for (const phase of phases) {
       if (done.has(phase.name)) continue;
       const startEpoch = state && state.phase === phase.name ? state.epoch + 1 : 1;
-      applyPhase(inputs.model, phase, cfg.unfreezeTopK ?? DEFAULTS.unfreezeTopK);
+      applyPhase(inputs.model, phase, cfg.unfreeze ?? DEFAULTS.unfreeze);
       const onEpoch = async (record: EpochRecord) => {
         epochs++;
         await run.appendHistory(record);
@@ -250,7 +252,7 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
   const trainMetrics = classificationMetrics(inputs.train.y, predictProbs(model, inputs.train), inputs.classes);
   const valMetrics = inputs.val ? classificationMetrics(inputs.val.y, predictProbs(model, inputs.val), inputs.classes) : undefined;
   await saveModel(model, run.path('model'), meta());
-  const params = countTrainable(inputs.model, phases.at(-1)!, cfg.unfreezeTopK ?? DEFAULTS.unfreezeTopK);
+  const params = countTrainable(inputs.model, phases.at(-1)!, cfg.unfreeze ?? DEFAULTS.unfreeze);
   const result: FitResult = {
     out: cfg.out,
     strategy: cfg.strategy,
@@ -277,8 +279,8 @@ async function trainHeadOnCachedFeatures(inputs: PreparedInputs, opts: Parameter
   await trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
 }
 
-function countTrainable(prepared: PreparedModel, last: Phase, topK: number): { trainableParams: number; totalParams: number } {
-  applyPhase(prepared, last, topK);
+function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number | Array<string | number>): { trainableParams: number; totalParams: number } {
+  applyPhase(prepared, last, unfreeze);
   const size = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
   return { trainableParams: size(prepared.model.trainableWeights), totalParams: size(prepared.model.weights) };
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { buildCnn, buildLogistic, buildMlp } from '../models/architectures.ts';
-import { keepBatchNormInInference, replaceHead } from '../models/surgery.ts';
+import { keepBatchNormInInference, replaceHead, resolveLayer } from '../models/surgery.ts';
 
 /** How a model is reused for a new task. */
 export type Strategy = 'extract' | 'finetune' | 'scratch';
@@ -97,21 +97,32 @@ export async function prepareModel(opts: {
 
 /**
  * Sets which layers learn in a phase. `top-k` unfreezes the `k` highest base layers that
- * have weights (BatchNorm excluded: it stays frozen, in inference mode).
+ * have weights (BatchNorm excluded: it stays frozen, in inference mode), or the base layers
+ * named (or indexed) in a list.
  *
  * @example
  * ```ts
  * applyPhase(prepared, { name: 'finetune', trainable: 'top-k', learningRate: 1e-4, epochs: 10 }, 2);
  * ```
  */
-export function applyPhase(prepared: PreparedModel, phase: Phase, topK: number): string[] {
+export function applyPhase(prepared: PreparedModel, phase: Phase, unfreeze: number | Array<string | number>): string[] {
   const { model, baseLayerCount } = prepared;
   const bases = model.layers.slice(0, baseLayerCount);
   const unfrozenBase = new Set<tf.layers.Layer>();
   if (phase.trainable === 'all') bases.forEach((l) => unfrozenBase.add(l));
-  if (phase.trainable === 'top-k') {
+  if (phase.trainable === 'top-k' && typeof unfreeze === 'number') {
     const weighted = bases.filter((l) => l.weights.length > 0 && l.getClassName() !== 'BatchNormalization');
-    weighted.slice(Math.max(0, weighted.length - topK)).forEach((l) => unfrozenBase.add(l));
+    weighted.slice(Math.max(0, weighted.length - unfreeze)).forEach((l) => unfrozenBase.add(l));
+  } else if (phase.trainable === 'top-k' && Array.isArray(unfreeze)) {
+    for (const ref of unfreeze) {
+      const layer = resolveLayer(model, ref);
+      if (!bases.includes(layer)) {
+        throw new TransferkitError('NOT_A_BASE_LAYER', `Layer "${layer.name}" is part of the new head, not of the pretrained base`, {
+          hint: `Base layers: ${bases.filter((l) => l.weights.length > 0).map((l) => l.name).join(', ')}.`,
+        });
+      }
+      unfrozenBase.add(layer);
+    }
   }
   model.layers.forEach((layer, i) => {
     const isBN = layer.getClassName() === 'BatchNormalization';

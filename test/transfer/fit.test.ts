@@ -57,7 +57,7 @@ test('extract keeps the base frozen, writes a complete run folder, and the saved
 });
 
 test('finetune trains the head, then the top layers; scratch re-initialises the base', async () => {
-  const ft = await fit({ base: imageBase, strategy: 'finetune', train: digits, out: join(root, 'ft'), epochs: 2, seed: 1, unfreezeTopK: 1 });
+  const ft = await fit({ base: imageBase, strategy: 'finetune', train: digits, out: join(root, 'ft'), epochs: 2, seed: 1, unfreeze: 1 });
   const history = (await readFile(join(root, 'ft', 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual([...new Set(history.map((h) => h.phase))], ['head', 'finetune']);
   assert.ok(Math.abs(history.find((h) => h.phase === 'finetune').learningRate * 10 - history[0].learningRate) < 1e-12, 'fine-tuning runs at a tenth of the head learning rate');
@@ -117,6 +117,7 @@ test('bad input gets a clear error and leaves no run folder', async () => {
     ['missing label column', { strategy: 'scratch', train: fixture('flowers.csv'), label: 'nope' }, 'MISSING_LABEL', /nope/],
     ['NaN in features', { strategy: 'scratch', train: await csv('nan.csv', 'a,b,y\n1,2,x\nNaN,3,y\n4,5,x\n'), label: 'y' }, 'MISSING_VALUE', /row|line/i],
     ['unknown layer name', { base: imageBase, strategy: 'extract', train: digits, cutAt: 'conv9' }, 'UNKNOWN_LAYER', /conv9/],
+    ['unknown layer to unfreeze', { base: imageBase, strategy: 'finetune', train: digits, unfreeze: ['dense1', 'convv2'] }, 'UNKNOWN_LAYER', /convv2/],
     ['missing model file', { base: join(root, 'no-such-model'), strategy: 'extract', train: digits }, 'MODEL_NOT_FOUND', /no-such-model/],
     ['unknown strategy', { strategy: 'magic' as never, train: digits }, 'UNKNOWN_STRATEGY', /magic/],
   ];

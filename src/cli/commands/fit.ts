@@ -19,7 +19,7 @@ interface FitFlags {
   finetuneEpochs?: number;
   batchSize?: number;
   lr?: number;
-  unfreeze?: number;
+  unfreeze?: number | string[];
   cutAt?: string;
   patience?: number;
   perClass?: number;
@@ -59,7 +59,7 @@ export function registerFit(program: Command): void {
     .option('--batch-size <n>', 'mini-batch size (default 32)', int)
     .option('--lr <rate>', 'learning rate of the head / scratch phase (default 0.001 for images, 0.01 for tabular and text); fine-tuning uses a tenth', num)
     .option('--cut-at <layer>', 'base layer (name or index, see `transferkit inspect`) whose output feeds the new head')
-    .option('--unfreeze <k>', 'base layers to unfreeze when fine-tuning (default 2)', int)
+    .option('--unfreeze <k|layers>', 'when fine-tuning, unfreeze the top k weighted base layers (default 2), or the base layers named or indexed in a comma-separated list', parseUnfreeze)
     .option('--patience <n>', 'early-stopping patience in epochs (default 5)', int)
     .option('--per-class <n>', 'use only N training examples per class (seeded)', int)
     .option('--val-fraction <f>', 'share of --train held out for validation when --val is absent (0 turns it off)', Number)
@@ -73,6 +73,7 @@ Examples:
   $ transferkit fit --base fashion-cnn --train builtin:mnist --per-class 10 --strategy finetune --out runs/mnist
   $ transferkit fit --base fashion-cnn --train digits/ --strategy extract --out runs/digits --json
   $ transferkit fit --strategy scratch --arch mlp --train data.csv --label species --out runs/penguins
+  $ transferkit fit --base fashion-cnn --train builtin:mnist --strategy finetune --unfreeze conv2,dense1 --out runs/mnist-ft
   $ transferkit fit --resume runs/mnist`,
     )
     .action((flags: FitFlags) =>
@@ -108,7 +109,7 @@ Examples:
                 finetuneEpochs: flags.finetuneEpochs,
                 batchSize: flags.batchSize,
                 learningRate: flags.lr,
-                unfreezeTopK: flags.unfreeze,
+                unfreeze: flags.unfreeze,
                 cutAt: flags.cutAt,
                 patience: flags.patience,
                 classWeights: flags.classWeights,
@@ -131,6 +132,10 @@ Examples:
         return { json: res, text };
       }),
     );
+}
+
+function parseUnfreeze(v: string): number | string[] {
+  return /^\d+$/.test(v.trim()) ? Number(v) : v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function usage(message: string): TransferkitError {
