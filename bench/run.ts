@@ -5,7 +5,7 @@
  *
  * Writes bench/results.json (machine-readable) and bench/RESULTS.md (the table in README).
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { transformFeatures } from '../src/data/features.ts';
@@ -16,6 +16,8 @@ import { loadModel } from '../src/models/io.ts';
 import { resolveModelRef } from '../src/models/zoo.ts';
 import { forward, prepareModel, applyPhase } from '../src/transfer/strategies.ts';
 import { trainModel } from '../src/transfer/train.ts';
+import { writeFileAtomic } from '../src/util/atomic.ts';
+import { benchExplain } from './explain.ts';
 import { benchKernels } from './kernels.ts';
 
 interface Row {
@@ -67,6 +69,7 @@ for (const r of rows) {
 
 await initEngine({ backend: 'wasm' });
 const kernels = await benchKernels();
+const explain = await benchExplain();
 
 const md = [
   '| task | backend | throughput | × cpu | peak RSS |',
@@ -76,11 +79,23 @@ const md = [
   '| kernel benchmark | wasm ms | cpu ms | cpu / wasm |',
   '|---|---|---|---|',
   ...kernels.map((k) => `| ${k.name} | ${k.wasmMs.toFixed(2)} | ${k.cpuMs.toFixed(2)} | ${k.ratio.toFixed(1)} |`),
+  '',
+  '| explanation | model | time |',
+  '|---|---|---|',
+  ...explain.map((e) => `| ${e.task} | ${e.model} | ${e.msPerItem.toFixed(0)} ${e.unit} |`),
 ].join('\n');
 const dir = fileURLToPath(new URL('.', import.meta.url));
-await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels }, null, 2) + '\n');
+await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain }, null, 2) + '\n');
 await writeFile(`${dir}RESULTS.md`, md + '\n');
+await updateReadme(`${dir}../README.md`, md);
 console.log(md);
+
+/** Replaces the table between the bench-table markers of README.md. */
+async function updateReadme(path: string, table: string): Promise<void> {
+  const readme = await readFile(path, 'utf8');
+  const next = readme.replace(/<!-- bench-table -->[\s\S]*<!-- \/bench-table -->/, `<!-- bench-table -->\n${table}\n\n_${new Date().toISOString().slice(0, 10)}, Node ${process.version}, 2 CPU cores; ratios compare backends in the same run._\n<!-- /bench-table -->`);
+  await writeFileAtomic(path, next);
+}
 
 /** Peak resident memory of this process so far, in MB. */
 function rss(): number {
