@@ -57,7 +57,11 @@ export async function benchExplain(): Promise<ExplainBenchRow[]> {
   }
   const t0 = performance.now();
   const scorer = (rs: readonly ArrayLike<number>[], ys: readonly number[]) => {
-    const f = rs.map((r) => Array.prototype.reduce.call(r, (s: number, v, i) => s + (v as number) * model.w_raw[i as number], model.b_raw) as number);
+    const f = rs.map((r) => {
+      let s = model.b_raw;
+      for (let i = 0; i < 30; i++) s += r[i] * model.w_raw[i];
+      return s;
+    });
     return f.reduce((acc, v, i) => acc + ((v > 0 ? 1 : 0) === ys[i] ? 1 : 0), 0) / ys.length;
   };
   await permutationImportance(scorer, X, y, { repeats: 10, seed: 0 });
