@@ -37,3 +37,45 @@ export {
   type Scorer,
 } from './permutation-importance.ts';
 export { partialDependence, pdGrid, type PartialDependenceOptions, type PartialDependenceResult } from './partial-dependence.ts';
+export { layersPredictFn, predictTarget, selectTarget, checkTargetIndex, type BatchPredictFn } from './gradients/batch-predict.ts';
+export { targetColumn, targetGradients, targetScores, toExample, type DifferentiableModel, type Example, type ExampleInput } from './gradients/differentiable.ts';
+export { saliency, type SaliencyOptions, type SaliencyResult } from './gradients/saliency.ts';
+export { smoothGrad, type SmoothGradOptions, type SmoothGradResult } from './gradients/smooth-grad.ts';
+export { gaussLegendre, integrationRule, type IntegrationMethod, type IntegrationRule } from './gradients/integration-rules.ts';
+export { integratedGradients, type IntegratedGradientsOptions, type IntegratedGradientsResult } from './gradients/integrated-gradients.ts';
+export { gradCam, type GradCamOptions, type GradCamResult } from './gradients/grad-cam.ts';
+export { occlusion, type OcclusionOptions, type OcclusionResult } from './gradients/occlusion.ts';
+export { gridSegments, limeImage, slicSegments, type LimeImageOptions, type LimeImageResult, type SlicOptions } from './lime-image.ts';
+export { limeText, type LimeTextOptions, type LimeTextResult, type TextPredictFn, type TokenWeight } from './lime-text.ts';
+export {
+  deletionInsertion,
+  infidelity,
+  sensitivityMax,
+  type DeletionInsertionOptions,
+  type DeletionInsertionResult,
+  type ExplainFn,
+  type InfidelityOptions,
+  type SensitivityOptions,
+} from './quality.ts';
+export { counterfactuals } from './counterfactual/counterfactuals.ts';
+export type {
+  Counterfactual,
+  CounterfactualChange,
+  CounterfactualMetrics,
+  CounterfactualOptions,
+  CounterfactualPredictFn,
+  CounterfactualResult,
+  FeatureDomain,
+  FeatureValue,
+  RawRow,
+} from './counterfactual/types.ts';
+export { narrate } from './narrative/narrate.ts';
+export type {
+  Audience,
+  Narrative,
+  NarrativeAttributions,
+  NarrativeGlobalImportance,
+  NarrativeInput,
+  NarrativeModel,
+  NarrativePrediction,
+} from './narrative/types.ts';
