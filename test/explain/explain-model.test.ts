@@ -87,3 +87,24 @@ test('bad requests name the problem', async () => {
   await expectError(() => explainModel({ model: penguins, data: 'builtin:penguins', method: 'shap', className: 'Emperor' }), 'UNKNOWN_CLASS', [/Emperor/]);
   await expectError(() => explainModel({ model: penguins, data: 'builtin:penguins', method: 'pdp', feature: 'Island' }), 'BAD_FEATURE', [/Island/]);
 });
+
+test('counterfactuals of a trained model respect immutable columns and reach the desired class', async () => {
+  const e = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'counterfactual', rows: [3], className: 'Gentoo', immutable: ['Island', 'Sex'], count: 2, audience: 'business' });
+  assert.equal(e.kind, 'counterfactual');
+  if (e.kind !== 'counterfactual') return;
+  const r = e.rows[0];
+  assert.equal(r.desired, 'Gentoo');
+  assert.ok(r.counterfactuals.length > 0, r.reason);
+  for (const cf of r.counterfactuals) {
+    assert.ok(cf.probability >= 0.5);
+    assert.ok(cf.changes.every((c) => c.feature !== 'Island' && c.feature !== 'Sex'));
+  }
+  // the reported probability is the model's own: re-evaluate the first counterfactual through the CSV path
+  const cf = r.counterfactuals[0].row;
+  const header = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)', 'Island', 'Sex'];
+  const csv = join(root, 'cf.csv');
+  await writeFile(csv, `${header.map((h) => `"${h}"`).join(',')},Species\n${cf.join(',')},Gentoo\n`);
+  const again = await explainModel({ model: penguins, data: csv, label: 'Species', method: 'shap', className: 'Gentoo' });
+  if (again.kind === 'shapley') assert.ok(Math.abs(again.rows[0].output - r.counterfactuals[0].probability) < 1e-5);
+  assert.match(e.narratives![0].text, /Gentoo/);
+});

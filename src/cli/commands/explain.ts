@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { explainModel, MODEL_METHODS, type ModelExplanation, type ModelMethod } from '../../explain/model/explain-model.ts';
+import { TransferkitError } from '../../errors.ts';
+import type { Audience } from '../../explain/narrative/types.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 
@@ -17,6 +19,10 @@ interface ExplainFlags {
   nsamples?: number;
   repeats?: number;
   seed?: number;
+  audience?: Audience;
+  immutable?: string;
+  range?: string[];
+  count?: number;
   backend?: string;
   json?: boolean;
 }
@@ -38,6 +44,10 @@ export function registerExplain(program: Command): void {
     .option('--nsamples <n>', 'sampling budget of kernel-shap and lime', Number)
     .option('--repeats <n>', 'repeats of permutation importance (default 10)', Number)
     .option('--seed <n>', 'random seed (same seed, same explanation)', Number)
+    .addOption(new Option('--audience <who>', 'also tell the explanation in plain words for this audience').choices(['technical', 'business', 'regulatory', 'end-user']))
+    .option('--immutable <columns>', 'counterfactuals: comma-separated columns that must not change')
+    .option('--range <column=min:max|a|b>', 'counterfactuals: allowed values of a column (repeatable)', (v: string, all: string[] = []) => [...all, v])
+    .option('--count <n>', 'counterfactuals per row (default 3)', Number)
     .addHelpText(
       'after',
       `
@@ -45,7 +55,9 @@ Examples:
   $ transferkit explain --model runs/penguins --data builtin:penguins --rows 0,5 --method shap
   $ transferkit explain --model runs/penguins --data builtin:penguins --method permutation --json
   $ transferkit explain --model runs/penguins --data builtin:penguins --method pdp --feature "Body Mass (g)"
-  $ transferkit explain --model runs/spam --data inbox.jsonl --method lime --class spam`,
+  $ transferkit explain --model runs/spam --data inbox.jsonl --method lime --class spam
+  $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --method counterfactual --immutable Island,Sex --range "Body Mass (g)=3000:5000"
+  $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --audience end-user`,
     )
     .action((flags: ExplainFlags) =>
       runCommand(flags, async () => {
@@ -64,14 +76,48 @@ Examples:
           nsamples: flags.nsamples,
           repeats: flags.repeats,
           seed: flags.seed,
+          audience: flags.audience,
+          immutable: flags.immutable?.split(',').map((c) => c.trim()),
+          permittedRanges: parseRanges(flags.range ?? []),
+          count: flags.count,
         });
-        return { json: e, text: describe(e) };
+        const narratives = 'narratives' in e && e.narratives ? e.narratives.map((n) => `\n── row ${n.row}, for a ${n.audience} reader ──\n${n.text}`) : [];
+        return { json: e, text: [describe(e), ...narratives].join('\n') };
       }),
     );
 }
 
+/** Parses `column=min:max` (numeric) or `column=a|b|c` (categories). */
+function parseRanges(specs: string[]): Record<string, readonly [number, number] | readonly string[]> | undefined {
+  if (specs.length === 0) return undefined;
+  const out: Record<string, readonly [number, number] | readonly string[]> = {};
+  for (const spec of specs) {
+    const eq = spec.lastIndexOf('=');
+    if (eq <= 0) throw new TransferkitError('BAD_OPTION', `--range "${spec}" is not column=min:max or column=a|b`, { hint: 'Example: --range "Body Mass (g)=3000:5000" or --range "Island=Dream|Biscoe".' });
+    const [col, val] = [spec.slice(0, eq), spec.slice(eq + 1)];
+    const nums = val.split(':').map(Number);
+    out[col] = nums.length === 2 && nums.every(Number.isFinite) ? [nums[0], nums[1]] : val.split('|');
+  }
+  return out;
+}
+
 function describe(e: ModelExplanation): string {
   switch (e.kind) {
+    case 'counterfactual':
+      return e.rows
+        .map((r) =>
+          [
+            `row ${r.row}: predicted ${r.predicted} (P(${r.desired}) = ${fmt(r.query.probability)}); changes that reach ${r.desired}:`,
+            r.counterfactuals.length === 0
+              ? `  none found${r.reason ? `: ${r.reason}` : ''}`
+              : table(
+                  ['#', 'changes', `P(${r.desired})`],
+                  r.counterfactuals.map((c, i) => [String(i + 1), c.changes.map((ch) => `${ch.feature}: ${ch.from} → ${ch.to}`).join('; '), fmt(c.probability)]),
+                ),
+            `validity ${fmt(r.metrics.validity)}, proximity ${fmt(r.metrics.proximity)}, sparsity ${fmt(r.metrics.sparsity, 2)} changed features, diversity ${fmt(r.metrics.diversity)}`,
+          ].join('\n'),
+        )
+        .join('\n\n');
     case 'shapley':
       return [
         `${e.method} (${e.link === 'logit' ? 'log-odds' : 'probability'} of the explained class); background: ${e.background.source}`,

@@ -11,11 +11,14 @@ import { limeMasked } from '../lime-masked.ts';
 import { partialDependence } from '../partial-dependence.ts';
 import { permutationImportance } from '../permutation-importance.ts';
 import type { ShapleyResult } from '../types.ts';
+import { narrate } from '../narrative/narrate.ts';
+import type { Audience, NarrativeInput } from '../narrative/types.ts';
 import { backgroundData } from './background-data.ts';
+import { whatIf } from './what-if.ts';
 import { applyLink, classPredictFn, inputRows, modelProbs, tabularFeatures, textMasker, type Link } from './model-view.ts';
 
 /** Explanation methods for tabular and text models. */
-export const MODEL_METHODS = ['shap', 'exact-shap', 'kernel-shap', 'lime', 'permutation', 'pdp'] as const;
+export const MODEL_METHODS = ['shap', 'exact-shap', 'kernel-shap', 'lime', 'permutation', 'pdp', 'counterfactual'] as const;
 
 /** One of {@link MODEL_METHODS}. */
 export type ModelMethod = (typeof MODEL_METHODS)[number];
@@ -46,6 +49,22 @@ export interface ExplainModelOptions {
   /** Repeats of permutation importance (default 10). */
   repeats?: number;
   seed?: number;
+  /** Also render each local explanation as a narrative for this audience. */
+  audience?: Audience;
+  /** Counterfactuals: columns that must not change. */
+  immutable?: string[];
+  /** Counterfactuals: allowed values per column. */
+  permittedRanges?: Record<string, readonly [number, number] | readonly string[]>;
+  /** Counterfactuals per row (default 3). */
+  count?: number;
+}
+
+/** A narrative rendering of one row's explanation. */
+export interface RowNarrative {
+  row: number;
+  audience: Audience;
+  text: string;
+  sections: { why: string; how: string; whatIf: string };
 }
 
 /** A Shapley explanation of one row. */
@@ -65,7 +84,22 @@ export interface ShapleyRow {
 
 /** What {@link explainModel} returns; `kind` tells which fields are present. */
 export type ModelExplanation =
-  | { kind: 'shapley'; method: string; link: Link; features: string[]; rows: ShapleyRow[]; background: { source: string; rows: number }; warnings: string[] }
+  | {
+      kind: 'shapley';
+      method: string;
+      link: Link;
+      features: string[];
+      rows: ShapleyRow[];
+      background: { source: string; rows: number };
+      warnings: string[];
+      narratives?: RowNarrative[];
+    }
+  | {
+      kind: 'counterfactual';
+      method: 'counterfactual';
+      rows: Array<{ row: number } & Awaited<ReturnType<typeof whatIf>>>;
+      narratives?: RowNarrative[];
+    }
   | {
       kind: 'lime';
       method: 'lime';
@@ -129,6 +163,17 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
 
   const bg = await backgroundData(trained, opts.background, { size: opts.backgroundSize ?? 100, seed, label: opts.label });
   const bgRows = inputRows(trained.features, bg.data);
+  const whatIfOf = (r: number) =>
+    whatIf(trained, data, r, bg.data, { desired: opts.method === 'counterfactual' ? opts.className : undefined, immutable: opts.immutable, permittedRanges: opts.permittedRanges, count: opts.count, seed });
+
+  if (opts.method === 'counterfactual') {
+    const out = [];
+    for (const r of rows) out.push({ row: r, ...(await whatIfOf(r)) });
+    const narratives = opts.audience
+      ? out.map((o) => narrateRow(opts.audience!, trained, o.row, { label: o.predicted, probability: o.query.probability }, undefined, o))
+      : undefined;
+    return { kind: 'counterfactual', method: 'counterfactual', rows: out, narratives };
+  }
 
   if (opts.method === 'pdp') {
     const feature = opts.feature ?? names[0];
@@ -167,15 +212,18 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
     warnings.push(...res.warnings);
     out.push({ row: r, class: trained.classes[cls], baseValue: res.baseValue, values: res.values, output: res.output, featureValues: rawValues(r) });
   }
-  return {
-    kind: 'shapley',
-    method: useExact ? 'exact-shap' : 'kernel-shap',
-    link,
-    features: names,
-    rows: out,
-    background: { source: bg.source, rows: bgRows.length },
-    warnings: [...new Set(warnings)],
-  };
+  const method = useExact ? 'exact-shap' : 'kernel-shap';
+  let narratives: RowNarrative[] | undefined;
+  if (opts.audience) {
+    narratives = [];
+    for (const r of out) {
+      const probs = modelProbs(trained, [x[r.row]]);
+      const predicted = argmaxRow(probs, 0, trained.classes.length);
+      const attributions = { features: names, values: r.values, baseValue: r.baseValue, output: r.output, link, method, explains: r.class, backgroundSize: bgRows.length, inputs: r.featureValues };
+      narratives.push(narrateRow(opts.audience, trained, r.row, { label: trained.classes[predicted], probability: probs[predicted] }, attributions, await whatIfOf(r.row)));
+    }
+  }
+  return { kind: 'shapley', method, link, features: names, rows: out, background: { source: bg.source, rows: bgRows.length }, warnings: [...new Set(warnings)], narratives };
 }
 
 async function explainText(trained: TrainedModel, data: Dataset, rows: number[], opts: ExplainModelOptions): Promise<ModelExplanation> {
@@ -212,6 +260,25 @@ async function explainText(trained: TrainedModel, data: Dataset, rows: number[],
   }
   if (opts.method === 'lime') return { kind: 'lime', method: 'lime', link, features: [], rows: limeRows };
   return { kind: 'shapley', method: 'kernel-shap (words)', link, features: [], rows: shapRows, background: { source: 'the empty text (all words removed)', rows: 1 }, warnings: [] };
+}
+
+function narrateRow(
+  audience: Audience,
+  trained: TrainedModel,
+  row: number,
+  prediction: { label: string; probability: number },
+  attributions: NarrativeInput['attributions'],
+  cf: Awaited<ReturnType<typeof whatIf>>,
+): RowNarrative {
+  const n = narrate({
+    audience,
+    prediction: { ...prediction, classes: trained.classes },
+    attributions,
+    counterfactuals: cf,
+    desiredLabel: cf.desired,
+    model: { name: trained.meta?.name ?? trained.dir, strategy: trained.meta?.source?.strategy },
+  });
+  return { row, audience, text: n.text, sections: n.sections };
 }
 
 function classIndex(trained: TrainedModel, className: string | undefined, row: ArrayLike<number>): number {
