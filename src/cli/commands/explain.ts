@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
-import { explainModel, MODEL_METHODS, type ModelExplanation, type ModelMethod } from '../../explain/model/explain-model.ts';
+import { explain, EXPLAIN_METHODS } from '../../explain/model/explain.ts';
+import type { explainImages, ImageMethod } from '../../explain/model/explain-image.ts';
+import type { ModelExplanation, ModelMethod } from '../../explain/model/explain-model.ts';
 import { TransferkitError } from '../../errors.ts';
 import type { Audience } from '../../explain/narrative/types.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
@@ -8,7 +10,10 @@ import { fmt, runCommand, table } from '../output.ts';
 interface ExplainFlags {
   model: string;
   data: string;
-  method: ModelMethod;
+  method: ModelMethod | ImageMethod;
+  layer?: string;
+  steps?: number;
+  out?: string;
   rows?: string;
   background?: string;
   backgroundSize?: number;
@@ -33,7 +38,7 @@ export function registerExplain(program: Command): void {
     .description('explain a trained model: Shapley values, LIME, permutation importance, partial dependence')
     .requiredOption('--model <path>', 'run folder, model folder or zoo name')
     .requiredOption('--data <data>', 'data holding the rows to explain')
-    .addOption(new Option('--method <name>', 'explanation method').choices([...MODEL_METHODS]).default('shap'))
+    .addOption(new Option('--method <name>', 'explanation method (tabular/text: shap, exact-shap, kernel-shap, lime, permutation, pdp, counterfactual; images: ig, saliency, smoothgrad, gradcam, occlusion, lime)').choices([...EXPLAIN_METHODS]).default('shap'))
     .option('--rows <list>', 'rows to explain, 0-based, comma-separated (default 0)')
     .option('--background <data>', 'reference data (default: a sample of the run\'s training data)')
     .option('--background-size <n>', 'background rows kept (default 100)', Number)
@@ -48,6 +53,9 @@ export function registerExplain(program: Command): void {
     .option('--immutable <columns>', 'counterfactuals: comma-separated columns that must not change')
     .option('--range <column=min:max|a|b>', 'counterfactuals: allowed values of a column (repeatable)', (v: string, all: string[] = []) => [...all, v])
     .option('--count <n>', 'counterfactuals per row (default 3)', Number)
+    .option('--layer <name>', 'images: conv layer for gradcam (default: the last conv block)')
+    .option('--steps <n>', 'images: integration steps of ig (default 64)', Number)
+    .option('--out <dir>', 'images: write a heatmap PNG per row into this folder')
     .addHelpText(
       'after',
       `
@@ -57,12 +65,13 @@ Examples:
   $ transferkit explain --model runs/penguins --data builtin:penguins --method pdp --feature "Body Mass (g)"
   $ transferkit explain --model runs/spam --data inbox.jsonl --method lime --class spam
   $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --method counterfactual --immutable Island,Sex --range "Body Mass (g)=3000:5000"
-  $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --audience end-user`,
+  $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --audience end-user
+  $ transferkit explain --model runs/mnist --data builtin:mnist --rows 0,1 --method ig --out heatmaps/`,
     )
     .action((flags: ExplainFlags) =>
       runCommand(flags, async () => {
         await startEngine(flags.backend);
-        const e = await explainModel({
+        const e = await explain({
           model: flags.model,
           data: flags.data,
           method: flags.method,
@@ -80,6 +89,9 @@ Examples:
           immutable: flags.immutable?.split(',').map((c) => c.trim()),
           permittedRanges: parseRanges(flags.range ?? []),
           count: flags.count,
+          layer: flags.layer,
+          steps: flags.steps,
+          out: flags.out,
         });
         const narratives = 'narratives' in e && e.narratives ? e.narratives.map((n) => `\n── row ${n.row}, for a ${n.audience} reader ──\n${n.text}`) : [];
         return { json: e, text: [describe(e), ...narratives].join('\n') };
@@ -101,8 +113,23 @@ function parseRanges(specs: string[]): Record<string, readonly [number, number] 
   return out;
 }
 
-function describe(e: ModelExplanation): string {
+function describe(e: ModelExplanation | Awaited<ReturnType<typeof explainImages>>): string {
   switch (e.kind) {
+    case 'image':
+      return e.rows
+        .map((r) => {
+          const top = r.attributions.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).slice(0, 5);
+          return [
+            `row ${r.row}: class ${r.class} (p = ${fmt(r.probability)}), ${e.method} over ${r.height}×${r.width} pixels`,
+            r.delta !== undefined ? `  convergence delta ${r.delta.toExponential(2)} (Σ attributions − (f(x) − f(baseline)))` : '',
+            r.r2 !== undefined ? `  local surrogate R² ${fmt(r.r2)}` : '',
+            `  strongest pixels (y, x): ${top.map(([v, i]) => `(${Math.floor(i / r.width)}, ${i % r.width}) ${fmt(v, 4)}`).join(', ')}`,
+            r.png ? `  heatmap: ${r.png}` : '',
+          ]
+            .filter(Boolean)
+            .join('\n');
+        })
+        .join('\n');
     case 'counterfactual':
       return e.rows
         .map((r) =>

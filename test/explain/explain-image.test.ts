@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
+import { loadDataset } from '../../src/data/load.ts';
+import { samplePerClass } from '../../src/data/split.ts';
+import { initEngine } from '../../src/engine/backend.ts';
+import { explain } from '../../src/explain/model/explain.ts';
+import { fit } from '../../src/transfer/fit.ts';
+import { expectError } from '../data/helpers.ts';
+
+tf.env().set('PROD', true);
+await initEngine({ backend: 'wasm' });
+const root = await mkdtemp(join(tmpdir(), 'tk-explain-img-'));
+process.on('exit', () => void rm(root, { recursive: true, force: true }));
+const mnist = await loadDataset('builtin:mnist');
+const digits = { ...samplePerClass(mnist, 10, 2).sample, name: 'mnist-100' };
+const run = join(root, 'cnn');
+await fit({ strategy: 'scratch', arch: 'cnn', train: digits, out: run, epochs: 3, seed: 1, valFraction: 0 });
+
+test('Integrated Gradients on an image model: completeness (small delta), one value per pixel, heatmap PNG', async () => {
+  const e = await explain({ model: run, data: digits, method: 'ig', rows: [0, 7], steps: 32, out: join(root, 'maps') });
+  assert.equal(e.kind, 'image');
+  if (e.kind !== 'image') return;
+  for (const r of e.rows) {
+    assert.equal(r.attributions.length, 28 * 28);
+    const total = r.attributions.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(r.delta!) < 0.02 * Math.max(0.05, Math.abs(total)), `delta ${r.delta} vs Σ ${total}`);
+    assert.ok(existsSync(r.png!));
+    const meta = await sharp(r.png!).metadata();
+    assert.equal(meta.width, 2 * meta.height!);
+  }
+});
+
+test('Grad-CAM and occlusion give a map over the image; tabular methods are refused for images', async () => {
+  const cam = await explain({ model: run, data: digits, method: 'gradcam', rows: [3] });
+  if (cam.kind === 'image') {
+    const a = cam.rows[0].attributions;
+    assert.ok(Math.min(...a) >= 0 && Math.max(...a) <= 1 + 1e-6);
+    assert.equal(a.length, 784);
+  }
+  const occ = await explain({ model: run, data: digits, method: 'occlusion', rows: [3] });
+  if (occ.kind === 'image') assert.ok(occ.rows[0].attributions.some((v) => v !== 0));
+  await expectError(() => explain({ model: run, data: digits, method: 'permutation' }), 'KIND_MISMATCH', [/images/]);
+  await expectError(() => explain({ model: run, data: digits, method: 'gradcam', layer: 'nope' }), 'UNKNOWN_LAYER', [/nope/]);
+});
