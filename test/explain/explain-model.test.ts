@@ -108,3 +108,13 @@ test('counterfactuals of a trained model respect immutable columns and reach the
   if (again.kind === 'shapley') assert.ok(Math.abs(again.rows[0].output - r.counterfactuals[0].probability) < 1e-5);
   assert.match(e.narratives![0].text, /Gentoo/);
 });
+
+test('mean |SHAP| ranks the same top column as permutation importance on penguins', async () => {
+  const g = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'mean-shap', rows: Array.from({ length: 30 }, (_, i) => i * 11) });
+  const p = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'permutation', repeats: 3 });
+  assert.equal(g.kind, 'mean-shap');
+  if (g.kind !== 'mean-shap' || p.kind !== 'permutation') return;
+  assert.equal(g.rows, 30);
+  const top = (v: number[]) => v.indexOf(Math.max(...v));
+  assert.equal(g.features[top(g.meanAbs)], p.features[top(p.mean)]);
+});

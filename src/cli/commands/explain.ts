@@ -38,7 +38,7 @@ export function registerExplain(program: Command): void {
     .description('explain a trained model: Shapley values, LIME, permutation importance, partial dependence')
     .requiredOption('--model <path>', 'run folder, model folder or zoo name')
     .requiredOption('--data <data>', 'data holding the rows to explain')
-    .addOption(new Option('--method <name>', 'explanation method (tabular/text: shap, exact-shap, kernel-shap, lime, permutation, pdp, counterfactual; images: ig, saliency, smoothgrad, gradcam, occlusion, lime)').choices([...EXPLAIN_METHODS]).default('shap'))
+    .addOption(new Option('--method <name>', 'explanation method (tabular/text: shap, exact-shap, kernel-shap, lime, permutation, pdp, mean-shap, counterfactual; images: ig, saliency, smoothgrad, gradcam, occlusion, lime)').choices([...EXPLAIN_METHODS]).default('shap'))
     .option('--rows <list>', 'rows to explain, 0-based, comma-separated (default 0)')
     .option('--background <data>', 'reference data (default: a sample of the run\'s training data)')
     .option('--background-size <n>', 'background rows kept (default 100)', Number)
@@ -178,6 +178,13 @@ function describe(e: ModelExplanation | Awaited<ReturnType<typeof explainImages>
       return [
         `permutation importance: drop in accuracy (baseline ${fmt(e.baseline)}) when a column is shuffled, ${e.repeats} repeats`,
         table(['feature', 'importance', '± std'], order.map((i) => [e.features[i], fmt(e.mean[i], 4), fmt(e.std[i], 4)])),
+      ].join('\n');
+    }
+    case 'mean-shap': {
+      const order = e.meanAbs.map((_, i) => i).sort((a, b) => e.meanAbs[b] - e.meanAbs[a]);
+      return [
+        `global importance: mean |${e.shapley}| of the predicted class's ${e.link === 'logit' ? 'log-odds' : 'probability'} over ${e.rows} rows; background: ${e.background.source}`,
+        table(['feature', 'mean |contribution|'], order.map((i) => [e.features[i], fmt(e.meanAbs[i], 4)])),
       ].join('\n');
     }
     case 'pdp':

@@ -2,6 +2,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { featureNames } from '../../data/features.ts';
 import { TransferkitError } from '../../errors.ts';
 import { argmaxRow } from '../../evaluate/metrics.ts';
+import { createRng } from '../../util/random.ts';
 import { loadDataFor, loadTrainedModel, type TrainedModel } from '../../evaluate/trained-model.ts';
 import { summariseBackground } from '../background.ts';
 import { exactShapley, MAX_EXACT_PLAYERS } from '../exact-shapley.ts';
@@ -18,7 +19,7 @@ import { whatIf } from './what-if.ts';
 import { applyLink, classPredictFn, inputRows, modelProbs, tabularFeatures, textMasker, type Link } from './model-view.ts';
 
 /** Explanation methods for tabular and text models. */
-export const MODEL_METHODS = ['shap', 'exact-shap', 'kernel-shap', 'lime', 'permutation', 'pdp', 'counterfactual'] as const;
+export const MODEL_METHODS = ['shap', 'exact-shap', 'kernel-shap', 'lime', 'permutation', 'pdp', 'mean-shap', 'counterfactual'] as const;
 
 /** One of {@link MODEL_METHODS}. */
 export type ModelMethod = (typeof MODEL_METHODS)[number];
@@ -108,6 +109,7 @@ export type ModelExplanation =
       rows: Array<{ row: number; class: string; weights: number[]; intercept: number; r2: number; localPrediction: number; output: number; features?: string[] }>;
     }
   | { kind: 'permutation'; method: 'permutation'; metric: 'accuracy'; baseline: number; features: string[]; mean: number[]; std: number[]; repeats: number }
+  | { kind: 'mean-shap'; method: 'mean-shap'; link: Link; shapley: string; features: string[]; meanAbs: number[]; rows: number; background: { source: string; rows: number } }
   | { kind: 'pdp'; method: 'pdp'; link: Link; class: string; feature: string; grid: number[]; average: number[]; individual: number[][] };
 
 /**
@@ -199,7 +201,28 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
     return { kind: 'lime', method: 'lime', link, features: featureNames(trained.features), rows: out };
   }
 
-  const useExact = opts.method === 'exact-shap' || (opts.method === 'shap' && groups.length <= 12);
+  const useExact = opts.method === 'exact-shap' || ((opts.method === 'shap' || opts.method === 'mean-shap') && groups.length <= 12);
+  if (opts.method === 'mean-shap') {
+    // global ranking: mean |φ| of the predicted class over (a seeded sample of) the data's rows
+    const sample = opts.rows ?? createRng(`mean-shap:${seed}`).shuffle(Array.from({ length: data.size }, (_, i) => i)).slice(0, 50);
+    const total = new Array<number>(names.length).fill(0);
+    const background = bgRows.length > 100 ? summariseBackground(bgRows, { method: 'kmeans', k: 100, seed }) : bgRows;
+    for (const r of sample) {
+      const f = classPredictFn(trained, classIndex(trained, opts.className, x[r]), link);
+      const res = useExact ? await exactShapley(f, x[r], background, { groups }) : await kernelShap(f, x[r], background, { groups, seed, nsamples: opts.nsamples });
+      res.values.forEach((v, i) => (total[i] += Math.abs(v) / sample.length));
+    }
+    return {
+      kind: 'mean-shap',
+      method: 'mean-shap',
+      link,
+      shapley: useExact ? 'exact-shap' : 'kernel-shap',
+      features: names,
+      meanAbs: total,
+      rows: sample.length,
+      background: { source: bg.source, rows: bgRows.length },
+    };
+  }
   const background = bgRows.length > 100 ? summariseBackground(bgRows, { method: 'kmeans', k: 100, seed }) : bgRows;
   const warnings: string[] = [];
   const out: ShapleyRow[] = [];
