@@ -36,3 +36,9 @@ export { predictDataset } from './evaluate/predict.ts';
 export { loadTrainedModel } from './evaluate/trained-model.ts';
 
 export * from './explain/index.ts';
+export { explain, EXPLAIN_METHODS, type ExplainOptions } from './explain/model/explain.ts';
+export { explainModel, type ModelExplanation } from './explain/model/explain-model.ts';
+export { explainImages, heatmapPng } from './explain/model/explain-image.ts';
+export { whatIf } from './explain/model/what-if.ts';
+
+export * from './measures/index.ts';
