@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConvert } from './commands/convert.ts';
 import { registerDatasets } from './commands/datasets.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDoctor } from './commands/doctor.ts';
@@ -22,7 +23,7 @@ Examples:
   $ transferkit evaluate --model runs/mnist --data builtin:mnist --json`,
   );
 
-for (const register of [registerDoctor, registerDatasets, registerModels, registerInspect, registerFit, registerEvaluate, registerPredict, registerExplain, registerDemo]) {
+for (const register of [registerDoctor, registerDatasets, registerModels, registerInspect, registerConvert, registerFit, registerEvaluate, registerPredict, registerExplain, registerDemo]) {
   register(program);
 }
 

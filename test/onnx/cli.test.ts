@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { residualModel, unsupportedOpModel } from './build-models.ts';
+
+const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
+const root = await mkdtemp(join(tmpdir(), 'tk-onnx-cli-'));
+process.on('exit', () => void rm(root, { recursive: true, force: true }));
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('inspect model.onnx lists nodes with shapes; convert writes a model folder that fit fine-tunes end to end', async () => {
+  const file = join(root, 'res28.onnx');
+  await writeFile(file, residualModel({ channels: 1, size: 28, classes: 10 }));
+
+  const text = await cli('inspect', file);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /opset 13/);
+  assert.match(text.stdout, /stem_pool\s+MaxPool\s+stem_pool_out\s+\[\?,8,14,14\]/);
+  assert.match(text.stdout, /fc\s+Gemm\s+logits\s+\[\?,10\]/);
+  const json = JSON.parse((await cli('inspect', file, '--json')).stdout) as { nodes: Array<{ name: string; outputShapes: unknown[] }>; inputs: Array<{ shape: unknown }> };
+  assert.deepEqual(json.inputs[0].shape, [null, 1, 28, 28]);
+  assert.deepEqual(json.nodes.find((n) => n.name === 'gap')?.outputShapes, [[null, 8, 1, 1]]);
+
+  const out = join(root, 'res28');
+  const conv = await cli('convert', file, '--out', out, '--json');
+  assert.equal(conv.code, 0, conv.stderr);
+  const summary = JSON.parse(conv.stdout) as { inputShape: number[]; outputShape: number[]; classes: number; ops: Record<string, number> };
+  assert.deepEqual(summary.inputShape, [28, 28, 1]);
+  assert.deepEqual(summary.outputShape, [10]);
+  assert.equal(summary.ops.Conv, 3);
+  assert.ok(existsSync(join(out, 'model.json')) && existsSync(join(out, 'transferkit.json')));
+
+  const run = join(root, 'run');
+  const fit = await cli('fit', '--base', out, '--train', 'builtin:mnist', '--per-class', '3', '--strategy', 'finetune', '--epochs', '1', '--out', run, '--json');
+  assert.equal(fit.code, 0, fit.stderr + fit.stdout);
+  assert.ok(existsSync(join(run, 'model', 'model.json')), 'the fine-tuned model is saved');
+});
+
+test('convert reports an unsupported op by name with exit code 1', async () => {
+  const file = join(root, 'gelu.onnx');
+  await writeFile(file, unsupportedOpModel());
+  const r = await cli('convert', file, '--out', join(root, 'gelu'), '--json');
+  assert.equal(r.code, 1);
+  const err = (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
+  assert.equal(err.code, 'UNSUPPORTED_OP');
+  assert.match(err.message, /Erf node "gelu_erf"/);
+});
