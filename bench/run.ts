@@ -19,6 +19,7 @@ import { trainModel } from '../src/transfer/train.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 import { benchExplain } from './explain.ts';
 import { benchKernels } from './kernels.ts';
+import { benchOnnx } from './onnx.ts';
 
 interface Row {
   task: string;
@@ -70,6 +71,7 @@ for (const r of rows) {
 await initEngine({ backend: 'wasm' });
 const kernels = await benchKernels();
 const explain = await benchExplain();
+const onnx = await benchOnnx();
 
 const md = [
   '| task | backend | throughput | × cpu | peak RSS |',
@@ -80,12 +82,16 @@ const md = [
   '|---|---|---|---|',
   ...kernels.map((k) => `| ${k.name} | ${k.wasmMs.toFixed(2)} | ${k.cpuMs.toFixed(2)} | ${k.ratio.toFixed(1)} |`),
   '',
+  '| feature extraction, MobileNet-style 64×64×3 (batch 32) | threads | images/s |',
+  '|---|---|---|',
+  ...onnx.map((o) => `| ${o.engine}${o.spinning ? ' (spinning on)' : ''} | ${o.threads} | ${o.imagesPerSec.toFixed(0)} |`),
+  '',
   '| explanation | model | time |',
   '|---|---|---|',
   ...explain.map((e) => `| ${e.task} | ${e.model} | ${e.msPerItem.toFixed(0)} ${e.unit} |`),
 ].join('\n');
 const dir = fileURLToPath(new URL('.', import.meta.url));
-await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain }, null, 2) + '\n');
+await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx }, null, 2) + '\n');
 await writeFile(`${dir}RESULTS.md`, md + '\n');
 await updateReadme(`${dir}../README.md`, md);
 console.log(md);
