@@ -81,7 +81,7 @@ default source model for transfer learning (\`--base fashion-cnn\`).
 - Parameters: ${params.total.toLocaleString('en-US')}; weights ${(params.total * 4 / 1e6).toFixed(1)} MB (float32).
 - Input: 28×28×1 grayscale images scaled to [0, 1]. Output: probabilities of 10 clothing classes.
 - Trained with transferkit ${engine.tfjsVersion ? `on TensorFlow.js ${engine.tfjsVersion}` : ''} (${engine.backend} backend), Adam (lr 0.001), batch 64,
-  early stopping on validation loss (patience 3), seed ${seed}; best epoch ${res.bestEpoch} of ${res.history.length}, ${minutes.toFixed(1)} minutes on 2 CPU cores.
+  early stopping on validation loss (patience 3), seed ${seed}; best epoch ${res.bestEpoch} of ${res.history.length}, ${minutes.toFixed(1)} minutes on one core of a 2-core machine that was busy with other work.
 
 ## Intended use
 A source of image features for transfer to small grayscale image tasks (the demo transfers it
