@@ -23,6 +23,8 @@ export interface CompareOptions {
   out: string;
   /** Extra fit settings (epochs, learning rate, …) shared by every run. */
   fit?: Partial<FitConfig>;
+  /** Settings for one strategy only, on top of `fit` (e.g. smaller batches for scratch). */
+  fitByStrategy?: Partial<Record<Strategy, Partial<FitConfig>>>;
   /** Called before each run and with each finished run. */
   onRun?: (event: { strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
   callbacks?: FitCallbacks;
@@ -59,7 +61,7 @@ export async function compareStrategies(opts: CompareOptions): Promise<{ results
     for (const strategy of opts.strategies) {
       opts.onRun?.({ strategy, seed });
       const dir = join(opts.out, `${strategy}-seed${seed}`);
-      const res = await fit({ valFraction: 0, ...opts.fit, base: opts.base, strategy, train, seed, out: dir }, opts.callbacks);
+      const res = await fit({ valFraction: 0, ...opts.fit, ...opts.fitByStrategy?.[strategy], base: opts.base, strategy, train, seed, out: dir }, opts.callbacks);
       const m = await evaluateModel({ model: dir, data: opts.test });
       const r = raw.get(strategy)!;
       r.acc.push(m.accuracy);

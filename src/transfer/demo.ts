@@ -59,6 +59,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     perClass,
     out: opts.out,
     fit: DEMO_FIT,
+    fitByStrategy: DEMO_FIT_BY_STRATEGY,
     onRun: opts.onRun,
     callbacks: opts.callbacks,
   });
@@ -74,5 +75,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   };
 }
 
-/** Training settings of the demo runs (no validation split: 10 examples per class are all used for training). */
-export const DEMO_FIT = { epochs: 40, finetuneEpochs: 20, batchSize: 20, learningRate: 2e-3 } as const;
+/**
+ * Training settings of the demo runs. There is no validation split: the 10 examples per class
+ * are all used for training, for a fixed number of epochs. The new head sits on the convolutional
+ * features (`flatten`): fashion-cnn's dense layer is specific to clothing, its conv filters are not.
+ */
+export const DEMO_FIT = { epochs: 60, finetuneEpochs: 20, batchSize: 20, learningRate: 2e-3, cutAt: 'flatten', unfreeze: 1 } as const;
+
+/** Scratch trains every weight from random initialisation: smaller batches (more steps) so it fits its 100 digits fully. */
+export const DEMO_FIT_BY_STRATEGY = { scratch: { epochs: 40, batchSize: 10, learningRate: 3e-3 } } as const;
