@@ -80,7 +80,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
  * are all used for training, for a fixed number of epochs. The new head sits on the convolutional
  * features (`flatten`): fashion-cnn's dense layer is specific to clothing, its conv filters are not.
  */
-export const DEMO_FIT = { epochs: 60, finetuneEpochs: 20, batchSize: 20, learningRate: 2e-3, cutAt: 'flatten', unfreeze: 1 } as const;
+export const DEMO_FIT = { epochs: 60, finetuneEpochs: 20, batchSize: 20, learningRate: 1e-3, cutAt: 'flatten', headHidden: [128], headDropout: 0.5, unfreeze: 1 };
 
 /** Scratch trains every weight from random initialisation: smaller batches (more steps) so it fits its 100 digits fully. */
-export const DEMO_FIT_BY_STRATEGY = { scratch: { epochs: 40, batchSize: 10, learningRate: 3e-3 } } as const;
+export const DEMO_FIT_BY_STRATEGY = { scratch: { epochs: 40, batchSize: 10, learningRate: 3e-3, headHidden: [], headDropout: 0 } };

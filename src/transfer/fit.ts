@@ -11,8 +11,26 @@ import { keepBatchNormInInference } from '../models/surgery.ts';
 import { resolveModelRef } from '../models/zoo.ts';
 import { RunFolder, type RunState } from '../runs/run-folder.ts';
 import { seedMathRandom } from '../util/random.ts';
-import { applyPhase, forward, planPhases, prepareModel, splitAtHead, type Arch, type Phase, type PreparedModel, type Strategy, STRATEGIES } from './strategies.ts';
-import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData } from './train.ts';
+import { checkAugment, parseAugment, type AugmentOptions } from './augment.ts';
+import { mergedModel } from './lora/apply.ts';
+import { saveAdapter } from './lora/adapter-io.ts';
+import { l2spPenalty, weightValues, type Penalty } from './regularizers.ts';
+import { checkSchedule, layerMultipliers, type LrSchedule, type ScheduleKind } from './schedules.ts';
+import {
+  applyPhase,
+  forward,
+  parseUnfreezeSchedule,
+  planPhases,
+  prepareModel,
+  splitAtHead,
+  type Arch,
+  type Phase,
+  type PreparedModel,
+  type Strategy,
+  type UnfreezeStep,
+  STRATEGIES,
+} from './strategies.ts';
+import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
 
 /** Everything `fit` needs; saved as the run's `config.json`. */
 export interface FitConfig {
@@ -51,6 +69,50 @@ export interface FitConfig {
   seed?: number;
   /** Run folder. */
   out: string;
+
+  // ---- fine-tuning controls -------------------------------------------------
+  /**
+   * Gradual unfreezing for `finetune`: `"1:head,3:dense1,5:conv2+bn2"` (or parsed steps). The run
+   * is then one `gradual` phase of `epochs` epochs: the head trains from epoch 1 and each base
+   * layer joins at its epoch. Combine with `lrDecay` so lower layers learn more slowly.
+   */
+  unfreezeSchedule?: string | UnfreezeStep[];
+  /** Layer-wise learning-rate decay: the k-th weighted base layer from the top learns at `lrDecay^k` of the phase rate. */
+  lrDecay?: number;
+  /** Learning-rate multipliers by layer name (override `lrDecay`), e.g. `{ conv1: 0.1 }`. */
+  layerLr?: Record<string, number>;
+  /** Learning-rate schedule within each phase (default constant). */
+  lrSchedule?: ScheduleKind;
+  /** Linear warm-up epochs at the start of each phase. */
+  warmup?: number;
+  /** Linear warm-up steps (instead of `warmup` epochs). */
+  warmupSteps?: number;
+  /** `step` schedule: epochs between decays (default a third of the phase). */
+  lrStepEpochs?: number;
+  /** `step` schedule: decay factor (default 0.1). */
+  lrGamma?: number;
+  /** Decoupled (AdamW) weight decay of kernels. */
+  weightDecay?: number;
+  /** L2-SP: weight α of ‖w − w₀‖² pulling base weights toward their pretrained values. */
+  l2sp?: number;
+  /** L2-SP: weight β of ‖w‖² on weights without pretrained values (new head, adapters); default α/10. */
+  l2spBeta?: number;
+  /** Dropout rate in front of the new head. */
+  /** Hidden ReLU layers of the new head, e.g. `[128]` (default: none). */
+  headHidden?: number[];
+  headDropout?: number;
+  /** Label smoothing ε. */
+  labelSmoothing?: number;
+  /** Image augmentation: `"shift,rotate=15,zoom"` or options (image data only). */
+  augment?: string | AugmentOptions;
+
+  // ---- LoRA (`strategy: 'lora'`) --------------------------------------------
+  /** Rank r of the adapters (default 8). */
+  loraRank?: number;
+  /** Scale numerator α; the adapter branch is multiplied by α/r (default: the rank). */
+  loraAlpha?: number;
+  /** Base layers to adapt (default: every Dense layer of the base); the new head always trains in full. */
+  loraLayers?: Array<string | number>;
 }
 
 /** Progress callbacks of {@link fit}. */
@@ -74,6 +136,15 @@ export interface FitResult {
   trainableParams: number;
   totalParams: number;
   resumed: boolean;
+  /** Phase and epoch of `checkpoints/best` (lowest validation loss, or training loss without validation data). */
+  best?: { phase: string; epoch: number; loss: number };
+  /** Folder of the saved LoRA adapter (`lora` strategy). */
+  adapter?: string;
+}
+
+/** `checkpoints/state.json` of a fit run: the run state plus the best checkpoint so far. */
+interface FitState extends RunState {
+  best?: { phase: string; epoch: number; loss: number };
 }
 
 const DEFAULTS = { epochs: 30, learningRate: 1e-3, unfreeze: 2, patience: 5, batchSize: 32, seed: 0 };
@@ -122,7 +193,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
 export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Promise<FitResult> {
   const run = await RunFolder.open(out);
   const cfg = { ...(await run.config<FitConfig & { train: string; val?: string }>()), out };
-  const state = await run.state();
+  const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
     throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another --out folder.' });
   }
@@ -136,10 +207,55 @@ interface PreparedInputs {
   classes: string[];
   features: FeatureSpec;
   model: PreparedModel;
+  controls: Controls;
+}
+
+/** The fine-tuning controls, parsed and checked. */
+interface Controls {
+  schedule?: UnfreezeStep[];
+  augment?: AugmentOptions;
+  lrSchedule?: LrSchedule;
+  layerLr?: Map<string, number>;
+  /** Pretrained values of the base weights, by weight name (L2-SP anchors). */
+  anchors?: Map<string, Float32Array>;
+}
+
+/** Parses and checks the controls that need no model, so mistakes fail before anything loads. */
+function parseControls(cfg: FitConfig): Controls {
+  const bad = (message: string, hint: string) => new TransferkitError('BAD_OPTION', message, { hint });
+  if (cfg.unfreezeSchedule !== undefined && cfg.strategy !== 'finetune') {
+    throw bad(`An unfreeze schedule needs the finetune strategy, not ${cfg.strategy}`, 'Use --strategy finetune with --unfreeze-schedule.');
+  }
+  if (cfg.strategy === 'lora' && cfg.base === undefined) throw bad('The lora strategy needs a pretrained model', 'Pass --base <zoo name or model folder>.');
+  if (cfg.l2sp !== undefined && (cfg.base === undefined || cfg.strategy === 'scratch')) {
+    throw bad('L2-SP pulls weights toward a pretrained model, so it needs --base and a transfer strategy', 'Use --strategy finetune (or extract, lora) with --base, or drop --l2sp.');
+  }
+  if (cfg.strategy !== 'lora' && (cfg.loraRank !== undefined || cfg.loraAlpha !== undefined || cfg.loraLayers !== undefined)) {
+    throw bad(`LoRA options need --strategy lora (got ${cfg.strategy})`, 'Add --strategy lora, or drop the --lora-* options.');
+  }
+  for (const [name, v, lo, hi] of [
+    ['weight decay', cfg.weightDecay, 0, Infinity],
+    ['L2-SP α', cfg.l2sp, 0, Infinity],
+    ['L2-SP β', cfg.l2spBeta, 0, Infinity],
+    ['label smoothing', cfg.labelSmoothing, 0, 0.999],
+    ['head dropout', cfg.headDropout, 0, 0.999],
+  ] as Array<[string, number | undefined, number, number]>) {
+    if (v !== undefined && !(v >= lo && v <= hi)) throw bad(`The ${name} must be between ${lo} and ${hi}, got ${v}`, 'See `transferkit fit --help` for typical values.');
+  }
+  const schedule = typeof cfg.unfreezeSchedule === 'string' ? parseUnfreezeSchedule(cfg.unfreezeSchedule) : cfg.unfreezeSchedule;
+  const augment = typeof cfg.augment === 'string' ? parseAugment(cfg.augment) : cfg.augment;
+  checkAugment(augment);
+  const lrSchedule: LrSchedule | undefined =
+    cfg.lrSchedule || cfg.warmup || cfg.warmupSteps
+      ? { kind: cfg.lrSchedule ?? 'constant', warmupEpochs: cfg.warmup, warmupSteps: cfg.warmupSteps, stepEpochs: cfg.lrStepEpochs, gamma: cfg.lrGamma }
+      : undefined;
+  checkSchedule(lrSchedule);
+  return { schedule, augment, lrSchedule };
 }
 
 async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<PreparedInputs> {
   const seed = cfg.seed ?? DEFAULTS.seed;
+  const controls = parseControls(cfg);
   const base = cfg.base ? await loadModel(resolveModelRef(cfg.base)) : undefined;
   const baseImage = base ? imageSpecOf(base.model, base.meta) : undefined;
   const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage }) : d);
@@ -155,6 +271,9 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
     val = split.val;
   }
   const features: FeatureSpec = (base?.meta?.features as FeatureSpec | undefined) ?? baseImage ?? fitFeatures(train);
+  if (controls.augment && features.kind !== 'image') {
+    throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data, but ${datasetRef(cfg.train)} is ${features.kind} data`, { hint: 'Leave --augment out for tabular and text data.' });
+  }
   const trainX = transformFeatures(features, train);
   const valX = val ? transformFeatures(features, val) : undefined;
   const restore = seedMathRandom(seed);
@@ -175,29 +294,38 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
         arch: cfg.arch,
         inputShape: trainX.shape.slice(1),
         cutAt: cfg.cutAt,
+        headDropout: cfg.headDropout,
+        headHidden: cfg.headHidden,
+        lora: cfg.strategy === 'lora' ? { rank: cfg.loraRank, alpha: cfg.loraAlpha, layers: cfg.loraLayers } : undefined,
       });
     }
-    // check the layers to unfreeze now, so a wrong name fails before the run folder exists
+    // check the layers named in options now, so a wrong name fails before the run folder exists
     if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
+    if (controls.schedule) applyPhase(model, { name: 'gradual', trainable: 'schedule', learningRate: 0, epochs: 0 }, 0, { schedule: controls.schedule });
+    if (cfg.lrDecay !== undefined || cfg.layerLr) controls.layerLr = layerMultipliers(model.model, model.baseLayerCount, { lrDecay: cfg.lrDecay, layerLr: cfg.layerLr });
+    if (cfg.l2sp && base) controls.anchors = weightValues(base.model);
     return {
       train: { ...trainX, y: train.labels },
       val: valX && val ? { ...valX, y: val.labels } : undefined,
       classes: train.classes,
       features,
       model,
+      controls,
     };
   } finally {
     restore();
   }
 }
 
-async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, state: RunState | undefined, cb: FitCallbacks): Promise<FitResult> {
+async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, state: FitState | undefined, cb: FitCallbacks): Promise<FitResult> {
   const t0 = performance.now();
   const seed = cfg.seed ?? DEFAULTS.seed;
+  const { controls } = inputs;
   const phases = planPhases(cfg.strategy, {
     epochs: cfg.epochs ?? DEFAULTS.epochs,
     learningRate: cfg.learningRate ?? (inputs.features.kind === 'image' ? DEFAULTS.learningRate : 10 * DEFAULTS.learningRate),
     finetuneEpochs: cfg.finetuneEpochs,
+    gradual: controls.schedule !== undefined,
   });
   const { model } = inputs.model;
   const classWeights = cfg.classWeights === 'balanced' ? balancedClassWeights(inputs.train.y, inputs.classes.length) : undefined;
@@ -211,21 +339,31 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
   });
   if (state) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
   const done = new Set(state?.donePhases ?? []);
+  let best = state?.best;
   const restore = seedMathRandom(`${seed}:${state?.phase ?? ''}:${state?.epoch ?? 0}`);
+  const penalty: Penalty | undefined =
+    cfg.l2sp !== undefined && cfg.l2sp > 0 ? l2spPenalty(model, inputs.model.baseLayerCount, { alpha: cfg.l2sp, beta: cfg.l2spBeta }, controls.anchors) : undefined;
+  const unfreeze = cfg.unfreeze ?? DEFAULTS.unfreeze;
   let epochs = 0;
   try {
     for (const phase of phases) {
       if (done.has(phase.name)) continue;
       const startEpoch = state && state.phase === phase.name ? state.epoch + 1 : 1;
-      applyPhase(inputs.model, phase, cfg.unfreeze ?? DEFAULTS.unfreeze);
+      applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch: startEpoch });
       const onEpoch = async (record: EpochRecord) => {
         epochs++;
         await run.appendHistory(record);
         await saveModel(model, run.path('checkpoints', 'last'), meta());
-        await run.writeState({ phase: phase.name, epoch: record.epoch, donePhases: [...done], finished: false });
+        const monitored = record.valLoss ?? record.loss;
+        if (!best || monitored < best.loss - 1e-6) {
+          best = { phase: phase.name, epoch: record.epoch, loss: monitored };
+          await saveModel(model, run.path('checkpoints', 'best'), meta());
+        }
+        const next: FitState = { phase: phase.name, epoch: record.epoch, donePhases: [...done], finished: false, best };
+        await run.writeState(next);
         cb.onEpoch?.(record);
       };
-      const common = {
+      const common: TrainOptions = {
         epochs: phase.epochs,
         learningRate: phase.learningRate,
         seed,
@@ -234,25 +372,47 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
         patience: cfg.patience ?? DEFAULTS.patience,
         phase: phase.name,
         startEpoch,
+        lrSchedule: controls.lrSchedule,
+        layerLr: controls.layerLr,
+        weightDecay: cfg.weightDecay,
+        labelSmoothing: cfg.labelSmoothing,
+        penalty,
+        beforeEpoch: phase.trainable === 'schedule' ? (epoch) => void applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch }) : undefined,
         onEpoch,
         onStep: (d: number, t: number) => cb.onStep?.(phase.name, d, t),
       };
-      if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0) {
+      // augmentation changes the inputs every step, so the base cannot be run once and cached
+      if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
         await trainHeadOnCachedFeatures(inputs, common);
       } else {
-        await trainModel(model, inputs.train, { ...common, val: inputs.val });
+        await trainModel(model, inputs.train, { ...common, val: inputs.val, augment: controls.augment });
       }
       done.add(phase.name);
-      await run.writeState({ phase: phase.name, epoch: phase.epochs, donePhases: [...done], finished: false });
+      const finished: FitState = { phase: phase.name, epoch: phase.epochs, donePhases: [...done], finished: false, best };
+      await run.writeState(finished);
     }
   } finally {
     restore();
+    penalty?.dispose();
   }
 
   const trainMetrics = classificationMetrics(inputs.train.y, predictProbs(model, inputs.train), inputs.classes);
   const valMetrics = inputs.val ? classificationMetrics(inputs.val.y, predictProbs(model, inputs.val), inputs.classes) : undefined;
-  await saveModel(model, run.path('model'), meta());
-  const params = countTrainable(inputs.model, phases.at(-1)!, cfg.unfreeze ?? DEFAULTS.unfreeze);
+  const params = countTrainable(inputs.model, phases.at(-1)!, unfreeze, controls.schedule);
+  let adapter: string | undefined;
+  if (cfg.strategy === 'lora') {
+    // the run's model is a plain model with the adapter merged in; the adapter is also saved alone
+    const plain = mergedModel(model);
+    await saveModel(plain, run.path('model'), meta());
+    adapter = run.path('adapter');
+    await saveAdapter(model, adapter, {
+      head: { numClasses: inputs.classes.length, cutAt: cfg.cutAt },
+      meta: { classes: inputs.classes, base: cfg.base, features: inputs.features },
+    });
+    for (const layer of plain.layers) if (!model.layers.includes(layer)) for (const w of layer.weights) w.dispose();
+  } else {
+    await saveModel(model, run.path('model'), meta());
+  }
   const result: FitResult = {
     out: cfg.out,
     strategy: cfg.strategy,
@@ -265,9 +425,12 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
     seconds: (performance.now() - t0) / 1000,
     ...params,
     resumed: state !== undefined,
+    best,
+    adapter,
   };
-  await run.writeJson('metrics.json', { train: trainMetrics, val: valMetrics, seconds: result.seconds });
-  await run.writeState({ phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true });
+  await run.writeJson('metrics.json', { train: trainMetrics, val: valMetrics, seconds: result.seconds, best });
+  const last: FitState = { phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true, best };
+  await run.writeState(last);
   return result;
 }
 
@@ -279,8 +442,8 @@ async function trainHeadOnCachedFeatures(inputs: PreparedInputs, opts: Parameter
   await trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
 }
 
-function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number | Array<string | number>): { trainableParams: number; totalParams: number } {
-  applyPhase(prepared, last, unfreeze);
+function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number | Array<string | number>, schedule?: UnfreezeStep[]): { trainableParams: number; totalParams: number } {
+  applyPhase(prepared, last, unfreeze, { schedule });
   const size = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
   return { trainableParams: size(prepared.model.trainableWeights), totalParams: size(prepared.model.weights) };
 }

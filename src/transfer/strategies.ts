@@ -2,23 +2,36 @@ import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { buildCnn, buildLogistic, buildMlp } from '../models/architectures.ts';
 import { keepBatchNormInInference, replaceHead, resolveLayer } from '../models/surgery.ts';
+import { applyLora, modelFingerprint } from './lora/apply.ts';
+import { isLoraLayer } from './lora/layers.ts';
 
 /** How a model is reused for a new task. */
-export type Strategy = 'extract' | 'finetune' | 'scratch';
+export type Strategy = 'extract' | 'finetune' | 'scratch' | 'lora';
 
 /** The strategies, for validation and help texts. */
-export const STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch'];
+export const STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch', 'lora'];
 
 /** Architectures `scratch` can build when no base model is given. */
 export type Arch = 'mlp' | 'logistic' | 'cnn';
 
 /** One stage of training: which layers learn, how fast, for how long. */
 export interface Phase {
-  name: 'head' | 'finetune' | 'train';
-  /** `head`: only the new head; `top-k`: the head and the top `k` weighted base layers; `all`: everything. */
-  trainable: 'head' | 'top-k' | 'all';
+  name: 'head' | 'finetune' | 'train' | 'gradual' | 'lora';
+  /**
+   * `head`: only the new head; `top-k`: the head and the top `k` weighted base layers; `all`:
+   * everything; `schedule`: the head plus the base layers an unfreeze schedule has reached by
+   * the current epoch; `lora`: the head plus the LoRA adapters (their base weights stay frozen).
+   */
+  trainable: 'head' | 'top-k' | 'all' | 'schedule' | 'lora';
   learningRate: number;
   epochs: number;
+}
+
+/** One entry of a gradual-unfreezing schedule: from `epoch` (1-based) on, these base layers train too. */
+export interface UnfreezeStep {
+  epoch: number;
+  /** Base layer names or indices; `all` for every base layer; `head` (the new head, which always trains) is accepted and ignored. */
+  layers: Array<string | number>;
 }
 
 /** A model prepared for a strategy, with the boundary between base and head known. */
@@ -34,12 +47,16 @@ export interface PhaseOptions {
   learningRate: number;
   /** Epochs of the fine-tuning phase (default: same as `epochs`). */
   finetuneEpochs?: number;
+  /** `finetune` with an unfreeze schedule: one `gradual` phase of `epochs` epochs instead of head + finetune. */
+  gradual?: boolean;
 }
 
 /**
  * The training phases of a strategy: `extract` trains the head on a frozen base; `finetune`
  * does the same, then unfreezes the top k base layers at a 10× lower learning rate;
- * `scratch` trains every layer from random initialisation.
+ * `scratch` trains every layer from random initialisation. With `gradual`, `finetune` is one
+ * phase that starts with the head and unfreezes base layers on schedule; `lora` trains the head
+ * and LoRA adapters at the full learning rate.
  *
  * @example
  * ```ts
@@ -53,10 +70,25 @@ export function planPhases(strategy: Strategy, opts: PhaseOptions): Phase[] {
     case 'extract':
       return [head];
     case 'finetune':
+      if (opts.gradual) return [{ name: 'gradual', trainable: 'schedule', learningRate: opts.learningRate, epochs: opts.epochs }];
       return [head, { name: 'finetune', trainable: 'top-k', learningRate: opts.learningRate / 10, epochs: opts.finetuneEpochs ?? opts.epochs }];
     case 'scratch':
       return [{ name: 'train', trainable: 'all', learningRate: opts.learningRate, epochs: opts.epochs }];
+    case 'lora':
+      return [{ name: 'lora', trainable: 'lora', learningRate: opts.learningRate, epochs: opts.epochs }];
   }
+}
+
+/** LoRA settings of {@link prepareModel} for the `lora` strategy. */
+export interface LoraPrepareOptions {
+  /** Rank r (default 8). */
+  rank?: number;
+  /** Scale numerator α (default: the rank). */
+  alpha?: number;
+  /** Base layers to adapt (default: every Dense layer of the base). Names of new-head layers are ignored: the head trains in full. */
+  layers?: Array<string | number>;
+  /** Adapter name (default `default`). */
+  name?: string;
 }
 
 /**
@@ -78,8 +110,18 @@ export async function prepareModel(opts: {
   inputShape: number[];
   /** Base layer (name or index) whose output feeds the new head; default: the input of the old head. */
   cutAt?: string | number;
+  /** Dropout rate in front of the new head's softmax layer (default 0: none). */
+  headDropout?: number;
+  /** Hidden ReLU layers of the new head (default: none, a softmax layer straight on the base features). */
+  headHidden?: number[];
+  /** Adapter settings of the `lora` strategy. */
+  lora?: LoraPrepareOptions;
 }): Promise<PreparedModel> {
   const { strategy, numClasses, seed } = opts;
+  const headDropout = opts.headDropout ?? 0;
+  if (!(headDropout >= 0 && headDropout < 1)) {
+    throw new TransferkitError('BAD_OPTION', `The head dropout rate must be in [0, 1), got ${headDropout}`, { hint: 'Typical rates are 0.2 to 0.5; 0 turns it off.' });
+  }
   if (!opts.base) {
     if (strategy !== 'scratch') {
       throw new TransferkitError('MISSING_BASE', `The ${strategy} strategy needs a pretrained model`, {
@@ -89,40 +131,122 @@ export async function prepareModel(opts: {
     return { model: buildArch(opts.arch ?? defaultArch(opts.inputShape), opts.inputShape, numClasses, seed), baseLayerCount: 0 };
   }
   const source = strategy === 'scratch' ? await reinitialised(opts.base) : opts.base;
-  const model = replaceHead(source, numClasses, { seed, cutAt: opts.cutAt });
-  const baseLayerCount = countBaseLayers(source, model);
+  let model = replaceHead(source, numClasses, { seed, cutAt: opts.cutAt, hidden: opts.headHidden });
+  let baseLayerCount = countBaseLayers(source, model);
+  if (headDropout > 0) model = withHeadDropout(model, headDropout);
   if (strategy !== 'scratch') keepBatchNormInInference(model);
+  if (strategy === 'lora') {
+    const headNames = new Set(model.layers.slice(baseLayerCount).map((l) => l.name));
+    const bases = model.layers.slice(0, baseLayerCount);
+    const targets = opts.lora?.layers
+      ? opts.lora.layers.map((ref) => resolveLayer(model, ref)).filter((l) => !headNames.has(l.name))
+      : bases.filter((l) => l.getClassName() === 'Dense');
+    if (targets.length === 0) {
+      throw new TransferkitError('LORA_UNSUPPORTED', opts.lora?.layers ? 'None of the --lora-layers is a base layer' : 'The base has no Dense layer to put LoRA adapters on', {
+        hint: `Name Dense or Conv2D base layers with --lora-layers; base layers with weights: ${bases.filter((l) => l.weights.length > 0).map((l) => l.name).join(', ')}.`,
+      });
+    }
+    model = applyLora(model, {
+      rank: opts.lora?.rank,
+      alpha: opts.lora?.alpha,
+      layers: targets.map((l) => l.name),
+      name: opts.lora?.name,
+      seed,
+      fingerprint: modelFingerprint(opts.base),
+      train: [...headNames],
+    });
+    keepBatchNormInInference(model);
+    baseLayerCount = model.layers.findIndex((l) => headNames.has(l.name));
+  }
   return { model, baseLayerCount };
+}
+
+/**
+ * Parses an unfreeze schedule: comma-separated `EPOCH:LAYER` entries, several layers of one
+ * epoch joined by `+` (or listed after it without a new `EPOCH:`). Layers are base layer names
+ * or indices, or `all`; `head` is accepted (the new head always trains from epoch 1).
+ *
+ * @throws TransferkitError `BAD_OPTION` naming the entry it cannot read.
+ * @example
+ * ```ts
+ * parseUnfreezeSchedule('1:head,3:dense1,5:conv2+bn2');
+ * // [{ epoch: 1, layers: ['head'] }, { epoch: 3, layers: ['dense1'] }, { epoch: 5, layers: ['conv2', 'bn2'] }]
+ * ```
+ */
+export function parseUnfreezeSchedule(text: string): UnfreezeStep[] {
+  const steps: UnfreezeStep[] = [];
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\d+)\s*:\s*(.+)$/.exec(part);
+    let layers: string;
+    if (m) {
+      const epoch = Number(m[1]);
+      if (epoch < 1) throw badSchedule(part, 'epochs count from 1');
+      steps.push({ epoch, layers: [] });
+      layers = m[2];
+    } else {
+      if (steps.length === 0) throw badSchedule(part, 'each entry starts with the epoch, e.g. 3:dense1');
+      layers = part;
+    }
+    for (const l of layers.split('+').map((s) => s.trim()).filter(Boolean)) steps.at(-1)!.layers.push(/^-?\d+$/.test(l) ? Number(l) : l);
+  }
+  if (steps.length === 0) throw badSchedule(text, 'the schedule is empty');
+  return steps.sort((a, b) => a.epoch - b.epoch);
+}
+
+function badSchedule(part: string, why: string): TransferkitError {
+  return new TransferkitError('BAD_OPTION', `Cannot read the unfreeze schedule at "${part}": ${why}`, {
+    hint: 'Write EPOCH:LAYER entries separated by commas, e.g. --unfreeze-schedule "1:head,3:dense1,5:conv2+bn2" (the head trains from epoch 1; `all` unfreezes the whole base).',
+  });
 }
 
 /**
  * Sets which layers learn in a phase. `top-k` unfreezes the `k` highest base layers that
  * have weights (BatchNorm excluded: it stays frozen, in inference mode), or the base layers
- * named (or indexed) in a list.
+ * named (or indexed) in a list; `schedule` unfreezes the base layers `schedule` has reached by
+ * `epoch`; `lora` trains the head and the LoRA adapters only.
  *
  * @example
  * ```ts
  * applyPhase(prepared, { name: 'finetune', trainable: 'top-k', learningRate: 1e-4, epochs: 10 }, 2);
+ * applyPhase(prepared, gradualPhase, 0, { schedule: parseUnfreezeSchedule('3:dense1'), epoch: 4 });
  * ```
  */
-export function applyPhase(prepared: PreparedModel, phase: Phase, unfreeze: number | Array<string | number>): string[] {
+export function applyPhase(
+  prepared: PreparedModel,
+  phase: Phase,
+  unfreeze: number | Array<string | number>,
+  opts: { schedule?: UnfreezeStep[]; epoch?: number } = {},
+): string[] {
   const { model, baseLayerCount } = prepared;
   const bases = model.layers.slice(0, baseLayerCount);
   const unfrozenBase = new Set<tf.layers.Layer>();
   if (phase.trainable === 'all') bases.forEach((l) => unfrozenBase.add(l));
+  if (phase.trainable === 'lora') bases.filter(isLoraLayer).forEach((l) => unfrozenBase.add(l));
+  let named: Array<string | number> = [];
+  if (phase.trainable === 'schedule') {
+    const epoch = opts.epoch ?? Infinity;
+    for (const step of opts.schedule ?? []) {
+      if (step.epoch > epoch) continue;
+      for (const ref of step.layers) {
+        if (ref === 'all') bases.filter((l) => l.getClassName() !== 'BatchNormalization').forEach((l) => unfrozenBase.add(l));
+        else if (ref !== 'head') named.push(ref);
+      }
+    }
+  }
   if (phase.trainable === 'top-k' && typeof unfreeze === 'number') {
     const weighted = bases.filter((l) => l.weights.length > 0 && l.getClassName() !== 'BatchNormalization');
     weighted.slice(Math.max(0, weighted.length - unfreeze)).forEach((l) => unfrozenBase.add(l));
   } else if (phase.trainable === 'top-k' && Array.isArray(unfreeze)) {
-    for (const ref of unfreeze) {
-      const layer = resolveLayer(model, ref);
-      if (!bases.includes(layer)) {
-        throw new TransferkitError('NOT_A_BASE_LAYER', `Layer "${layer.name}" is part of the new head, not of the pretrained base`, {
-          hint: `Base layers: ${bases.filter((l) => l.weights.length > 0).map((l) => l.name).join(', ')}.`,
-        });
-      }
-      unfrozenBase.add(layer);
+    named = unfreeze;
+  }
+  for (const ref of named) {
+    const layer = resolveLayer(model, ref);
+    if (!bases.includes(layer)) {
+      throw new TransferkitError('NOT_A_BASE_LAYER', `Layer "${layer.name}" is part of the new head, not of the pretrained base`, {
+        hint: `Base layers: ${bases.filter((l) => l.weights.length > 0).map((l) => l.name).join(', ')}.`,
+      });
     }
+    unfrozenBase.add(layer);
   }
   model.layers.forEach((layer, i) => {
     const isBN = layer.getClassName() === 'BatchNormalization';
@@ -204,4 +328,16 @@ function countBaseLayers(source: tf.LayersModel, model: tf.LayersModel): number 
   let i = 0;
   while (i < model.layers.length && names.has(model.layers[i].name) && model.layers[i] === source.layers[i]) i++;
   return i;
+}
+
+/** Puts a dropout layer (`head_dropout`) in front of the new softmax head, keeping the head's weights. */
+function withHeadDropout(model: tf.LayersModel, rate: number): tf.LayersModel {
+  const head = model.layers[model.layers.length - 1];
+  const cfg = head.getConfig() as { units: number; activation: string };
+  const x = tf.layers.dropout({ name: `${head.name}_dropout`, rate }).apply(head.input as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const dense = tf.layers.dense({ name: head.name, units: cfg.units, activation: 'softmax', kernelInitializer: 'zeros' });
+  const out = dense.apply(x) as tf.SymbolicTensor;
+  dense.setWeights(head.getWeights());
+  for (const w of head.weights) w.dispose();
+  return tf.model({ inputs: model.inputs, outputs: out, name: model.name });
 }

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { createRng } from '../util/random.ts';
+import { augmentBatch, checkAugment, type AugmentOptions } from './augment.ts';
+import type { Penalty } from './regularizers.ts';
+import { checkSchedule, lrFactor, type LrSchedule } from './schedules.ts';
 
 /** Model inputs and integer labels, as flat arrays. */
 export interface TensorData {
@@ -32,9 +35,9 @@ export interface TrainOptions {
   epochs: number;
   /** Default 32. */
   batchSize?: number;
-  /** Adam learning rate; default 1e-3. */
+  /** Base learning rate of Adam; default 1e-3. */
   learningRate?: number;
-  /** Seeds the per-epoch shuffles. */
+  /** Seeds the per-epoch shuffles (and the augmentation draws). */
   seed: number;
   /** Per-class loss weights (e.g. from {@link balancedClassWeights}). */
   classWeights?: number[];
@@ -46,8 +49,22 @@ export interface TrainOptions {
   phase?: string;
   /** First epoch to run (1-based), to resume an interrupted phase. */
   startEpoch?: number;
-  /** Called after every epoch, e.g. to write history and a checkpoint. */
-  onEpoch?: (record: EpochRecord) => void | Promise<void>;
+  /** How the learning rate changes over the phase (warm-up, cosine, step); default constant. */
+  lrSchedule?: LrSchedule;
+  /** Learning-rate multiplier per layer name (discriminative learning rates, see `layerMultipliers`); other layers: 1. */
+  layerLr?: Map<string, number>;
+  /** Decoupled weight decay (AdamW): each step shrinks kernels (weights of rank ≥ 2) by `lr · weightDecay`. Default 0. */
+  weightDecay?: number;
+  /** Label smoothing ε: targets become `(1 − ε)·onehot + ε/k`. Default 0. */
+  labelSmoothing?: number;
+  /** Image augmentation applied to every training batch (seeded). */
+  augment?: AugmentOptions;
+  /** Extra loss term over the trainable variables (e.g. L2-SP); not part of the reported loss. */
+  penalty?: Penalty;
+  /** Called before each epoch (e.g. to unfreeze more layers); the trainable weights are read again after it. */
+  beforeEpoch?: (epoch: number) => void;
+  /** Called after every epoch, e.g. to write history and a checkpoint; `best` is true when the monitored loss improved. */
+  onEpoch?: (record: EpochRecord, info: { best: boolean }) => void | Promise<void>;
   /** Called after every optimiser step with the number of steps done and in all. */
   onStep?: (done: number, total: number) => void;
 }
@@ -63,16 +80,19 @@ export interface TrainResult {
 }
 
 /**
- * Trains a softmax classifier with Adam on mini-batches, minimising (class-weighted)
- * cross-entropy over the model's trainable weights, with early stopping on validation loss.
+ * Trains a softmax classifier with Adam(W) on mini-batches, minimising (class-weighted,
+ * optionally label-smoothed) cross-entropy plus an optional penalty over the model's trainable
+ * weights, with early stopping on validation loss. Learning rates follow the schedule and the
+ * per-layer multipliers; batches are augmented on the fly when asked.
  *
- * Every step runs inside `tf.tidy`; the number of live tensors is the same after each epoch.
- * Dropout is active and BatchNorm layers follow their own mode (see `keepBatchNormInInference`).
+ * Every step runs inside `tf.tidy`; the number of live tensors is the same after each step once
+ * the optimiser has made its slots. Dropout is active and BatchNorm layers follow their own mode
+ * (see `keepBatchNormInInference`). The same seed gives the same result.
  *
  * @example
  * ```ts
  * const model = buildMlp(4, 3, { seed: 1 });
- * const res = await trainModel(model, { x, shape: [n, 4], y }, { epochs: 20, seed: 1, val });
+ * const res = await trainModel(model, { x, shape: [n, 4], y }, { epochs: 20, seed: 1, val, lrSchedule: { kind: 'cosine', warmupEpochs: 1 } });
  * ```
  */
 export async function trainModel(model: tf.LayersModel, data: TensorData, opts: TrainOptions): Promise<TrainResult> {
@@ -80,17 +100,23 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
   const numClasses = outputClasses(model);
   checkLabels(data.y, numClasses, 'training data');
   if (opts.val) checkLabels(opts.val.y, numClasses, 'validation data');
+  checkSchedule(opts.lrSchedule);
+  checkAugment(opts.augment);
+  const smoothing = opts.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing < 1)) throw new TransferkitError('BAD_OPTION', `Label smoothing must be in [0, 1), got ${smoothing}`, { hint: 'Typical values are 0.05 to 0.2.' });
+  const weightDecay = opts.weightDecay ?? 0;
+  if (!(weightDecay >= 0)) throw new TransferkitError('BAD_OPTION', `Weight decay must be ≥ 0, got ${weightDecay}`, { hint: 'Typical values are 1e-4 to 1e-2.' });
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 32, n));
   const lr = opts.learningRate ?? 1e-3;
   const patience = opts.patience ?? 5;
   const phase = opts.phase ?? 'train';
-  const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-  if (vars.length === 0) throw new TransferkitError('NOTHING_TO_TRAIN', 'Every layer of the model is frozen', { hint: 'Unfreeze at least the head.' });
+  const startEpoch = opts.startEpoch ?? 1;
 
-  const optimizer = tf.train.adam(lr);
+  const optimizer = new AdamW({ learningRate: lr, weightDecay });
   const weightsPerClass = tf.tensor1d(opts.classWeights ?? new Array(numClasses).fill(1), 'float32');
   const per = n > 0 ? data.x.length / n : 0;
   const stepsPerEpoch = Math.ceil(n / batchSize);
+  const totalSteps = stepsPerEpoch * opts.epochs;
   const history: EpochRecord[] = [];
   let best = { loss: Infinity, epoch: 0, weights: undefined as Float32Array[] | undefined };
   let stale = 0;
@@ -98,11 +124,15 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
   let stoppedEarly = false;
 
   try {
-    for (let epoch = opts.startEpoch ?? 1; epoch <= opts.epochs; epoch++) {
+    for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
       const t0 = performance.now();
+      opts.beforeEpoch?.(epoch);
+      const groups = trainableGroups(model, opts.layerLr);
+      if (groups.vars.length === 0) throw new TransferkitError('NOTHING_TO_TRAIN', 'Every layer of the model is frozen', { hint: 'Unfreeze at least the head.' });
       const order = createRng(`${opts.seed}:${phase}:${epoch}`).shuffle(Array.from({ length: n }, (_, i) => i));
       let lossSum = 0;
       let correct = 0;
+      let rate = lr;
       for (let s = 0; s < stepsPerEpoch; s++) {
         const idx = order.slice(s * batchSize, (s + 1) * batchSize);
         const xb = new Float32Array(idx.length * per);
@@ -111,20 +141,31 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
           xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
           yb[j] = data.y[r];
         });
+        const batchShape = [idx.length, ...data.shape.slice(1)];
+        if (opts.augment) augmentBatch(xb, batchShape, opts.augment, createRng(`${opts.seed}:${phase}:${epoch}:${s}:augment`));
+        rate = lr * lrFactor(opts.lrSchedule, (epoch - 1) * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
+        optimizer.learningRate = rate;
         const [loss, hits] = tf.tidy(() => {
-          const xs = tf.tensor(xb, [idx.length, ...data.shape.slice(1)]);
+          const xs = tf.tensor(xb, batchShape);
           const ys = tf.tensor1d(yb, 'int32');
-          const oneHot = tf.cast(tf.oneHot(ys, numClasses), 'float32');
+          let targets = tf.cast(tf.oneHot(ys, numClasses), 'float32');
+          if (smoothing > 0) targets = tf.add(tf.mul(targets, 1 - smoothing), smoothing / numClasses);
           const sampleW = tf.gather(weightsPerClass, ys);
           let probs: tf.Tensor | undefined;
-          const cost = optimizer.minimize(() => {
+          let dataLoss: tf.Scalar | undefined;
+          const { grads } = tf.variableGrads(() => {
             const p = model.apply(xs, { training: true }) as tf.Tensor;
             probs = tf.keep(p);
-            return weightedCrossEntropy(p, oneHot, sampleW);
-          }, true, vars) as tf.Scalar;
+            const ce = weightedCrossEntropy(p, targets, sampleW);
+            dataLoss = tf.keep(ce);
+            const extra = opts.penalty?.loss(groups.vars);
+            return extra ? tf.add(ce, extra) : ce;
+          }, groups.vars);
+          optimizer.applyGradients(groups.vars.map((v) => ({ variable: v, gradient: grads[v.name], multiplier: groups.multiplier.get(v) ?? 1 })));
           const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs!, 1), ys), 'float32'));
-          const result = [cost.dataSync()[0], hit.dataSync()[0]];
+          const result = [dataLoss!.dataSync()[0], hit.dataSync()[0]];
           probs!.dispose();
+          dataLoss!.dispose();
           return result;
         });
         if (!Number.isFinite(loss)) {
@@ -137,7 +178,7 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
         steps++;
         opts.onStep?.(s + 1, stepsPerEpoch);
       }
-      const record: EpochRecord = { phase, epoch, loss: lossSum / n, accuracy: correct / n, learningRate: lr, seconds: 0 };
+      const record: EpochRecord = { phase, epoch, loss: lossSum / n, accuracy: correct / n, learningRate: rate, seconds: 0 };
       if (opts.val) {
         const v = evaluateLoss(model, opts.val, numClasses);
         record.valLoss = v.loss;
@@ -145,13 +186,15 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
       }
       record.seconds = (performance.now() - t0) / 1000;
       history.push(record);
-      await opts.onEpoch?.(record);
 
       const monitored = record.valLoss ?? record.loss;
-      if (monitored < best.loss - 1e-6) {
+      const improved = monitored < best.loss - 1e-6;
+      if (improved) {
         best = { loss: monitored, epoch, weights: opts.val ? snapshotWeights(model) : undefined };
         stale = 0;
-      } else if (opts.val && ++stale >= patience) {
+      }
+      await opts.onEpoch?.(record, { best: improved });
+      if (!improved && opts.val && ++stale >= patience) {
         stoppedEarly = true;
         break;
       }
@@ -162,6 +205,109 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
   } finally {
     optimizer.dispose();
     weightsPerClass.dispose();
+  }
+}
+
+/** The variables that train now, with each one's learning-rate multiplier (from its layer). */
+function trainableGroups(model: tf.LayersModel, layerLr: Map<string, number> | undefined): { vars: tf.Variable[]; multiplier: Map<tf.Variable, number> } {
+  const vars: tf.Variable[] = [];
+  const multiplier = new Map<tf.Variable, number>();
+  const seen = new Set<tf.Variable>();
+  const visit = (layers: tf.layers.Layer[], factor: number | undefined) => {
+    for (const layer of layers) {
+      const f = layerLr?.get(layer.name) ?? factor;
+      if (layer instanceof tf.LayersModel) {
+        visit(layer.layers, f);
+        continue;
+      }
+      for (const w of layer.trainableWeights) {
+        const v = (w as unknown as { val: tf.Variable }).val;
+        if (seen.has(v)) continue;
+        seen.add(v);
+        vars.push(v);
+        if (f !== undefined && f !== 1) multiplier.set(v, f);
+      }
+    }
+  };
+  if (model.trainable) visit(model.layers, undefined);
+  return { vars, multiplier };
+}
+
+/** One variable's update in {@link AdamW.applyGradients}. */
+export interface VariableUpdate {
+  variable: tf.Variable;
+  /** Its gradient; `undefined` or `null` skips the variable this step. */
+  gradient: tf.Tensor | null | undefined;
+  /** Learning-rate multiplier (default 1). */
+  multiplier?: number;
+}
+
+/**
+ * Adam with decoupled weight decay (AdamW, Loshchilov & Hutter) and a learning rate per
+ * variable. Moments are kept per variable, with their own step count, so variables can join
+ * later (gradual unfreezing) with correct bias correction. Without weight decay and with
+ * multiplier 1 it computes exactly what `tf.train.adam` does.
+ *
+ * @example
+ * ```ts
+ * const opt = new AdamW({ learningRate: 1e-3, weightDecay: 1e-2 });
+ * const { grads } = tf.variableGrads(loss, vars);
+ * opt.applyGradients(vars.map((v) => ({ variable: v, gradient: grads[v.name] })));
+ * ```
+ */
+export class AdamW {
+  /** Base learning rate; may change between steps (schedules). */
+  learningRate: number;
+  readonly weightDecay: number;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  private readonly slots = new Map<tf.Variable, { m: tf.Variable; v: tf.Variable; acc1: number; acc2: number }>();
+
+  constructor(opts: { learningRate: number; weightDecay?: number; beta1?: number; beta2?: number; epsilon?: number }) {
+    this.learningRate = opts.learningRate;
+    this.weightDecay = opts.weightDecay ?? 0;
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.epsilon = opts.epsilon ?? tf.backend().epsilon();
+  }
+
+  /** One step over the given variables (in a `tf.tidy`). */
+  applyGradients(updates: VariableUpdate[]): void {
+    tf.tidy(() => {
+      for (const { variable, gradient, multiplier } of updates) {
+        if (gradient == null) continue;
+        let slot = this.slots.get(variable);
+        if (!slot) {
+          slot = { m: tf.keep(tf.variable(tf.zerosLike(variable), false)), v: tf.keep(tf.variable(tf.zerosLike(variable), false)), acc1: Math.fround(this.beta1), acc2: Math.fround(this.beta2) };
+          this.slots.set(variable, slot);
+        }
+        const lr = this.learningRate * (multiplier ?? 1);
+        // the same operations, in the same order and precision, as tf.train.adam
+        const oneMinusAcc1 = Math.fround(1 - slot.acc1);
+        const oneMinusAcc2 = Math.fround(1 - slot.acc2);
+        const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(gradient, 1 - this.beta1));
+        const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
+        const mHat = tf.div(m, oneMinusAcc1);
+        const vHat = tf.div(v, oneMinusAcc2);
+        slot.m.assign(m);
+        slot.v.assign(v);
+        let value = tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), -lr), variable);
+        if (this.weightDecay > 0 && variable.rank >= 2) value = tf.sub(value, tf.mul(variable, lr * this.weightDecay));
+        variable.assign(value);
+        slot.acc1 = Math.fround(slot.acc1 * Math.fround(this.beta1));
+        slot.acc2 = Math.fround(slot.acc2 * Math.fround(this.beta2));
+      }
+    });
+  }
+
+  /** Frees the moment variables. */
+  dispose(): void {
+    for (const s of this.slots.values()) {
+      s.m.dispose();
+      s.v.dispose();
+    }
+    this.slots.clear();
   }
 }
 
@@ -273,7 +419,7 @@ function checkLabels(y: Int32Array, k: number, what: string): void {
  * ```
  */
 export function snapshotWeights(model: tf.LayersModel): Float32Array[] {
-  return model.weights.map((w) => w.read().dataSync().slice() as Float32Array);
+  return stableWeights(model).map((w) => w.read().dataSync().slice() as Float32Array);
 }
 
 /**
@@ -285,9 +431,14 @@ export function snapshotWeights(model: tf.LayersModel): Float32Array[] {
  * ```
  */
 export function restoreWeights(model: tf.LayersModel, values: Float32Array[]): void {
-  model.weights.forEach((w, i) => {
+  stableWeights(model).forEach((w, i) => {
     const t = tf.tensor(values[i], w.shape as number[]);
     w.write(t);
     t.dispose();
   });
+}
+
+/** The model's weights in creation order: `model.weights` lists trainable weights first, so its order changes when layers are (un)frozen. */
+function stableWeights(model: tf.LayersModel): tf.LayerVariable[] {
+  return [...model.weights].sort((a, b) => a.id - b.id);
 }

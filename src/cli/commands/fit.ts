@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { TransferkitError } from '../../errors.ts';
+import { AUGMENTATIONS } from '../../transfer/augment.ts';
 import { fit, resumeFit, type FitConfig, type FitResult } from '../../transfer/fit.ts';
+import { parseLayerLr, SCHEDULES } from '../../transfer/schedules.ts';
 import { STRATEGIES } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand } from '../output.ts';
@@ -29,6 +31,24 @@ interface FitFlags {
   resume?: string;
   backend?: string;
   json?: boolean;
+  unfreezeSchedule?: string;
+  lrDecay?: number;
+  layerLr?: Record<string, number>;
+  lrSchedule?: FitConfig['lrSchedule'];
+  warmup?: number;
+  warmupSteps?: number;
+  lrStepEpochs?: number;
+  lrGamma?: number;
+  weightDecay?: number;
+  l2sp?: number;
+  l2spBeta?: number;
+  headDropout?: number;
+  headHidden?: number[];
+  labelSmoothing?: number;
+  augment?: string;
+  loraRank?: number;
+  loraAlpha?: number;
+  loraLayers?: string[];
 }
 
 const int = (v: string) => {
@@ -40,6 +60,35 @@ const num = (v: string) => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
   return n;
+};
+const nonNeg = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number ≥ 0, got "${v}"`);
+  return n;
+};
+const fraction = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n < 1)) throw new Error(`expected a number in [0, 1), got "${v}"`);
+  return n;
+};
+const decay = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new Error(`expected a factor in (0, 1], got "${v}"`);
+  return n;
+};
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const sizes = (v: string) =>
+  list(v).map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`expected comma-separated layer sizes, got "${v}"`);
+    return n;
+  });
+const layerLr = (v: string) => {
+  try {
+    return parseLayerLr(v);
+  } catch (err) {
+    throw new Error((err as Error).message + ' (write name=factor pairs, e.g. conv1=0.1,dense1=0.5)');
+  }
 };
 
 /** `transferkit fit`: train with a transfer strategy and write a run folder. */
@@ -66,6 +115,26 @@ export function registerFit(program: Command): void {
     .addOption(new Option('--class-weights <how>', 'weigh classes by inverse frequency').choices(['none', 'balanced']))
     .option('--seed <n>', 'random seed (same seed, same result)', int)
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint')
+    .optionsGroup('Fine-tuning controls:')
+    .option('--unfreeze-schedule <plan>', 'gradual unfreezing (finetune): comma-separated EPOCH:LAYER entries, layers of one epoch joined by "+", e.g. "1:head,3:dense1,5:conv2+bn2"; the head trains from epoch 1, each base layer joins at its epoch ("all": the whole base); runs one phase of --epochs')
+    .option('--lr-decay <factor>', 'layer-wise learning-rate decay in (0, 1]: the k-th weighted base layer from the top learns at lr × factor^k (discriminative fine-tuning)', decay)
+    .option('--layer-lr <pairs>', 'learning-rate multipliers per layer, e.g. conv1=0.1,conv2=0.3 (override --lr-decay)', layerLr)
+    .addOption(new Option('--lr-schedule <kind>', 'learning-rate schedule within each phase: constant, cosine (down to 0), step (× --lr-gamma every --lr-step-epochs)').choices([...SCHEDULES]))
+    .option('--warmup <epochs>', 'linear learning-rate warm-up over the first epochs of each phase (fractions allowed)', nonNeg)
+    .option('--warmup-steps <n>', 'linear warm-up over the first n optimiser steps (instead of --warmup)', int)
+    .option('--lr-step-epochs <n>', 'step schedule: epochs between decays (default a third of the phase)', int)
+    .option('--lr-gamma <factor>', 'step schedule: decay factor (default 0.1)', decay)
+    .option('--weight-decay <λ>', 'decoupled (AdamW) weight decay of kernels, e.g. 0.01', nonNeg)
+    .option('--l2sp <α>', 'L2-SP: add α·‖w − w₀‖² pulling base weights toward their pretrained values w₀, e.g. 0.01', nonNeg)
+    .option('--l2sp-beta <β>', 'L2-SP: β·‖w‖² on weights without pretrained values (new head, adapters); default α/10', nonNeg)
+    .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, e.g. 128 (default: none)', sizes)
+    .option('--head-dropout <rate>', 'dropout in front of the new head’s softmax layer, e.g. 0.3', fraction)
+    .option('--label-smoothing <ε>', 'label smoothing: targets (1 − ε)·one-hot + ε/k, e.g. 0.1', fraction)
+    .option('--augment <list>', `image augmentation per batch, seeded: any of ${AUGMENTATIONS.join(', ')}, each optionally =strength (shift=0.1 of the size, rotate=10 degrees, zoom=0.1, flip=0.5 probability, noise=0.05 std)`)
+    .optionsGroup('LoRA (--strategy lora):')
+    .option('--lora-rank <r>', 'rank of the LoRA adapters (default 8)', int)
+    .option('--lora-alpha <α>', 'LoRA scale numerator: the adapter branch is multiplied by α/r (default: the rank)', num)
+    .option('--lora-layers <layers>', 'base layers to adapt, comma-separated Dense (or Conv2D) names (default: every Dense layer of the base); the new head always trains in full', list)
     .addHelpText(
       'after',
       `
@@ -74,7 +143,15 @@ Examples:
   $ transferkit fit --base fashion-cnn --train digits/ --strategy extract --out runs/digits --json
   $ transferkit fit --strategy scratch --arch mlp --train data.csv --label species --out runs/penguins
   $ transferkit fit --base fashion-cnn --train builtin:mnist --strategy finetune --unfreeze conv2,dense1 --out runs/mnist-ft
-  $ transferkit fit --resume runs/mnist`,
+  $ transferkit fit --base fashion-cnn --train builtin:mnist --per-class 10 --augment shift,rotate,zoom --lr-schedule cosine --warmup 1 --out runs/mnist-aug
+  $ transferkit fit --base fashion-cnn --train builtin:mnist --unfreeze-schedule "1:head,3:dense1,5:conv2" --lr-decay 0.3 --out runs/mnist-gradual
+  $ transferkit fit --base fashion-cnn --train builtin:mnist --l2sp 0.01 --label-smoothing 0.1 --out runs/mnist-l2sp
+  $ transferkit fit --base fashion-cnn --train builtin:mnist --strategy lora --lora-rank 8 --lora-alpha 16 --out runs/mnist-lora
+  $ transferkit fit --resume runs/mnist
+
+Checkpoints: <out>/checkpoints/last (every epoch) and <out>/checkpoints/best (lowest validation
+loss, or training loss without validation data). With --strategy lora, <out>/model holds the
+adapter merged into a plain model and <out>/adapter the adapter alone (see loadAdapter).`,
     )
     .action((flags: FitFlags) =>
       runCommand(flags, async () => {
@@ -115,6 +192,24 @@ Examples:
                 classWeights: flags.classWeights,
                 seed: flags.seed,
                 out: flags.out,
+                unfreezeSchedule: flags.unfreezeSchedule,
+                lrDecay: flags.lrDecay,
+                layerLr: flags.layerLr,
+                lrSchedule: flags.lrSchedule,
+                warmup: flags.warmup,
+                warmupSteps: flags.warmupSteps,
+                lrStepEpochs: flags.lrStepEpochs,
+                lrGamma: flags.lrGamma,
+                weightDecay: flags.weightDecay,
+                l2sp: flags.l2sp,
+                l2spBeta: flags.l2spBeta,
+                headDropout: flags.headDropout,
+                headHidden: flags.headHidden,
+                labelSmoothing: flags.labelSmoothing,
+                augment: flags.augment,
+                loraRank: flags.loraRank,
+                loraAlpha: flags.loraAlpha,
+                loraLayers: flags.loraLayers,
               },
               callbacks,
             );
@@ -127,6 +222,8 @@ Examples:
           `${res.resumed ? 'resumed and finished' : 'trained'} ${res.strategy} on ${res.trainSize} examples (${res.classes.length} classes) in ${res.seconds.toFixed(1)} s`,
           `trainable parameters: ${res.trainableParams} of ${res.totalParams}`,
           `${res.val ? `validation (${res.valSize})` : 'training'} accuracy ${fmt(score.accuracy)}, macro F1 ${fmt(score.macroF1)}`,
+          ...(res.best ? [`best checkpoint: ${res.best.phase} epoch ${res.best.epoch} (${res.val ? 'validation' : 'training'} loss ${fmt(res.best.loss)})`] : []),
+          ...(res.adapter ? [`adapter: ${res.adapter}`] : []),
           `run folder: ${res.out}`,
         ].join('\n');
         return { json: res, text };
