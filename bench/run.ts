@@ -60,8 +60,7 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
   t0 = performance.now();
   await trainModel(prepared.model, batch, { epochs: steps, seed: 1, batchSize: 32 });
   rows.push({ task: 'fine-tuning (fashion-cnn, 4 layers unfrozen, batch 32)', backend, unit: 'samples/s', throughput: (32 * steps) / ((performance.now() - t0) / 1000), peakRssMB: rss() });
-  prepared.model.dispose();
-  base.model.dispose();
+  prepared.model.dispose(); // shares its base layers with base.model
 }
 for (const r of rows) {
   const cpu = rows.find((c) => c.task === r.task && c.backend === 'cpu');
