@@ -42,3 +42,7 @@ export { explainImages, heatmapPng } from './explain/model/explain-image.ts';
 export { whatIf } from './explain/model/what-if.ts';
 
 export * from './measures/index.ts';
+
+export * from './onnx/index.ts';
+export * as lora from './transfer/lora/index.ts';
+export * as deepAdaptation from './adapt/deep/index.ts';
