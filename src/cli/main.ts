@@ -1,4 +1,9 @@
 import { Command } from 'commander';
+import { registerAdapt } from './commands/adapt.ts';
+import { registerAdvise } from './commands/advise.ts';
+import { registerCompare } from './commands/compare.ts';
+import { registerCurve } from './commands/curve.ts';
+import { registerRank } from './commands/rank.ts';
 import { registerConvert } from './commands/convert.ts';
 import { registerDatasets } from './commands/datasets.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -9,6 +14,7 @@ import { registerFit } from './commands/fit.ts';
 import { registerInspect } from './commands/inspect.ts';
 import { registerModels } from './commands/models.ts';
 import { registerPredict } from './commands/predict.ts';
+import { registerShift } from './commands/shift.ts';
 
 const program = new Command('transferkit')
   .description('Transfer learning and model explainability, offline on CPU.')
@@ -23,7 +29,7 @@ Examples:
   $ transferkit evaluate --model runs/mnist --data builtin:mnist --json`,
   );
 
-for (const register of [registerDoctor, registerDatasets, registerModels, registerInspect, registerConvert, registerFit, registerEvaluate, registerPredict, registerExplain, registerDemo]) {
+for (const register of [registerDoctor, registerDatasets, registerModels, registerInspect, registerConvert, registerFit, registerEvaluate, registerPredict, registerExplain, registerShift, registerAdapt, registerDemo, registerAdvise, registerRank, registerCurve, registerCompare]) {
   register(program);
 }
 

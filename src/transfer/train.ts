@@ -25,6 +25,7 @@ export interface EpochRecord {
   accuracy: number;
   valLoss?: number;
   valAccuracy?: number;
+  /** Base learning rate at the epoch's last step (schedules change it within the phase; per-layer multipliers not included). */
   learningRate: number;
   /** Wall-clock seconds this epoch took. */
   seconds: number;

@@ -1,20 +1,63 @@
 import { Option, type Command } from 'commander';
 import { evaluateModel } from '../../evaluate/evaluate-model.ts';
+import { crossValidate } from '../../evaluate/kfold.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
+import { createProgress } from '../progress.ts';
 
-/** `transferkit evaluate`: score a trained model on labelled data. */
+interface EvaluateFlags {
+  model: string;
+  data: string;
+  label?: string;
+  impute?: 'none' | 'mean' | 'drop';
+  kfold?: number;
+  seed?: number;
+  backend?: string;
+  json?: boolean;
+}
+
+const folds = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`expected a whole number of folds of at least 2, got "${v}"`);
+  return n;
+};
+
+/** `transferkit evaluate`: score a trained model on labelled data, or cross-validate its recipe. */
 export function registerEvaluate(program: Command): void {
   withCommonOptions(program.command('evaluate'))
-    .description('score a model on labelled data: accuracy, per-class precision/recall/F1, macro F1, confusion matrix, ROC AUC, log loss')
+    .description('score a model on labelled data: accuracy, per-class precision/recall/F1, macro F1, confusion matrix, ROC AUC, log loss; or cross-validate a run with --kfold')
     .requiredOption('--model <path>', 'run folder, model folder, model.json or zoo name')
     .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
-    .addHelpText('after', '\nExamples:\n  $ transferkit evaluate --model runs/mnist --data builtin:mnist\n  $ transferkit evaluate --model runs/penguins --data test.csv --label species --json')
-    .action((opts: { model: string; data: string; label?: string; impute?: 'none' | 'mean' | 'drop'; backend?: string; json?: boolean }) =>
+    .option('--kfold <k>', "stratified k-fold cross-validation: refit the run's config (base, strategy, epochs, …) on k − 1 folds of --data and score the held-out fold, k times (--model must be a run folder)", folds)
+    .option('--seed <n>', 'seed of the fold assignment and the refits (default: the run’s seed)', Number)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ transferkit evaluate --model runs/mnist --data builtin:mnist\n  $ transferkit evaluate --model runs/penguins --data test.csv --label species --json\n  $ transferkit evaluate --model runs/iris --data builtin:iris --kfold 5',
+    )
+    .action((opts: EvaluateFlags) =>
       runCommand(opts, async () => {
         await startEngine(opts.backend);
+        if (opts.kfold !== undefined) {
+          const progress = createProgress();
+          let cv;
+          try {
+            cv = await crossValidate({ run: opts.model, data: opts.data, k: opts.kfold, seed: opts.seed, label: opts.label, impute: opts.impute, onFold: (e) => e.accuracy !== undefined && progress.log(`  fold ${e.fold}/${e.k}: accuracy ${fmt(e.accuracy)}`) });
+          } finally {
+            progress.stop();
+          }
+          const text = [
+            `${cv.k}-fold cross-validation of the recipe of ${cv.run} (${cv.config.strategy}${cv.config.base ? ` from ${cv.config.base}` : ''}) on ${cv.data}, seed ${cv.seed}`,
+            table(
+              ['fold', 'train', 'test', 'accuracy', 'macro F1', 'log loss'],
+              cv.folds.map((f) => [String(f.fold), String(f.trainSize), String(f.testSize), fmt(f.accuracy), fmt(f.macroF1), fmt(f.logLoss)]),
+            ),
+            '',
+            `accuracy ${fmt(cv.mean.accuracy)} ± ${fmt(cv.std.accuracy)}   macro F1 ${fmt(cv.mean.macroF1)} ± ${fmt(cv.std.macroF1)}   log loss ${fmt(cv.mean.logLoss)} ± ${fmt(cv.std.logLoss)} (mean ± std over folds)`,
+          ].join('\n');
+          return { json: cv, text };
+        }
         const m = await evaluateModel(opts);
         const text = [
           `${m.model} on ${m.data} (${m.n} examples)`,

@@ -1,0 +1,478 @@
+/**
+ * `adapt`: train a classifier on a labelled source domain that works on an unlabelled (or
+ * scarcely labelled) target domain, with one method or with `auto` (every candidate, chosen by
+ * an unsupervised validator — never by target labels), and write a run folder whose model
+ * `transferkit evaluate` / `predict` use directly.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Impute } from '../data/csv.ts';
+import { classCounts, subset, type Dataset } from '../data/dataset.ts';
+import { trainValTestSplit } from '../data/split.ts';
+import type { TextVectorizerOptions } from '../data/text-features.ts';
+import { TransferkitError } from '../errors.ts';
+import { classificationMetrics } from '../evaluate/metrics.ts';
+import { coralDistance } from '../measures/coral.ts';
+import { mmd } from '../measures/mmd.ts';
+import { proxyADistance } from '../measures/proxy-a-distance.ts';
+import { saveModel } from '../models/io.ts';
+import { RunFolder } from '../runs/run-folder.ts';
+import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase, type SharedFeatures } from './features.ts';
+import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
+import { predictSoftmax, toLayersModel, type LinearModel } from './linear.ts';
+import { runMethod, SHALLOW_METHODS, type MethodContext, type MethodOptions, type MethodOutcome, type ShallowMethod } from './methods.ts';
+import { importanceWeights } from './reweight.ts';
+import { pickRows, type Rows } from './rows.ts';
+import { validateCandidates, VALIDATORS, type ValidatorChoice, type ValidatorName } from './validators.ts';
+import { fitView, type View } from './views.ts';
+
+/** What `adapt` can run: one method, or `auto`. */
+export type AdaptMethodName = ShallowMethod | 'auto';
+
+/** Every {@link AdaptMethodName}. */
+export const ADAPT_METHOD_NAMES: readonly AdaptMethodName[] = Object.freeze([...SHALLOW_METHODS, 'auto']);
+
+/** Candidates `auto` tries by default (KMM joins when the source has at most 2,000 rows: it is quadratic in them). */
+export const AUTO_CANDIDATES: readonly ShallowMethod[] = Object.freeze(['source-only', 'coral', 'reweight', 'kliep', 'self-train', 'coral+self-train', 'reweight+self-train']);
+
+/**
+ * Everything `adapt` needs; saved (with data given by name) as the run's `config.json`.
+ *
+ * @example
+ * ```ts
+ * const cfg: AdaptConfig = { source: 'builtin:spam-2002', target: 'builtin:spam-2003', method: 'auto', out: 'runs/spam' };
+ * ```
+ */
+export interface AdaptConfig {
+  /** Labelled source data: `builtin:NAME`, a path, or a loaded dataset. */
+  source: string | Dataset;
+  /** Target data; its labels, if any, are never used for training or choosing — only to score (when no `test` is given). */
+  target: string | Dataset;
+  /** A few labelled target examples, used for training (weight `labelledWeight` each). */
+  targetLabels?: string | Dataset;
+  /** Labelled target data to score on (default: the target itself when it is labelled). */
+  test?: string | Dataset;
+  /** Base model for images: features are taken at the input of its head, and the saved model is the base with a new head. */
+  base?: string;
+  /** Label column of CSV data. */
+  label?: string;
+  impute?: Impute;
+  method: AdaptMethodName;
+  /** Validator `auto` chooses by (default `dev`); every validator's choice is reported. */
+  validator?: ValidatorName;
+  /** Candidates for `auto` (default {@link AUTO_CANDIDATES}). */
+  candidates?: ShallowMethod[];
+  /** Share of the source held out for validators when `auto` runs (default 0.2); the chosen method is then retrained on all of it. */
+  valFraction?: number;
+  /** Text vectorizer options (default word 1–2-grams, 2^16 buckets, sublinear tf). */
+  text?: TextVectorizerOptions;
+  /** Dimensions of the view CORAL, kernels and domain classifiers work in (default 100). */
+  viewDims?: number;
+  /**
+   * Class distribution self-training balances its pseudo-labels to: `bbse` (default: estimated
+   * from the source classifier's confusion matrix and its target predictions), `predicted` or `uniform`.
+   */
+  targetPrior?: 'bbse' | 'predicted' | 'uniform';
+  seed?: number;
+  /** Run folder; omit to only compute (API use). */
+  out?: string;
+  C?: MethodOptions['C'];
+  classWeights?: MethodOptions['classWeights'];
+  labelledWeight?: MethodOptions['labelledWeight'];
+  selfTrain?: Omit<NonNullable<MethodOptions['selfTrain']>, 'prior'>;
+  reweight?: MethodOptions['reweight'];
+  coral?: MethodOptions['coral'];
+}
+
+/**
+ * Accuracy, macro F1, ROC AUC and log loss on labelled target data.
+ *
+ * @example
+ * ```ts
+ * const s: ScoreSummary = { accuracy: 0.98, macroF1: 0.98, rocAuc: 0.998, logLoss: 0.07, n: 1398, confusionMatrix: [[690, 9], [12, 687]] };
+ * ```
+ */
+export interface ScoreSummary {
+  accuracy: number;
+  macroF1: number;
+  rocAuc: number | null;
+  logLoss: number;
+  n: number;
+  confusionMatrix: number[][];
+}
+
+/**
+ * One candidate of `auto` (or the single method run).
+ *
+ * @example
+ * ```ts
+ * const c: CandidateReport = { method: 'coral', seconds: 1.2, scores: { dev: 0.06, entropy: 0.05, im: -0.6, snd: 6.1 } };
+ * ```
+ */
+export interface CandidateReport {
+  method: ShallowMethod;
+  seconds: number;
+  /** Validator scores (see `validators`). */
+  scores: Partial<Record<ValidatorName, number>>;
+  /** Scores on the labelled target data — reported for comparison, never used to choose. */
+  test?: ScoreSummary;
+}
+
+/**
+ * Divergence between source and target in the view: before adaptation, and as the final
+ * classifier's training data sees it (CORAL re-colours the source; reweighting and
+ * self-training leave the features as they are).
+ *
+ * @example
+ * ```ts
+ * const d: DomainMeasures = { pad: 1.3, mmd2: 0.004, coralDistance: 0.002 };
+ * ```
+ */
+export interface DomainMeasures {
+  /** Proxy A-distance: how well a linear domain classifier still tells the domains apart. */
+  pad: number;
+  mmd2: number;
+  coralDistance: number;
+}
+
+/**
+ * What {@link adapt} did.
+ *
+ * @example
+ * ```ts
+ * const r: AdaptResult = await adapt({ source: 's.csv', target: 't.csv', label: 'y', method: 'coral' });
+ * console.log(r.method, r.after?.accuracy);
+ * ```
+ */
+export interface AdaptResult {
+  out?: string;
+  requested: AdaptMethodName;
+  /** The method the final model was trained with. */
+  method: ShallowMethod;
+  /** The validator that chose it (`auto`). */
+  chosenBy?: ValidatorName;
+  kind: Dataset['features']['kind'];
+  classes: string[];
+  features: { space: string; dims: number; view: string; viewDims: number };
+  sizes: { source: number; target: number; targetLabelled: number; test: number };
+  /** The class distribution self-training balanced to, and how it was found. */
+  targetPrior?: { method: 'bbse' | 'predicted' | 'uniform'; estimate?: number[]; interval?: Array<[number, number]>; note?: string };
+  /** Source-only model on the labelled target data. */
+  before?: ScoreSummary;
+  /** The adapted model on the labelled target data. */
+  after?: ScoreSummary;
+  candidates: CandidateReport[];
+  /** Each validator's scores and choice (`auto`). */
+  validators?: ValidatorChoice[];
+  domain: { before: DomainMeasures; after: DomainMeasures; note: string };
+  /** Importance weights of the final model (reweighting methods). */
+  weights?: { method: string; ess: number; essFraction: number; clipped: number; clippedAt: number | null; min: number; max: number; bandwidth?: number };
+  selfTrain?: MethodOutcome['selfTrain'];
+  seconds: number;
+}
+
+/** Progress messages of {@link adapt}. */
+export interface AdaptCallbacks {
+  onProgress?: (message: string) => void;
+}
+
+/**
+ * Runs domain adaptation and (with `out`) writes a run folder: `config.json`, `metrics.json`
+ * (this result), `model/` (a TF.js model with its feature spec, so `transferkit evaluate` and
+ * `predict` take raw target data).
+ *
+ * @example
+ * ```ts
+ * const r = await adapt({ source: 'builtin:spam-2002', target: 'builtin:spam-2003', method: 'auto', out: 'runs/spam' });
+ * console.log(`${r.method} (chosen by ${r.chosenBy}): ${r.before?.accuracy} → ${r.after?.accuracy}`);
+ * ```
+ */
+export async function adapt(config: AdaptConfig, callbacks: AdaptCallbacks = {}): Promise<AdaptResult> {
+  checkConfig(config);
+  if (config.out) await checkOut(config.out);
+  const base = config.base ? await loadBase(config.base) : undefined;
+  try {
+    return await run(config, base, callbacks);
+  } finally {
+    base?.model.dispose();
+  }
+}
+
+async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks: AdaptCallbacks): Promise<AdaptResult> {
+  const t0 = performance.now();
+  const say = callbacks.onProgress ?? (() => {});
+  const seed = config.seed ?? 0;
+
+  // ---- data
+  const loadOpts = { label: config.label, impute: config.impute, image: base?.image };
+  let source = await loadData(config.source, 'Source', loadOpts);
+  const labelledSource = [...source.labels.keys()].filter((i) => source.labels[i] >= 0);
+  if (labelledSource.length === 0) {
+    throw new TransferkitError('NO_LABELS', `The source data ${source.name} has no labels`, { where: source.name, hint: 'Adaptation trains on labelled source data; pass --label for CSV data.' });
+  }
+  if (labelledSource.length < source.size) source = subset(source, labelledSource);
+  const classes = source.classes;
+  const k = classes.length;
+  const counts = classCounts(source);
+  if (counts.filter((c) => c > 0).length < 2) {
+    throw new TransferkitError('ONE_CLASS', `The source data ${source.name} has only one class`, { where: source.name, hint: 'A classifier needs examples of at least two classes.' });
+  }
+  const target = onSourceClasses(await loadData(config.target, 'Target', loadOpts), classes, 'target');
+  const few = config.targetLabels ? onSourceClasses(await loadData(config.targetLabels, 'Target-labels', loadOpts), classes, 'target-labels') : undefined;
+  if (few && few.labels.every((l) => l < 0)) {
+    throw new TransferkitError('NO_LABELS', `The labelled target data ${few.name} has no labels`, { where: few.name, hint: 'Pass labelled examples (e.g. --label for CSV).' });
+  }
+  const fewLabelled = few ? subset(few, [...few.labels.keys()].filter((i) => few.labels[i] >= 0)) : undefined;
+  let test = config.test ? onSourceClasses(await loadData(config.test, 'Test', loadOpts), classes, 'test') : target.labels.some((l) => l >= 0) ? target : undefined;
+  if (test && test.labels.some((l) => l < 0)) test = subset(test, [...test.labels.keys()].filter((i) => test!.labels[i] >= 0));
+  if (test && test.size === 0) test = undefined;
+  const unlabelledTarget: Dataset = { ...target, labels: new Int32Array(target.size).fill(-1) };
+
+  // ---- features
+  say(`features: ${source.name} (${source.size}) and ${target.name} (${target.size})`);
+  const shared = await sharedFeatures(source, unlabelledTarget, { base, text: config.text });
+  const view = fitView(shared.source, shared.target, { maxDims: config.viewDims ?? 100, seed });
+  say(`view: ${view.description}`);
+  const Zs = view.apply(shared.source);
+  const Zt = view.apply(shared.target);
+  const testRows = test ? shared.transform(test) : undefined;
+  const labelled = fewLabelled ? { X: shared.transform(fewLabelled), y: fewLabelled.labels } : undefined;
+
+  // ---- target class distribution for self-training
+  const priorMethod = config.targetPrior ?? 'bbse';
+  let targetPrior: AdaptResult['targetPrior'] = { method: priorMethod };
+  let prior: 'predicted' | 'uniform' | number[] = priorMethod === 'bbse' ? 'predicted' : priorMethod;
+  const needsPrior = (m: ShallowMethod) => m.includes('self-train');
+  const requested = config.method === 'auto' ? candidatesFor(config, source.size) : [config.method];
+  if (priorMethod === 'bbse' && requested.some(needsPrior)) {
+    const est = tryLabelShift(shared.source, source.labels, shared.target, k, config, seed);
+    if (est && est.rawWeights.some((w) => w < 0)) {
+      targetPrior = { method: 'predicted', note: `the BBSE estimate (${est.targetPrior.map((p) => p.toFixed(3)).join(', ')}) left the simplex, so the label-shift assumption does not hold; balancing to the predicted class mix instead` };
+      say(`BBSE failed (${targetPrior.note}); self-training balances to the predicted class mix`);
+    } else if (est) {
+      prior = est.targetPrior;
+      targetPrior = { method: 'bbse', estimate: est.targetPrior, interval: est.interval };
+      say(`target class mix (BBSE): ${est.targetPrior.map((p, c) => `${classes[c]} ${(100 * p).toFixed(1)}%`).join(', ')}`);
+    } else {
+      targetPrior = { method: 'predicted', note: 'BBSE could not be estimated (singular confusion matrix or too few source examples per class)' };
+    }
+  }
+  const options: MethodOptions = {
+    C: config.C,
+    classWeights: config.classWeights,
+    labelledWeight: config.labelledWeight,
+    selfTrain: { ...config.selfTrain, prior },
+    reweight: config.reweight,
+    coral: config.coral,
+    seed,
+  };
+  const context = (rows: number[] | null): MethodContext => {
+    const Xs = rows ? pickRows(shared.source, rows) : shared.source;
+    const ys = rows ? Int32Array.from(rows, (i) => source.labels[i]) : source.labels;
+    const zs = rows ? pickDense(Zs, rows, view.m) : Zs;
+    return { Xs, ys, Xt: shared.target, k, view, Zs: zs, Zt, labelled, options };
+  };
+  const score = (model: LinearModel): ScoreSummary | undefined => (test && testRows ? summary(test.labels, predictSoftmax(model, testRows), classes) : undefined);
+
+  // ---- run
+  const candidates: CandidateReport[] = [];
+  let validators: ValidatorChoice[] | undefined;
+  let chosenBy: ValidatorName | undefined;
+  let final: MethodOutcome;
+  let sourceOnly: LinearModel | undefined;
+  if (config.method === 'auto') {
+    const valFraction = config.valFraction ?? 0.2;
+    const canSplit = Math.min(...counts.filter((c) => c > 0)) >= 5 && valFraction > 0;
+    if (!canSplit) {
+      throw new TransferkitError('TOO_FEW_EXAMPLES', 'auto needs held-out source data for its validators: every source class needs at least 5 examples and valFraction must be above 0', {
+        where: source.name,
+        hint: 'Add source examples, or pick a method yourself with --method.',
+      });
+    }
+    const split = trainValTestSplit(source, { val: valFraction, test: 0, seed });
+    const val = split.indices.val;
+    const valRows = pickRows(shared.source, val);
+    // importance weights of the held-out rows for DEV: a domain classifier on the view
+    const dw = importanceWeights({ rows: source.size, cols: view.m, data: Zs }, { rows: target.size, cols: view.m, data: Zt }, { method: 'discriminative', seed });
+    const valWeights = Float64Array.from(val, (i) => dw.weights[i]);
+    const ctx = context(split.indices.train);
+    const evidence = [];
+    for (const method of requested) {
+      say(`candidate ${method}…`);
+      const outcome = runMethod(method, ctx);
+      candidates.push({ method, seconds: outcome.seconds, scores: {}, test: score(outcome.model) });
+      evidence.push({
+        name: method,
+        k,
+        targetProbs: predictSoftmax(outcome.model, shared.target),
+        sourceVal: { probs: predictSoftmax(outcome.model, valRows), labels: split.val.labels, weights: valWeights },
+      });
+    }
+    validators = validateCandidates(evidence, { seed });
+    for (const v of validators) for (const c of candidates) if (c.method in v.scores) c.scores[v.validator] = v.scores[c.method];
+    chosenBy = config.validator ?? 'dev';
+    const chosen = validators.find((v) => v.validator === chosenBy)!.chosen as ShallowMethod;
+    say(`${chosenBy} chose ${chosen}; retraining it on all source data`);
+    final = runMethod(chosen, context(null));
+    sourceOnly = chosen === 'source-only' ? final.model : runMethod('source-only', context(null)).model;
+  } else {
+    say(`method ${config.method}…`);
+    final = runMethod(config.method, context(null));
+    sourceOnly = config.method === 'source-only' ? final.model : runMethod('source-only', context(null)).model;
+    const evidence = [{ name: config.method, k, targetProbs: predictSoftmax(final.model, shared.target) }];
+    const scores = Object.fromEntries(validateCandidates(evidence, { seed, validators: ['entropy', 'im', 'snd'] }).map((v) => [v.validator, v.scores[config.method]]));
+    candidates.push({ method: config.method, seconds: final.seconds, scores, test: score(final.model) });
+  }
+
+  // ---- domain measures
+  const m = view.m;
+  const measure = (S: Float64Array): DomainMeasures => {
+    const a = { rows: S.length / m, cols: m, data: S };
+    const b = { rows: target.size, cols: m, data: Zt };
+    return { pad: proxyADistance(a, b, { seed }).pad, mmd2: mmd(a, b, { seed, permutations: 0, maxRows: 1000 }).mmd2, coralDistance: coralDistance(a, b) };
+  };
+  say('domain measures…');
+  const before = measure(Zs);
+  const after = final.alignedSourceView ? measure(final.alignedSourceView) : before;
+  const w = final.weights;
+  const result: AdaptResult = {
+    out: config.out,
+    requested: config.method,
+    method: final.method,
+    chosenBy,
+    kind: shared.kind,
+    classes,
+    features: { space: shared.description, dims: shared.dims, view: view.description, viewDims: m },
+    sizes: { source: source.size, target: target.size, targetLabelled: fewLabelled?.size ?? 0, test: test?.size ?? 0 },
+    targetPrior: requested.some(needsPrior) ? targetPrior : undefined,
+    before: score(sourceOnly),
+    after: score(final.model),
+    candidates,
+    validators,
+    domain: {
+      before,
+      after,
+      note: final.alignedSourceView
+        ? 'after: the CORAL-aligned source against the target, in the view'
+        : 'after = before: this method changes which source examples count (weights, pseudo-labels), not the features',
+    },
+    weights: w
+      ? {
+          method: w.method,
+          ess: w.ess,
+          essFraction: w.essFraction,
+          clipped: w.clipped,
+          clippedAt: Number.isFinite(w.clippedAt) ? w.clippedAt : null,
+          min: Math.min(...w.weights),
+          max: Math.max(...w.weights),
+          bandwidth: w.bandwidth,
+        }
+      : undefined,
+    selfTrain: final.selfTrain,
+    seconds: 0,
+  };
+
+  // ---- run folder
+  if (config.out) {
+    say(`writing ${config.out}`);
+    const run = await RunFolder.create(config.out, {
+      ...config,
+      source: ref(config.source),
+      target: ref(config.target),
+      targetLabels: config.targetLabels === undefined ? undefined : ref(config.targetLabels),
+      test: config.test === undefined ? undefined : ref(config.test),
+      createdAt: new Date().toISOString(),
+      classes,
+    });
+    const model = buildModel(final.model, shared);
+    try {
+      await saveModel(model, run.path('model'), {
+        classes,
+        features: shared.spec,
+        source: { base: config.base, strategy: `adapt:${final.method}` },
+        adapt: { method: final.method, requested: config.method, chosenBy, source: source.name, target: target.name },
+      });
+    } finally {
+      // the image model shares its trunk with the base, which is disposed below
+      if (shared.buildModel) model.getLayer('adapt_head').dispose();
+      else model.dispose();
+    }
+    result.seconds = (performance.now() - t0) / 1000;
+    await run.writeJson('metrics.json', result);
+  }
+  result.seconds = (performance.now() - t0) / 1000;
+  return result;
+}
+
+/** The TF.js model to save: a softmax layer on the raw features, or the base with a new head. */
+function buildModel(linear: LinearModel, shared: SharedFeatures): tf.LayersModel {
+  if (!shared.buildModel) return toLayersModel(linear);
+  const model = shared.buildModel(linear.k);
+  const W = tf.tensor2d(Float32Array.from(linear.W), [linear.d, linear.k]);
+  const b = tf.tensor1d(Float32Array.from(linear.b));
+  model.getLayer('adapt_head').setWeights([W, b]);
+  W.dispose();
+  b.dispose();
+  return model;
+}
+
+function candidatesFor(config: AdaptConfig, sourceSize: number): ShallowMethod[] {
+  if (config.candidates && config.candidates.length > 0) return [...new Set(config.candidates)];
+  const list = [...AUTO_CANDIDATES];
+  if (sourceSize <= 2000) list.splice(3, 0, 'kmm');
+  return list;
+}
+
+function tryLabelShift(Xs: Rows, ys: Int32Array, Xt: Rows, k: number, config: AdaptConfig, seed: number): LabelShiftEstimate | undefined {
+  try {
+    return estimateLabelShift(Xs, ys, Xt, k, { C: config.C, seed });
+  } catch (err) {
+    if (err instanceof TransferkitError) return undefined;
+    throw err;
+  }
+}
+
+function summary(labels: Int32Array, probs: Float64Array, classes: string[]): ScoreSummary {
+  const m = classificationMetrics(labels, probs, classes);
+  return { accuracy: m.accuracy, macroF1: m.macroF1, rocAuc: m.rocAuc, logLoss: m.logLoss, n: m.n, confusionMatrix: m.confusionMatrix };
+}
+
+function pickDense(Z: Float64Array, rows: number[], m: number): Float64Array {
+  const out = new Float64Array(rows.length * m);
+  rows.forEach((r, i) => out.set(Z.subarray(r * m, (r + 1) * m), i * m));
+  return out;
+}
+
+function ref(d: string | Dataset): string {
+  return typeof d === 'string' ? d : d.name;
+}
+
+function checkConfig(config: AdaptConfig): void {
+  if (!ADAPT_METHOD_NAMES.includes(config.method)) {
+    throw new TransferkitError('UNKNOWN_METHOD', `Unknown adaptation method "${config.method}"`, { hint: `Use one of: ${ADAPT_METHOD_NAMES.join(', ')}.` });
+  }
+  if (config.validator !== undefined && !VALIDATORS.includes(config.validator)) {
+    throw new TransferkitError('BAD_OPTION', `Unknown validator "${config.validator}"`, { hint: `Use one of: ${VALIDATORS.join(', ')}.` });
+  }
+  for (const c of config.candidates ?? []) {
+    if (!SHALLOW_METHODS.includes(c)) throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
+  }
+  if (config.targetPrior !== undefined && !['bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
+    throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use bbse, predicted or uniform.' });
+  }
+  const vf = config.valFraction;
+  if (vf !== undefined && !(vf >= 0 && vf < 1)) throw new TransferkitError('BAD_OPTION', `valFraction must be in [0, 1), got ${vf}`);
+}
+
+async function checkOut(out: string): Promise<void> {
+  if (existsSync(join(out, 'config.json'))) {
+    throw new TransferkitError('RUN_EXISTS', `The folder ${out} already holds a run`, { where: out, hint: 'Choose another --out folder.' });
+  }
+  if (existsSync(out) && (await readdir(out)).length > 0) {
+    throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${out} is not empty`, { where: out, hint: 'Choose an empty or new --out folder.' });
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Shallow domain adaptation: shift diagnostics, instance reweighting (discriminative density
+ * ratio, KMM, KLIEP), CORAL feature alignment, class-balanced self-training, unsupervised
+ * validators (DEV, entropy, information maximisation, SND), and `adapt`, which puts them
+ * together and writes a run folder. (Deep methods — Deep CORAL, MMD, DANN — live in `./deep/`.)
+ *
+ * @example
+ * ```ts
+ * import { diagnoseShift, adapt } from './adapt/index.ts';
+ * const d = await diagnoseShift({ source: 'builtin:spam-2002', target: 'builtin:spam-2003' });
+ * const r = await adapt({ source: 'builtin:spam-2002', target: 'builtin:spam-2003', method: 'auto', out: 'runs/spam' });
+ * ```
+ *
+ * @module
+ */
+export { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, type AdaptCallbacks, type AdaptConfig, type AdaptMethodName, type AdaptResult, type CandidateReport, type DomainMeasures, type ScoreSummary } from './adapt.ts';
+export { diagnoseShift, type DiagnoseOptions, type ShiftDiagnosis, type ShiftVerdict } from './diagnose.ts';
+export { ADAPT_TEXT_DEFAULTS, loadBase, sharedFeatures, type LoadedBase, type SharedFeatureOptions, type SharedFeatures } from './features.ts';
+export { estimateLabelShift, type LabelShiftEstimate, type LabelShiftOptions } from './label-shift.ts';
+export { composeAffine, fitSoftmax, predictSoftmax, shiftPrior, toLayersModel, type LinearModel, type SoftmaxOptions } from './linear.ts';
+export { coralSource, runMethod, SHALLOW_METHODS, type MethodContext, type MethodOptions, type MethodOutcome, type ShallowMethod } from './methods.ts';
+export { clipWeights, effectiveSampleSize, importanceWeights, REWEIGHT_METHODS, type ReweightMethod, type ReweightOptions, type ReweightResult } from './reweight.ts';
+export { autoRows, denseRows, toSparse, type Rows } from './rows.ts';
+export { selectPseudoLabels, selfTrain, type SelfTrainOptions, type SelfTrainResult, type SelfTrainRound } from './self-train.ts';
+export { fitPca, projectRows, type Pca, type PcaOptions } from './svd.ts';
+export { devRisk, informationMaximization, meanEntropy, softNeighborhoodDensity, validateCandidates, VALIDATOR_BETTER, VALIDATORS, type CandidateEvidence, type ValidateOptions, type ValidatorChoice, type ValidatorName } from './validators.ts';
+export { fitView, type View } from './views.ts';

@@ -1,0 +1,196 @@
+/**
+ * Principal components of (possibly sparse) feature rows by randomized SVD (Halko, Martinsson
+ * & Tropp 2011, Algorithms 4.4 + 5.1), without ever forming the centred matrix: high-dimensional
+ * text features are projected to ≤ 100 dimensions before MMD, kernels, CORAL or density ratios.
+ *
+ * @module
+ */
+import { TransferkitError } from '../errors.ts';
+import { symmetricEigen } from '../measures/linalg.ts';
+import { createRng } from '../util/random.ts';
+import { addTransposeProduct, multiply, type Rows } from './rows.ts';
+
+/**
+ * A fitted projection onto the top principal components: z = (x − mean)·V.
+ *
+ * @example
+ * ```ts
+ * const pca = fitPca(rows, 100, { seed: 1 });
+ * const Z = projectRows(pca, rows); // n × 100
+ * ```
+ */
+export interface Pca {
+  /** Input width d. */
+  d: number;
+  /** Number of components r. */
+  r: number;
+  /** Column means of the data it was fitted on (`d`). */
+  mean: Float64Array;
+  /** `d × r` row-major; column q is the q-th principal direction. */
+  V: Float64Array;
+  /** Singular values of the centred data, descending (`r`). */
+  singularValues: Float64Array;
+  /** Share of the total variance each component explains. */
+  explainedVarianceRatio: Float64Array;
+}
+
+/**
+ * Options of {@link fitPca}.
+ *
+ * @example
+ * ```ts
+ * fitPca(rows, 50, { oversample: 10, powerIterations: 2, seed: 0 });
+ * ```
+ */
+export interface PcaOptions {
+  /** Extra random directions beyond r (default 10). */
+  oversample?: number;
+  /** Power iterations, sharpening the spectrum (default 2). */
+  powerIterations?: number;
+  seed?: number | string;
+}
+
+/**
+ * Top-r principal components by randomized SVD of the centred rows: Y = X̃Ω, a few power
+ * iterations with re-orthonormalisation, Q = orth(Y), then the exact SVD of the small
+ * B = QᵀX̃ through the eigendecomposition of BBᵀ. X̃ = X − 1·meanᵀ is applied implicitly.
+ *
+ * @example
+ * ```ts
+ * const pca = fitPca(stackRows(source, target), 100);
+ * ```
+ */
+export function fitPca(X: Rows, r: number, opts: PcaOptions = {}): Pca {
+  const { n, d } = X;
+  if (!Number.isInteger(r) || r < 1) throw new TransferkitError('BAD_OPTION', `Number of components must be a positive whole number, got ${r}`);
+  if (n < 2) throw new TransferkitError('TOO_FEW_ROWS', `PCA needs at least 2 rows, got ${n}`);
+  const rank = Math.min(r, n - 1, d);
+  const l = Math.min(rank + (opts.oversample ?? 10), n, d);
+  const rng = createRng(opts.seed ?? 0);
+  const mean = new Float64Array(d);
+  addTransposeProduct(X, new Float64Array(n).fill(1 / n), 1, mean);
+
+  // Y = X̃·Ω  (n × l)
+  const omega = new Float64Array(d * l);
+  for (let k = 0; k < omega.length; k++) omega[k] = rng.normal();
+  let Y = centredTimes(X, mean, omega, l);
+  orthonormalize(Y, n, l);
+  for (let it = 0; it < (opts.powerIterations ?? 2); it++) {
+    // (only the n-side is re-orthonormalised: d can be 2^16 and Gram–Schmidt there costs more than it saves)
+    const Z = centredTransposeTimes(X, mean, Y, l); // d × l
+    Y = centredTimes(X, mean, Z, l);
+    orthonormalize(Y, n, l);
+  }
+  // Bᵀ = X̃ᵀQ  (d × l); BBᵀ = (Bᵀ)ᵀBᵀ  (l × l)
+  const Bt = centredTransposeTimes(X, mean, Y, l);
+  const G = new Float64Array(l * l);
+  for (let j = 0; j < d; j++) {
+    const row = j * l;
+    for (let a = 0; a < l; a++) {
+      const v = Bt[row + a];
+      if (v === 0) continue;
+      for (let b = a; b < l; b++) G[a * l + b] += v * Bt[row + b];
+    }
+  }
+  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) G[a * l + b] = G[b * l + a];
+  const eig = symmetricEigen({ rows: l, cols: l, data: G });
+  // descending order
+  const order = Array.from({ length: l }, (_, i) => l - 1 - i).slice(0, rank);
+  const V = new Float64Array(d * rank);
+  const singularValues = new Float64Array(rank);
+  order.forEach((e, q) => {
+    const s = Math.sqrt(Math.max(0, eig.values[e]));
+    singularValues[q] = s;
+    if (s <= 1e-12) return;
+    // v_q = Bᵀ u_q / σ_q
+    for (let j = 0; j < d; j++) {
+      let acc = 0;
+      for (let a = 0; a < l; a++) acc += Bt[j * l + a] * eig.vectors.data[a * l + e];
+      V[j * rank + q] = acc / s;
+    }
+  });
+  let total = 0;
+  const sq = rowSqNormsCentred(X, mean);
+  for (const v of sq) total += v;
+  const explainedVarianceRatio = Float64Array.from(singularValues, (s) => (total > 0 ? (s * s) / total : 0));
+  return { d, r: rank, mean, V, singularValues, explainedVarianceRatio };
+}
+
+/**
+ * Projects rows onto the components: `n × r` dense, (x − mean)·V.
+ *
+ * @example
+ * ```ts
+ * const Z = projectRows(pca, target); // Float64Array, n × pca.r
+ * ```
+ */
+export function projectRows(pca: Pca, X: Rows): Float64Array {
+  if (X.d !== pca.d) throw new TransferkitError('SHAPE_MISMATCH', `The projection takes ${pca.d} features, got ${X.d}`);
+  return centredTimes(X, pca.mean, pca.V, pca.r);
+}
+
+/** X̃·M for a `d × m` matrix M. */
+function centredTimes(X: Rows, mean: Float64Array, M: Float64Array, m: number): Float64Array {
+  const out = multiply(X, M, m);
+  const shift = new Float64Array(m);
+  for (let j = 0; j < X.d; j++) {
+    const v = mean[j];
+    if (v === 0) continue;
+    for (let c = 0; c < m; c++) shift[c] += v * M[j * m + c];
+  }
+  for (let i = 0; i < X.n; i++) for (let c = 0; c < m; c++) out[i * m + c] -= shift[c];
+  return out;
+}
+
+/** X̃ᵀ·Y for an `n × m` matrix Y. */
+function centredTransposeTimes(X: Rows, mean: Float64Array, Y: Float64Array, m: number): Float64Array {
+  const out = new Float64Array(X.d * m);
+  addTransposeProduct(X, Y, m, out);
+  const colSum = new Float64Array(m);
+  for (let i = 0; i < X.n; i++) for (let c = 0; c < m; c++) colSum[c] += Y[i * m + c];
+  for (let j = 0; j < X.d; j++) {
+    const v = mean[j];
+    if (v === 0) continue;
+    for (let c = 0; c < m; c++) out[j * m + c] -= v * colSum[c];
+  }
+  return out;
+}
+
+function rowSqNormsCentred(X: Rows, mean: Float64Array): Float64Array {
+  // ‖x − μ‖² = ‖x‖² − 2x·μ + ‖μ‖²
+  let mm = 0;
+  for (const v of mean) mm += v * v;
+  const xm = multiply(X, mean, 1);
+  const out = new Float64Array(X.n);
+  for (let i = 0; i < X.n; i++) {
+    let s = 0;
+    if (X.kind === 'dense') for (let j = 0; j < X.d; j++) s += X.data[i * X.d + j] ** 2;
+    else for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) s += X.values[p] ** 2;
+    out[i] = s - 2 * xm[i] + mm;
+  }
+  return out;
+}
+
+/** Modified Gram–Schmidt on the m columns of a row-major `rows × m` matrix, in place (twice, for stability). */
+function orthonormalize(A: Float64Array, rows: number, m: number): void {
+  // work on a column-major copy so every inner loop runs over contiguous memory
+  const T = new Float64Array(rows * m);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < m; c++) T[c * rows + i] = A[i * m + c];
+  for (let pass = 0; pass < 2; pass++) {
+    for (let c = 0; c < m; c++) {
+      const col = T.subarray(c * rows, (c + 1) * rows);
+      for (let p = 0; p < c; p++) {
+        const prev = T.subarray(p * rows, (p + 1) * rows);
+        let dot = 0;
+        for (let i = 0; i < rows; i++) dot += col[i] * prev[i];
+        for (let i = 0; i < rows; i++) col[i] -= dot * prev[i];
+      }
+      let norm = 0;
+      for (let i = 0; i < rows; i++) norm += col[i] * col[i];
+      norm = Math.sqrt(norm);
+      if (norm > 1e-12) for (let i = 0; i < rows; i++) col[i] /= norm;
+      else col.fill(0);
+    }
+  }
+  for (let i = 0; i < rows; i++) for (let c = 0; c < m; c++) A[i * m + c] = T[c * rows + i];
+}

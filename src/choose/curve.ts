@@ -1,0 +1,378 @@
+/**
+ * Learning curves of transfer against training from scratch over target sizes, with data
+ * efficiency ("scratch needs N labels to match transfer at n"), training dynamics (epochs and
+ * seconds to a validation accuracy, loss curves) and the negative-transfer verdict per size.
+ *
+ * @module
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Dataset } from '../data/dataset.ts';
+import { relabel } from '../data/load.ts';
+import { samplePerClass, trainValTestSplit } from '../data/split.ts';
+import { TransferkitError } from '../errors.ts';
+import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
+import { STRATEGIES, type Strategy } from '../transfer/strategies.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { runAndScore, timeToAccuracy, type RunOutcome } from './experiment.ts';
+import { measureSimilarity } from './similarity.ts';
+import { earlierCut, loadSource, loadTargetFor } from './source.ts';
+import { meanAndStd } from './stats.ts';
+import { headlineVerdict, transferVerdict, type ShiftSummary, type TransferVerdict } from './verdict.ts';
+
+/** The strategies a curve runs by default. */
+export const CURVE_STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch'];
+
+/** A target size: labelled examples per class, or all of the training pool. */
+export type CurveSize = number | 'all';
+
+/** Options of {@link learningCurve}. */
+export interface CurveOptions {
+  /** Source model for the transfer strategies (scratch re-initialises the same architecture). */
+  base: string;
+  /** Training data (the pool labelled examples are drawn from). */
+  train: string | Dataset;
+  /** Fixed test set; default: a stratified `testFraction` of `train` (seed 0), never trained on. */
+  test?: string | Dataset;
+  /** Default 0.25 (as the demo). */
+  testFraction?: number;
+  /** Labelled examples per class, e.g. `[1, 10, 100, 'all']`. */
+  sizes: CurveSize[];
+  /** Number of seeds (1…n) or the seeds themselves (default 3). */
+  seeds?: number | number[];
+  /** Default: extract, finetune, scratch. */
+  strategies?: Strategy[];
+  /**
+   * Validation examples per class held out of the pool (default 10; 0: none). Every strategy then
+   * stops early on validation loss (patience 20 unless `fit.patience` says otherwise) and keeps its
+   * best-validation-loss weights, and "epochs/seconds to reach" are measured on it. With 0, every
+   * run trains for its full budget and no dynamics are measured.
+   */
+  valPerClass?: number;
+  /** Validation accuracy that "epochs/seconds to reach" refers to (default: 90% of the best strategy's mean final validation accuracy at each size). */
+  targetAccuracy?: number;
+  /** Settings shared by every run (epochs, learning rate, unfreeze, …); default: `trainingBudget` per size, learning rate 2e-3. */
+  fit?: Partial<FitConfig>;
+  /** Measure the source/target shift to name the cause of negative transfer (default true; `cutAt: 'auto'` needs it). */
+  measureShift?: boolean;
+  /**
+   * Base layer whose output feeds the new head of extract/finetune: `auto` (default) cuts below
+   * the most source-specific layers (as the advisor's small-different plan) when the measured
+   * similarity says the target is different, and keeps the default cut otherwise; `default` is the
+   * input of the old head; or a layer name / index. Scratch always trains the whole architecture.
+   */
+  cutAt?: string | number;
+  /** Folder for the runs and `curve.json` (default: a temporary folder, removed afterwards). */
+  out?: string;
+  label?: string;
+  impute?: 'none' | 'mean' | 'drop';
+  confidence?: number;
+  onRun?: (e: { size: CurveSize; strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
+  callbacks?: FitCallbacks;
+}
+
+/** One strategy at one size. */
+export interface StrategyPoint {
+  strategy: Strategy;
+  /** Mean and sample std of test accuracy over seeds. */
+  accuracy: number;
+  std: number;
+  perSeed: number[];
+  /** Mean training seconds and epochs. */
+  seconds: number;
+  epochs: number;
+  /** Mean epochs / seconds until the validation accuracy reached the target, over the seeds that reached it. */
+  toTarget: { target: number; epochs: number | null; seconds: number | null; reached: number };
+  /** Mean training and validation loss per epoch (all phases in order), over seeds. */
+  lossCurve: Array<{ epoch: number; phase: string; loss: number; valLoss?: number; valAccuracy?: number }>;
+}
+
+/** All strategies at one size. */
+export interface CurvePoint {
+  size: CurveSize;
+  /** Labelled training examples per run. */
+  examples: number;
+  results: StrategyPoint[];
+  /** Each transfer strategy against scratch (when scratch was run). */
+  verdicts: TransferVerdict[];
+  /** The best transfer strategy's verdict. */
+  verdict?: TransferVerdict;
+}
+
+/** "Scratch needs N labels to match transfer at n". */
+export interface DataEfficiency {
+  size: CurveSize;
+  labels: number;
+  /** The best transfer strategy at this size. */
+  strategy: Strategy;
+  accuracy: number;
+  /** Labels scratch needs for the same accuracy (interpolated in log-size between measured sizes); null: more than measured. */
+  scratchLabels: number | null;
+  /** scratchLabels / labels. */
+  factor: number | null;
+  statement: string;
+}
+
+/** What {@link learningCurve} returns. */
+export interface CurveResult {
+  base: string;
+  target: string;
+  test: string;
+  testSize: number;
+  classes: number;
+  seeds: number[];
+  /** The sizes, in the order run. */
+  sizes: CurveSize[];
+  strategies: Strategy[];
+  points: CurvePoint[];
+  dataEfficiency: DataEfficiency[];
+  /** The verdicts of all sizes in one line each, and their kinds. */
+  verdict: { text: string[]; bySize: Array<{ size: CurveSize; kind: TransferVerdict['kind']; strategy: string }> };
+  shift?: ShiftSummary;
+  /** Where extract and finetune cut the base, and why. */
+  cut: { layer: string | number | null; reason: string };
+  seconds: number;
+  out?: string;
+}
+
+/**
+ * Runs every strategy at every size over the seeds, on one fixed test set, and summarises.
+ * Runs are paired: at each size and seed all strategies train on the same examples.
+ *
+ * @example
+ * ```ts
+ * const c = await learningCurve({ base: 'fashion-cnn', train: 'builtin:mnist', sizes: [1, 10, 100], seeds: 3 });
+ * console.log(c.dataEfficiency.map((d) => d.statement), c.verdict.text);
+ * ```
+ */
+export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
+  const t0 = performance.now();
+  const strategies = opts.strategies ?? [...CURVE_STRATEGIES];
+  for (const s of strategies) if (!STRATEGIES.includes(s)) throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${s}"`, { hint: `Use some of: ${STRATEGIES.join(', ')}.` });
+  if (opts.sizes.length === 0) throw new TransferkitError('BAD_OPTION', 'No sizes given', { hint: 'Pass e.g. --sizes 1,10,100.' });
+  for (const s of opts.sizes) {
+    if (s !== 'all' && !(Number.isInteger(s) && s >= 1)) throw new TransferkitError('BAD_OPTION', `A size must be a whole number of examples per class or "all", got ${s}`, { hint: 'For example --sizes 1,10,100,all.' });
+  }
+  const seeds = Array.isArray(opts.seeds) ? opts.seeds : Array.from({ length: opts.seeds ?? 3 }, (_, i) => i + 1);
+  if (seeds.length === 0) throw new TransferkitError('BAD_OPTION', 'No seeds given', { hint: 'Pass --seeds 3.' });
+
+  const src = await loadSource(opts.base);
+  const full = await loadTargetFor(src, opts.train, opts);
+  let pool: Dataset;
+  let test: Dataset;
+  if (opts.test !== undefined) {
+    pool = full;
+    test = relabel(await loadTargetFor(src, opts.test, opts), full.classes);
+  } else {
+    const split = trainValTestSplit(full, { val: 0, test: opts.testFraction ?? 0.25, seed: 0 });
+    pool = split.train;
+    test = { ...split.test, name: `${full.name} (held-out ${Math.round(100 * (opts.testFraction ?? 0.25))}% test split)` };
+  }
+  let val: Dataset | undefined;
+  const valPerClass = opts.valPerClass ?? 10;
+  if (valPerClass > 0) {
+    const v = samplePerClass(pool, valPerClass, 'val');
+    val = { ...v.sample, name: `${full.name} (validation, ${valPerClass} per class)` };
+    pool = v.rest;
+  }
+  let shift: ShiftSummary | undefined;
+  let similar: boolean | undefined;
+  const wantCut = opts.cutAt ?? 'auto';
+  if ((opts.measureShift !== false || wantCut === 'auto') && strategies.some((s) => s !== 'scratch')) {
+    const sim = await measureSimilarity({ base: src, target: pool, seed: 0, permutations: 100 });
+    shift = { pad: sim.pad?.pad, mmdPValue: sim.mmd?.pValue, sourceConfidence: sim.sourceLabels.onTarget.meanConfidence, sourceConfidenceOnSource: sim.sourceLabels.onSource?.meanConfidence, labelMatch: sim.sourceLabels.labelMatch };
+    similar = sim.similar;
+  }
+  let cut: CurveResult['cut'] = { layer: null, reason: 'the input of the source model’s head (default)' };
+  if (wantCut === 'auto') {
+    const earlier = similar === false ? await earlierCut(src) : undefined;
+    if (earlier) cut = { layer: earlier.cutAt, reason: `the target is different from the source, so extract and finetune build on ${earlier.cutAt}, below the most source-specific layer${earlier.dropped.length > 1 ? 's' : ''} (${earlier.dropped.join(', ')})` };
+    else if (similar) cut.reason = 'the target is similar to the source: the input of the source model’s head';
+  } else if (wantCut !== 'default') {
+    cut = { layer: wantCut, reason: 'chosen with --cut-at' };
+  }
+  src.model.dispose();
+  const fitSettings: Partial<FitConfig> = cut.layer === null ? { ...opts.fit } : { cutAt: cut.layer, ...opts.fit };
+
+  const out = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-curve-')));
+  try {
+    const points: CurvePoint[] = [];
+    for (const size of opts.sizes) {
+      const runs = new Map<Strategy, RunOutcome[]>(strategies.map((s) => [s, []]));
+      let examples = 0;
+      for (const seed of seeds) {
+        const train = size === 'all' ? pool : { ...samplePerClass(pool, size, seed).sample, name: `${full.name} (${size} per class, seed ${seed})` };
+        examples = train.size;
+        for (const strategy of strategies) {
+          opts.onRun?.({ size, strategy, seed });
+          const r = await runAndScore({ base: opts.base, strategy, train, val, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitSettings, callbacks: opts.callbacks });
+          runs.get(strategy)!.push(r);
+          opts.onRun?.({ size, strategy, seed, accuracy: r.accuracy, seconds: r.seconds });
+        }
+      }
+      points.push(summarisePoint(size, examples, strategies, runs, opts.targetAccuracy, shift, opts.confidence));
+    }
+    const dataEfficiency = efficiency(points, full.classes.length);
+    const result: CurveResult = {
+      base: opts.base,
+      target: full.name,
+      test: test.name,
+      testSize: test.size,
+      classes: full.classes.length,
+      seeds,
+      sizes: opts.sizes,
+      strategies,
+      points,
+      dataEfficiency,
+      verdict: {
+        text: points.filter((p) => p.verdict).map((p) => `${sizeLabel(p.size)}: ${p.verdict!.text}`),
+        bySize: points.filter((p) => p.verdict).map((p) => ({ size: p.size, kind: p.verdict!.kind, strategy: p.verdict!.strategy })),
+      },
+      shift,
+      cut,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    if (opts.out) {
+      result.out = opts.out;
+      await writeJsonAtomic(join(opts.out, 'curve.json'), result);
+    }
+    return result;
+  } finally {
+    if (!opts.out) await rm(out, { recursive: true, force: true });
+  }
+}
+
+function summarisePoint(
+  size: CurveSize,
+  examples: number,
+  strategies: Strategy[],
+  runs: Map<Strategy, RunOutcome[]>,
+  targetAccuracy: number | undefined,
+  shift: ShiftSummary | undefined,
+  confidence: number | undefined,
+): CurvePoint {
+  const finalVal = (r: RunOutcome) => r.history.reduce((m, h) => Math.max(m, h.valAccuracy ?? -1), -1);
+  const bestVal = Math.max(...strategies.map((s) => meanAndStd(runs.get(s)!.map(finalVal)).mean));
+  const target = targetAccuracy ?? (bestVal > 0 ? 0.9 * bestVal : NaN);
+  const results: StrategyPoint[] = strategies.map((strategy) => {
+    const rs = runs.get(strategy)!;
+    const acc = meanAndStd(rs.map((r) => r.accuracy));
+    const reached = rs.map((r) => (Number.isFinite(target) ? timeToAccuracy(r.history, target) : null)).filter((x): x is { epochs: number; seconds: number } => x !== null);
+    return {
+      strategy,
+      accuracy: acc.mean,
+      std: acc.std,
+      perSeed: rs.map((r) => r.accuracy),
+      seconds: meanAndStd(rs.map((r) => r.seconds)).mean,
+      epochs: meanAndStd(rs.map((r) => r.epochs)).mean,
+      toTarget: {
+        target,
+        epochs: reached.length ? meanAndStd(reached.map((x) => x.epochs)).mean : null,
+        seconds: reached.length ? meanAndStd(reached.map((x) => x.seconds)).mean : null,
+        reached: reached.length,
+      },
+      lossCurve: meanLossCurve(rs),
+    };
+  });
+  const point: CurvePoint = { size, examples, results, verdicts: [] };
+  const scratch = runs.get('scratch');
+  if (scratch) {
+    point.verdicts = strategies
+      .filter((s) => s !== 'scratch')
+      .map((s) => transferVerdict(runs.get(s)!.map((r) => r.accuracy), scratch.map((r) => r.accuracy), { strategy: s, shift, confidence }));
+    if (point.verdicts.length) point.verdict = headlineVerdict(point.verdicts);
+  }
+  return point;
+}
+
+function meanLossCurve(rs: RunOutcome[]): StrategyPoint['lossCurve'] {
+  const len = Math.max(0, ...rs.map((r) => r.history.length));
+  const out: StrategyPoint['lossCurve'] = [];
+  for (let e = 0; e < len; e++) {
+    const at = rs.map((r) => r.history[e]).filter((h) => h !== undefined);
+    const mean = (f: (h: (typeof at)[number]) => number | undefined) => {
+      const v = at.map(f).filter((x): x is number => x !== undefined);
+      return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
+    };
+    const row: StrategyPoint['lossCurve'][number] = { epoch: e + 1, phase: at[0].phase, loss: mean((h) => h.loss)! };
+    const vl = mean((h) => h.valLoss);
+    const va = mean((h) => h.valAccuracy);
+    if (vl !== undefined) row.valLoss = vl;
+    if (va !== undefined) row.valAccuracy = va;
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * For each size, how many labels scratch needs to match the best transfer strategy there:
+ * the first crossing of the scratch curve (accuracy against log labels, linearly interpolated).
+ *
+ * @example
+ * ```ts
+ * efficiency(points, 10)[0].statement; // 'scratch needs ≈ 380 labels (38 per class) to match finetune at 10 per class (100 labels): 3.8× as many'
+ * ```
+ */
+export function efficiency(points: CurvePoint[], classes: number): DataEfficiency[] {
+  const scratch = points
+    .map((p) => ({ labels: p.examples, acc: p.results.find((r) => r.strategy === 'scratch')?.accuracy }))
+    .filter((p): p is { labels: number; acc: number } => p.acc !== undefined)
+    .sort((a, b) => a.labels - b.labels);
+  const out: DataEfficiency[] = [];
+  if (scratch.length === 0) return out;
+  for (const p of points) {
+    const transfer = p.results.filter((r) => r.strategy !== 'scratch');
+    if (transfer.length === 0) continue;
+    const best = transfer.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+    const labels = crossing(scratch, best.accuracy);
+    const at = `${best.strategy} at ${sizeLabel(p.size)} (${p.examples} labels, ${(100 * best.accuracy).toFixed(1)}%)`;
+    let statement: string;
+    if (labels === null) {
+      statement = `scratch needs more than ${scratch.at(-1)!.labels} labels (the most measured) to match ${at}`;
+    } else if (labels <= scratch[0].labels && scratch[0].acc >= best.accuracy) {
+      statement = `scratch matches ${at} with at most ${scratch[0].labels} labels (the fewest measured)`;
+    } else {
+      statement = `scratch needs ≈ ${Math.round(labels)} labels (${(labels / classes).toFixed(labels / classes < 10 ? 1 : 0)} per class) to match ${at}: ${(labels / p.examples).toFixed(1)}× as many`;
+    }
+    out.push({ size: p.size, labels: p.examples, strategy: best.strategy, accuracy: best.accuracy, scratchLabels: labels, factor: labels === null ? null : labels / p.examples, statement });
+  }
+  return out;
+}
+
+/** Labels at which an increasing-ish curve first reaches `acc` (log-linear interpolation); null if never. */
+export function crossing(curve: Array<{ labels: number; acc: number }>, acc: number): number | null {
+  for (let i = 0; i < curve.length; i++) {
+    if (curve[i].acc >= acc) {
+      if (i === 0) return curve[0].labels;
+      const a = curve[i - 1];
+      const b = curve[i];
+      const f = (acc - a.acc) / (b.acc - a.acc);
+      if (f >= 1) return b.labels;
+      return Math.exp(Math.log(a.labels) + f * (Math.log(b.labels) - Math.log(a.labels)));
+    }
+  }
+  return null;
+}
+
+function sizeLabel(size: CurveSize): string {
+  return size === 'all' ? 'all labels' : `${size} per class`;
+}
+
+/** Options of {@link compareTransfer}: one size of {@link learningCurve}. */
+export type CompareTransferOptions = Omit<CurveOptions, 'sizes'> & { perClass?: number };
+
+/**
+ * Transfer against scratch on one training set: every strategy over the seeds on the same test
+ * set, with the verdict (see `verdict.ts`).
+ *
+ * @example
+ * ```ts
+ * const c = await compareTransfer({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10 });
+ * console.log(c.point.verdict?.text);
+ * ```
+ */
+export async function compareTransfer(opts: CompareTransferOptions): Promise<CurveResult & { point: CurvePoint }> {
+  const res = await learningCurve({ ...opts, sizes: [opts.perClass ?? 'all'] });
+  return { ...res, point: res.points[0] };
+}

@@ -1,0 +1,22 @@
+/**
+ * Choosing and proving the transfer: source/target similarity, the freeze advisor,
+ * transferability ranking, learning curves and the negative-transfer verdict.
+ *
+ * @example
+ * ```ts
+ * import { advise, rankSources, learningCurve } from './choose/index.ts';
+ * const a = await advise({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10 });
+ * const r = await rankSources({ candidates: ['fashion-cnn', 'digits04-cnn'], train: 'builtin:mnist', perClass: 20 });
+ * const c = await learningCurve({ base: 'fashion-cnn', train: 'builtin:mnist', sizes: [1, 10, 100], seeds: 3 });
+ * ```
+ *
+ * @module
+ */
+export { kendallTau, pairedDifference, studentTCdf, studentTQuantile, regularizedBeta, quantileSorted, meanAndStd, type PairedDifference, type PairedDifferenceOptions, type IntervalMethod } from './stats.ts';
+export { transferVerdict, headlineVerdict, LARGE_SHIFT_PAD, type TransferVerdict, type VerdictKind, type VerdictOptions, type ShiftSummary } from './verdict.ts';
+export { loadSource, embed, sourceSample, encodeSourceSample, weightedBaseLayers, type SourceModel, type SourceSampleMeta, type Embedding } from './source.ts';
+export { measureSimilarity, labelDistribution, SIMILAR_PAD, SIMILAR_CONFIDENCE, type SimilarityOptions, type SimilarityReport, type LabelDistribution } from './similarity.ts';
+export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL_PER_CLASS, DEFAULT_THRESHOLDS, type Advice, type AdviseOptions, type AdvisorThresholds, type Plan, type PlanContext, type Quadrant } from './advisor.ts';
+export { rankSources, orderBy, TRANSFERABILITY_METRICS, type Ranking, type RankOptions, type CandidateScores, type TransferabilityMetric } from './rank.ts';
+export { runAndScore, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
+export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions, type CurveResult, type CurvePoint, type CurveSize, type StrategyPoint, type DataEfficiency, type CompareTransferOptions } from './curve.ts';

@@ -1,0 +1,146 @@
+import { Option, type Command } from 'commander';
+import { adapt, ADAPT_METHOD_NAMES, type AdaptConfig, type AdaptMethodName, type ScoreSummary } from '../../adapt/adapt.ts';
+import { SHALLOW_METHODS, type ShallowMethod } from '../../adapt/methods.ts';
+import { VALIDATORS, type ValidatorName } from '../../adapt/validators.ts';
+import { TransferkitError } from '../../errors.ts';
+import { startEngine, withCommonOptions } from '../engine-option.ts';
+import { fmt, runCommand, table } from '../output.ts';
+import { createProgress } from '../progress.ts';
+
+interface AdaptFlags {
+  source: string;
+  target: string;
+  targetLabels?: string;
+  test?: string;
+  base?: string;
+  label?: string;
+  impute?: 'none' | 'mean' | 'drop';
+  method: AdaptMethodName;
+  validator?: ValidatorName;
+  candidates?: string[];
+  out: string;
+  c?: number;
+  classWeights?: 'none' | 'balanced';
+  rounds?: number;
+  threshold?: number;
+  clip?: number;
+  seed?: number;
+  backend?: string;
+  json?: boolean;
+}
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got "${v}"`);
+  return n;
+};
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
+  return n;
+};
+const unitInterval = (v: string) => {
+  const n = Number(v);
+  if (!(n >= 0 && n < 1)) throw new Error(`expected a number in [0, 1), got "${v}"`);
+  return n;
+};
+const quantile = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new Error(`expected a quantile in (0, 1], got "${v}"`);
+  return n;
+};
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** `transferkit adapt`: domain adaptation from a labelled source to an unlabelled target. */
+export function registerAdapt(program: Command): void {
+  withCommonOptions(program.command('adapt'))
+    .description('train a classifier on labelled source data that works on an unlabelled target domain (CORAL, importance reweighting, self-training, or auto-chosen without target labels), writing a run folder')
+    .requiredOption('--source <data>', 'labelled source data: builtin:NAME, .csv, .jsonl, idx file or image folder')
+    .requiredOption('--target <data>', 'target-domain data; labels, if present, are only used to score before/after')
+    .option('--target-labels <data>', 'a few labelled target examples to train on as well')
+    .option('--test <data>', 'labelled target data to score on (default: --target when it has labels)')
+    .option('--base <model>', 'images: adapt on the features of this model (zoo name, folder or model.json); the saved model is the base with a new head')
+    .option('--label <column>', 'label column of CSV data')
+    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
+    .addOption(new Option('--method <name>', 'adaptation method; auto tries the candidates and lets --validator choose').choices([...ADAPT_METHOD_NAMES]).default('auto'))
+    .addOption(new Option('--validator <name>', 'unsupervised validator auto chooses by (default dev); every validator’s choice is reported').choices([...VALIDATORS]))
+    .option('--candidates <methods>', `comma-separated methods auto tries (default: source-only, coral, reweight, kliep, self-train, coral+self-train, reweight+self-train; kmm too for ≤ 2000 source rows)`, list)
+    .requiredOption('--out <dir>', 'run folder to create')
+    .option('--c <C>', 'inverse L2 strength of the logistic classifier (default 10)', positive)
+    .addOption(new Option('--class-weights <how>', 'balanced (default) gives each class equal weight; none keeps the source frequencies').choices(['none', 'balanced']))
+    .option('--rounds <n>', 'self-training rounds (default 6)', int)
+    .option('--threshold <p>', 'self-training confidence threshold (default 0.5)', unitInterval)
+    .option('--clip <q>', 'reweighting: clip weights at this quantile (default 0.99)', quantile)
+    .option('--seed <n>', 'random seed (same seed, same result)', int)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ transferkit adapt --source builtin:spam-2002 --target builtin:spam-2003 --method auto --out runs/spam
+  $ transferkit adapt --source builtin:spam-2002 --target inbox.jsonl --target-labels labelled-20.jsonl --method self-train --out runs/inbox
+  $ transferkit adapt --source clinic-a.csv --target clinic-b.csv --label outcome --method kliep --out runs/clinic --json
+  $ transferkit adapt --source builtin:fashion-mnist-test --target photos/ --base fashion-cnn --method coral --out runs/photos
+  $ transferkit evaluate --model runs/spam --data builtin:spam-2003
+
+Methods: source-only, coral (CORAL on a ≤ 100-d view), reweight (domain-classifier density
+ratio), kmm, kliep, self-train (class-balanced pseudo-labels), X+self-train (self-training
+started from X), auto. Validators: dev (importance-weighted source loss), entropy, im
+(information maximisation), snd (soft neighbourhood density).`,
+    )
+    .action((flags: AdaptFlags) =>
+      runCommand(flags, async () => {
+        await startEngine(flags.backend);
+        const candidates = flags.candidates?.map((c) => {
+          if (!SHALLOW_METHODS.includes(c as ShallowMethod)) {
+            throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { where: '--candidates', hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
+          }
+          return c as ShallowMethod;
+        });
+        const progress = createProgress();
+        const config: AdaptConfig = {
+          source: flags.source,
+          target: flags.target,
+          targetLabels: flags.targetLabels,
+          test: flags.test,
+          base: flags.base,
+          label: flags.label,
+          impute: flags.impute,
+          method: flags.method,
+          validator: flags.validator,
+          candidates,
+          out: flags.out,
+          C: flags.c,
+          classWeights: flags.classWeights,
+          selfTrain: flags.rounds !== undefined || flags.threshold !== undefined ? { rounds: flags.rounds, threshold: flags.threshold } : undefined,
+          reweight: flags.clip !== undefined ? { clipQuantile: flags.clip } : undefined,
+          seed: flags.seed,
+        };
+        const r = await adapt(config, { onProgress: (m) => progress.log(m) });
+        progress.stop();
+        const score = (s?: ScoreSummary) => (s ? [fmt(s.accuracy), fmt(s.macroF1), fmt(s.rocAuc, 4)] : ['n/a', 'n/a', 'n/a']);
+        const lines = [
+          `${r.requested === 'auto' ? `auto → ${r.method} (chosen by ${r.chosenBy})` : r.method}: ${r.sizes.source} source, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
+          `features: ${r.features.space}`,
+        ];
+        if (r.before || r.after) {
+          lines.push('', `on ${r.sizes.test} labelled target examples:`);
+          lines.push(table(['model', 'accuracy', 'macro F1', 'ROC AUC'], [['source-only', ...score(r.before)], [r.method, ...score(r.after)]]));
+        }
+        if (r.validators) {
+          lines.push('', 'candidates (validators never see target labels; lower is better except snd):');
+          const names = r.validators.map((v) => v.validator);
+          lines.push(
+            table(
+              ['method', ...names, ...(r.candidates.some((c) => c.test) ? ['target acc', 'AUC'] : [])],
+              r.candidates.map((c) => [c.method, ...names.map((v) => fmt(c.scores[v], 4)), ...(c.test ? [fmt(c.test.accuracy), fmt(c.test.rocAuc, 4)] : [])]),
+            ),
+          );
+          lines.push(r.validators.map((v) => `${v.validator} chose ${v.chosen}`).join('; '));
+        }
+        lines.push('', `domain: proxy A-distance ${fmt(r.domain.before.pad)} → ${fmt(r.domain.after.pad)}, CORAL distance ${r.domain.before.coralDistance.toExponential(2)} → ${r.domain.after.coralDistance.toExponential(2)} (${r.domain.note})`);
+        if (r.weights) lines.push(`importance weights (${r.weights.method}): effective sample size ${r.weights.ess.toFixed(0)} (${(100 * r.weights.essFraction).toFixed(1)}%), ${r.weights.clipped} clipped, range ${fmt(r.weights.min)}–${fmt(r.weights.max)}`);
+        if (r.selfTrain) lines.push(`self-training: ${r.selfTrain.map((x) => x.selected).join(' → ')} pseudo-labelled target examples over ${r.selfTrain.length} rounds`);
+        return { json: r, text: lines.join('\n') };
+      }),
+    );
+}

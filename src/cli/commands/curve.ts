@@ -1,0 +1,163 @@
+import type { Command } from 'commander';
+import { learningCurve, type CurveResult, type CurveSize } from '../../choose/curve.ts';
+import type { FitConfig } from '../../transfer/fit.ts';
+import { STRATEGIES, type Strategy } from '../../transfer/strategies.ts';
+import { startEngine, withCommonOptions } from '../engine-option.ts';
+import { fmt, runCommand, table } from '../output.ts';
+import { createProgress } from '../progress.ts';
+
+/** Commander parser: a whole number ≥ 1. */
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a whole number of at least 1, got "${v}"`);
+  return n;
+}
+
+/** Commander parser: a number > 0. */
+export function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
+  return n;
+}
+
+/** Commander parser: comma-separated strategies. */
+export function strategyList(v: string): Strategy[] {
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of list) if (!STRATEGIES.includes(s as Strategy)) throw new Error(`unknown strategy "${s}" (use ${STRATEGIES.join(', ')})`);
+  return list as Strategy[];
+}
+
+function sizeList(v: string): CurveSize[] {
+  return v.split(',').map((s) => {
+    const t = s.trim();
+    if (t === 'all') return 'all';
+    return positiveInt(t);
+  });
+}
+
+/** Shared run options of `curve` and `compare`. */
+export interface ExperimentFlags {
+  base: string;
+  train: string;
+  test?: string;
+  seeds?: number;
+  strategies?: Strategy[];
+  valPerClass?: number;
+  targetAccuracy?: number;
+  epochs?: number;
+  finetuneEpochs?: number;
+  lr?: number;
+  unfreeze?: number;
+  cutAt?: string;
+  label?: string;
+  impute?: 'none' | 'mean' | 'drop';
+  out?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+/** Adds the options `curve` and `compare` share. */
+export function withExperimentOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder or model.json')
+    .requiredOption('--train <data>', 'target data to draw labelled training examples from')
+    .option('--test <data>', 'fixed test set (default: a stratified 25% of --train, seed 0, never trained on)')
+    .option('--seeds <n>', 'number of seeds; runs are paired by seed (default 3)', positiveInt)
+    .option('--strategies <list>', 'comma-separated strategies (default extract,finetune,scratch)', strategyList)
+    .option('--val-per-class <n>', 'validation examples per class held out for early stopping and dynamics (default 10; 0: none)', (v: string) => Number(v))
+    .option('--epochs <n>', 'epochs per phase (default: about 600 steps, 10 to 60)', positiveInt)
+    .option('--finetune-epochs <n>', 'epochs of the fine-tuning phase', positiveInt)
+    .option('--lr <rate>', 'head / scratch learning rate (default 0.002)', positiveNumber)
+    .option('--unfreeze <k>', 'top base layers to unfreeze when fine-tuning (default 2)', positiveInt)
+    .option('--cut-at <layer>', 'where extract/finetune cut the base: auto (default: below the most source-specific layers when the target is measured as different), default (the input of the old head), or a layer name or index')
+    .option('--label <column>', 'label column of CSV data')
+    .option('--out <dir>', 'keep the runs and the JSON summary in this folder (default: a temporary folder)');
+}
+
+/** The `fit` overrides the flags give. */
+export function fitOverrides(f: ExperimentFlags): Partial<FitConfig> {
+  const o: Partial<FitConfig> = {};
+  if (f.epochs !== undefined) o.epochs = f.epochs;
+  if (f.finetuneEpochs !== undefined) o.finetuneEpochs = f.finetuneEpochs;
+  if (f.lr !== undefined) o.learningRate = f.lr;
+  if (f.unfreeze !== undefined) o.unfreeze = f.unfreeze;
+  if (f.label !== undefined) o.label = f.label;
+  return o;
+}
+
+/** `transferkit curve`: learning curves of transfer against scratch. */
+export function registerCurve(program: Command): void {
+  withExperimentOptions(withCommonOptions(program.command('curve')))
+    .description('learning curves: transfer strategies against scratch over target sizes and seeds, with data efficiency, time to accuracy and the negative-transfer verdict')
+    .option('--sizes <list>', 'labelled examples per class, comma-separated; "all" for the whole pool (default 1,10,100)', sizeList)
+    .option('--target-accuracy <x>', 'validation accuracy for "epochs/seconds to reach" (default: 90% of the best strategy at each size)', positiveNumber)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3
+  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3 --json > curve.json`,
+    )
+    .action((flags: ExperimentFlags & { sizes?: CurveSize[] }) =>
+      runCommand(flags, async () => {
+        await startEngine(flags.backend);
+        const progress = createProgress();
+        let res: CurveResult;
+        try {
+          res = await learningCurve({
+            base: flags.base,
+            train: flags.train,
+            test: flags.test,
+            sizes: flags.sizes ?? [1, 10, 100],
+            seeds: flags.seeds,
+            strategies: flags.strategies,
+            valPerClass: flags.valPerClass,
+            targetAccuracy: flags.targetAccuracy,
+            fit: fitOverrides(flags),
+            cutAt: cutAtFlag(flags.cutAt),
+            label: flags.label,
+            out: flags.out,
+            onRun: (e) => e.accuracy !== undefined && progress.log(`  ${String(e.size).padStart(4)} per class  ${e.strategy.padEnd(8)} seed ${e.seed}: test accuracy ${fmt(e.accuracy)} (${e.seconds!.toFixed(1)} s)`),
+            callbacks: { onStep: (phase, d, t) => progress.update(phase, d, t) },
+          });
+        } finally {
+          progress.stop();
+        }
+        return { json: res, text: describeCurve(res) };
+      }),
+    );
+}
+
+/** The `cutAt` option the flag gives (numbers are layer indices). */
+export function cutAtFlag(v: string | undefined): string | number | undefined {
+  if (v === undefined) return undefined;
+  return /^\d+$/.test(v) ? Number(v) : v;
+}
+
+/** The human-readable summary of a curve (also used by `compare`). */
+export function describeCurve(res: CurveResult): string {
+  const rows = res.points.flatMap((p) =>
+    p.results.map((r) => [
+      p.size === 'all' ? 'all' : String(p.size),
+      String(p.examples),
+      r.strategy,
+      `${(100 * r.accuracy).toFixed(1)} ± ${(100 * r.std).toFixed(1)}`,
+      r.toTarget.epochs === null ? 'never' : `${r.toTarget.epochs.toFixed(1)} ep / ${r.toTarget.seconds!.toFixed(1)} s`,
+      r.seconds.toFixed(1),
+    ]),
+  );
+  const shift = res.shift?.pad !== undefined ? `shift: proxy A-distance ${fmt(res.shift.pad, 2)} of 2, MMD p = ${fmt(res.shift.mmdPValue)}` : '';
+  return [
+    `${res.base} → ${res.target}, ${res.seeds.length} seeds, test set of ${res.testSize} (${res.test})`,
+    `transfer cut: ${res.cut.layer ?? 'default'} — ${res.cut.reason}`,
+    table(['per class', 'labels', 'strategy', 'accuracy % (mean ± std)', 'to target val acc', 'seconds'], rows),
+    '',
+    ...res.dataEfficiency.map((d) => `- ${d.statement}`),
+    '',
+    'verdict:',
+    ...res.verdict.text.map((t) => `  ${t}`),
+    ...res.points.filter((p) => p.verdict?.cause).map((p) => `  likely cause (${p.size} per class): ${p.verdict!.cause}`),
+    ...(shift ? [shift] : []),
+    ...(res.out ? [`runs and curve.json in ${res.out}`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng } from '../../src/util/random.ts';
+
+const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
+const root = await mkdtemp(join(tmpdir(), 'tk-adapt-cli-'));
+process.on('exit', () => void rm(root, { recursive: true, force: true }));
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function oneJson(stdout: string): Record<string, any> {
+  const lines = stdout.trim().split('\n');
+  assert.equal(lines.length, 1, `one line of JSON on stdout, got:\n${stdout}`);
+  return JSON.parse(lines[0]);
+}
+
+/** Classes at (∓1, ∓1); the target domain is scaled by 2.5 and moved by (4, 2). */
+async function csv(name: string, n: number, seed: number, target: boolean): Promise<string> {
+  const rng = createRng(seed);
+  const lines = ['x0,x1,label'];
+  for (let i = 0; i < n; i++) {
+    const y = i % 2;
+    const m = y ? 1 : -1;
+    let a = m + rng.normal();
+    let b = m + rng.normal();
+    if (target) [a, b] = [2.5 * a + 4, 2.5 * b + 2];
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${y ? 'yes' : 'no'}`);
+  }
+  const path = join(root, name);
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+
+const source = await csv('source.csv', 200, 1, false);
+const target = await csv('target.csv', 200, 2, true);
+
+test('shift --json: one JSON object with the verdict and the numbers behind it', async () => {
+  const r = await cli('shift', '--source', source, '--target', target, '--label', 'label', '--json', '--seed', '1');
+  assert.equal(r.code, 0, r.stderr);
+  const d = oneJson(r.stdout);
+  assert.match(d.verdict, /covariate/);
+  assert.ok(d.mmd.pValue < 0.01 && d.pad.pad > 1);
+  assert.ok(Array.isArray(d.drift) && d.drift.length === 2);
+  const text = await cli('shift', '--source', source, '--target', target, '--label', 'label');
+  assert.match(text.stdout, /verdict: covariate/);
+  assert.match(text.stdout, /most drifted columns/);
+});
+
+test('adapt --json writes a run that evaluate scores; errors are JSON too; --help shows examples', async () => {
+  const out = join(root, 'run');
+  const r = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--method', 'coral', '--out', out, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const a = oneJson(r.stdout);
+  assert.equal(a.method, 'coral');
+  assert.ok(a.after.accuracy > a.before.accuracy + 0.1, `${a.before.accuracy} → ${a.after.accuracy}`);
+  assert.ok(existsSync(join(out, 'model', 'model.json')));
+  const ev = oneJson((await cli('evaluate', '--model', out, '--data', target, '--label', 'label', '--json')).stdout);
+  assert.ok(Math.abs(ev.accuracy - a.after.accuracy) < 1e-5);
+
+  const bad = await cli('adapt', '--source', source, '--target', join(root, 'missing.csv'), '--label', 'label', '--out', join(root, 'x'), '--json');
+  assert.equal(bad.code, 1);
+  assert.equal(oneJson(bad.stdout).error.code, 'FILE_NOT_FOUND');
+  const badCandidate = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--candidates', 'coral,magic', '--out', join(root, 'y'));
+  assert.equal(badCandidate.code, 1);
+  assert.match(badCandidate.stderr, /Unknown candidate method "magic"/);
+
+  const help = await cli('adapt', '--help');
+  assert.match(help.stdout, /Examples:\n\s+\$ transferkit adapt/);
+  assert.match((await cli('shift', '--help')).stdout, /Examples:\n\s+\$ transferkit shift/);
+});
