@@ -4,9 +4,9 @@
  * thirds; everything) over seeds on the same examples and test set, and reports the advisor's
  * choice against the best plan.
  *
- *   node --import tsx scripts/advisor-bench.ts          # about 15 minutes on 2 CPU cores
+ *   node --import tsx scripts/advisor-bench.ts          # about 25 minutes on 2 busy CPU cores
  *
- * Options (environment): SEEDS (default 2), PAIRS (indices into the list below, e.g. 0,2),
+ * Options (environment): SEEDS (default 2), PAIRS (indices into the list below, e.g. 0,2; default all),
  * OUT (default runs/advisor-bench.json). Needs the zoo models of scripts/train-zoo.ts and,
  * for the Fashion-MNIST target, `apt-get install dataset-fashion-mnist`.
  */

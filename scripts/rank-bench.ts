@@ -3,7 +3,7 @@
  * scores (LogME, LEEP, H-score, NCE) on the labelled examples against the test accuracy actually
  * reached by fine-tuning that candidate on the same examples; Kendall's τ per target and score.
  *
- *   node --import tsx scripts/rank-bench.ts            # about 10 minutes on 2 CPU cores
+ *   node --import tsx scripts/rank-bench.ts            # 10–20 minutes on 2 CPU cores
  *
  * Targets: MNIST (the demo's split: 25% test, seed 0) and Fashion-MNIST (the 10,000 test images,
  * split the same way; needs `apt-get install dataset-fashion-mnist`).

@@ -11,7 +11,7 @@
  *
  *   node --import tsx scripts/spam-adaptation.ts [--seed 0] [--extra-seeds 1,2] [--ablation] [--json out.json]
  *
- * Runtime on a 2-core machine: about 10 minutes (more with --ablation or extra seeds).
+ * Runtime on an idle 2-core machine: about 15 minutes (more with --ablation or extra seeds).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -74,8 +74,9 @@ async function methodRows(text: TextVectorizerOptions | undefined, label: string
   const Zs = view.apply(shared.source);
   const Zt = view.apply(shared.target);
   const est = estimateLabelShift(shared.source, source.labels, shared.target, 2, { seed });
-  log(`${label}: ${shared.description}; BBSE target spam share ${est.targetPrior[1].toFixed(3)}`);
-  const ctx = { Xs: shared.source, ys: source.labels, Xt: shared.target, k: 2, view, Zs, Zt, options: { seed, ...options, selfTrain: { prior: est.targetPrior, ...options.selfTrain } } };
+  log(`${label}: ${shared.description}; target spam share estimated by MLLS ${est.mlls[1].toFixed(3)}, by BBSE ${est.targetPrior[1].toFixed(3)}`);
+  // as adapt does by default: self-training balances its pseudo-labels to the MLLS estimate
+  const ctx = { Xs: shared.source, ys: source.labels, Xt: shared.target, k: 2, view, Zs, Zt, options: { seed, ...options, selfTrain: { prior: est.mlls, ...options.selfTrain } } };
   for (const m of methods) {
     const out = runMethod(m, ctx);
     const s = classificationMetrics(heldOut.labels, predictSoftmax(out.model, Xh), source.classes);
@@ -97,11 +98,10 @@ const { shared, Xh } = await methodRows(undefined, '', SHALLOW_METHODS);
 }
 
 // ---- 3. auto: the candidates, chosen by a validator (never by target labels)
-const candidates = [...SHALLOW_METHODS];
-async function auto(targetLabels: Dataset | undefined, splitSeed: number, label: string): Promise<AdaptResult> {
+async function auto(targetLabels: Dataset | undefined, splitSeed: number, label: string, text?: TextVectorizerOptions): Promise<AdaptResult> {
   const p = splitSeed === seed ? { unlabelled, heldOut } : protocol(splitSeed);
   const r = await adapt(
-    { source, target: p.unlabelled, test: p.heldOut, targetLabels, method: 'auto', candidates, seed },
+    { source, target: p.unlabelled, test: p.heldOut, targetLabels, method: 'auto', seed, text },
     { onProgress: (m) => log(`${label}: ${m}`) },
   );
   add(`auto → ${r.method} (chosen by ${r.chosenBy})${label ? `, ${label}` : ''}`, r.after!, `${r.seconds.toFixed(0)} s`);
@@ -115,7 +115,8 @@ for (const s of String(args['extra-seeds']).split(',').filter(Boolean).map(Numbe
   extra.push({ seed: s, result: await auto(undefined, s, `target split seed ${s}`) });
 }
 
-// ---- 4. feature ablation (optional)
+// ---- 4. feature ablation (optional): other vectorizers, and auto on word + character n-grams
+const ablation: AdaptResult[] = [];
 if (args.ablation) {
   for (const [text, label] of [
     [{ dims: 8192, sublinearTf: false }, '8192 buckets, raw tf'],
@@ -124,17 +125,23 @@ if (args.ablation) {
   ] as Array<[TextVectorizerOptions, string]>) {
     await methodRows(text, label, ['source-only', 'self-train']);
   }
+  ablation.push(await auto(undefined, seed, 'word + char 3–5-grams', { charNgrams: [3, 5] }));
 }
 
 // ---- report
 const f = (x: number | null | undefined, d = 3) => (x == null ? 'n/a' : x.toFixed(d));
 const lines: string[] = [];
 lines.push(`### Spam 2002 → 2003 (target split seed ${seed}; scored on the held-out half, ${heldOut.size} messages)`, '');
-lines.push(`Shift diagnosis: **${diagnosis.verdict}** — MMD p ${f(diagnosis.mmd.pValue)}, proxy A-distance ${f(diagnosis.pad.pad)}, BBSE target spam share ${f(diagnosis.labelShift?.targetPrior[1])} (source ${f(diagnosis.labelShift?.sourcePrior[1])}).`, '');
+lines.push(`Shift diagnosis: **${diagnosis.verdict}** — MMD p ${f(diagnosis.mmd.pValue)}, proxy A-distance ${f(diagnosis.pad.pad)}, target spam share estimated by BBSE ${f(diagnosis.labelShift?.targetPrior[1])} and by MLLS ${f(diagnosis.labelShift?.mlls[1])} (source ${f(diagnosis.labelShift?.sourcePrior[1])}, truth ${f(adaptHalf.labels.reduce((a, b) => a + b, 0) / adaptHalf.size)}).`, '');
 lines.push('| method | accuracy | ROC AUC | macro F1 | notes |', '|---|---|---|---|---|');
 for (const r of rows) lines.push(`| ${r.method} | ${f(r.acc)} | ${f(r.auc, 4)} | ${f(r.f1)} | ${r.note} |`);
 lines.push('', 'scikit-learn references (TF-IDF + logistic regression): source-only 0.879 (class-balanced 0.958), CORAL on a 100-d SVD 0.964, importance weighting 0.942, oracle 0.983; PAD ≈ 1.3.', '');
-for (const [name, r] of [['no target labels', blind], ['20 labelled target messages', withFew], ...extra.map((e) => [`target split seed ${e.seed}`, e.result] as const)] as const) {
+for (const [name, r] of [
+  ['no target labels', blind],
+  ['20 labelled target messages', withFew],
+  ...extra.map((e) => [`target split seed ${e.seed}`, e.result] as const),
+  ...ablation.map((a) => ['word + char 3–5-grams', a] as const),
+] as const) {
   lines.push(`#### Validators, ${name} (candidates trained on 80% of the source; held-out accuracy shown for comparison only)`, '');
   const names = r.validators!.map((v) => v.validator);
   lines.push(`| candidate | ${names.join(' | ')} | held-out accuracy | AUC |`, `|---|${names.map(() => '---').join('|')}|---|---|`);
@@ -142,4 +149,4 @@ for (const [name, r] of [['no target labels', blind], ['20 labelled target messa
   lines.push('', r.validators!.map((v) => `${v.validator} (${v.better} is better) chose **${v.chosen}**`).join('; ') + `. Final (${r.chosenBy}): ${r.method} retrained on all source data → accuracy ${f(r.after!.accuracy)}, AUC ${f(r.after!.rocAuc, 4)}.`, '');
 }
 process.stdout.write(lines.join('\n') + '\n');
-if (args.json) await writeFile(args.json, JSON.stringify({ seed, diagnosis, rows, auto: blind, autoWithLabels: withFew, extra }, null, 1));
+if (args.json) await writeFile(args.json, JSON.stringify({ seed, diagnosis, rows, auto: blind, autoWithLabels: withFew, extra, ablation }, null, 1));

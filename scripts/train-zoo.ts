@@ -20,6 +20,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { calibrateBatchNorm } from '../src/choose/batchnorm.ts';
 import { encodeSourceSample } from '../src/choose/source.ts';
 import { subset, type Dataset } from '../src/data/dataset.ts';
 import { transformFeatures, type FeatureSpec } from '../src/data/features.ts';
@@ -31,7 +32,6 @@ import { buildCnn, seededInit } from '../src/models/architectures.ts';
 import { saveModel } from '../src/models/io.ts';
 import { countParams } from '../src/models/surgery.ts';
 import { DEMO_TEST_FRACTION } from '../src/transfer/demo.ts';
-import { forward } from '../src/transfer/strategies.ts';
 import { predictProbs, trainModel } from '../src/transfer/train.ts';
 import { createRng, seedMathRandom } from '../src/util/random.ts';
 
@@ -130,7 +130,7 @@ const MODELS: ZooSpec[] = [
     batchSize: 16,
     learningRate: 3e-4,
     shuffled: true,
-    why: 'A negative control: a network that memorised random labels. Its features should transfer badly; `transferkit compare` should call it negative transfer where it hurts, and `rank` should put it last.',
+    why: 'A negative control: a network that memorised random labels (all of its own training labels, chance-level on the true ones). Its top layer encodes noise: reused as is (`--cut-at default`), it is worse than training from scratch, and `transferkit compare` reports negative transfer (on MNIST with 100 labels per class). Its convolutions stay fairly generic, so building on earlier layers hurts much less.',
     limitations: 'Useless as a classifier by construction. Do not use it for anything but tests of transfer diagnostics.',
   },
   {
@@ -254,46 +254,6 @@ sudo apt-get install dataset-fashion-mnist
 ONLY=${z.name} node --import tsx scripts/train-zoo.ts
 \`\`\`
 `;
-}
-
-/**
- * Sets every BatchNorm layer's moving mean and variance to the exact per-channel statistics of
- * its input over (up to 3,000 of) the training examples, layer by layer from the bottom (each
- * later layer sees the earlier ones already calibrated, in inference mode). Returns their names.
- */
-function calibrateBatchNorm(model: tf.LayersModel, data: { x: Float32Array; shape: number[] }): string[] {
-  const N = data.shape[0];
-  const n = Math.min(3000, N);
-  const per = data.x.length / N;
-  const x = new Float32Array(n * per);
-  // evenly spaced rows: the data may be ordered by class
-  for (let i = 0; i < n; i++) {
-    const r = Math.floor((i * N) / n);
-    x.set(data.x.subarray(r * per, (r + 1) * per), i * per);
-  }
-  const sample = { x, shape: [n, ...data.shape.slice(1)] };
-  const done: string[] = [];
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'BatchNormalization') continue;
-    const sub = tf.model({ inputs: model.inputs, outputs: layer.input as tf.SymbolicTensor });
-    const feats = forward(sub, sample);
-    const c = feats.shape.at(-1)!;
-    const rows = feats.x.length / c;
-    const mean = new Float64Array(c);
-    const sq = new Float64Array(c);
-    for (let i = 0; i < feats.x.length; i++) {
-      mean[i % c] += feats.x[i];
-      sq[i % c] += feats.x[i] * feats.x[i];
-    }
-    const m = Float32Array.from(mean, (v) => v / rows);
-    const v = Float32Array.from(sq, (s2, j) => Math.max(0, s2 / rows - m[j] * m[j]));
-    const w = layer.getWeights();
-    const fresh = [tf.tensor1d(m), tf.tensor1d(v)];
-    layer.setWeights([...w.slice(0, w.length - 2), ...fresh]);
-    fresh.forEach((t) => t.dispose());
-    done.push(layer.name);
-  }
-  return done;
 }
 
 function buildShallowCnn(k: number): tf.LayersModel {

@@ -73,10 +73,11 @@ export interface AdaptConfig {
   /** Dimensions of the view CORAL, kernels and domain classifiers work in (default 100). */
   viewDims?: number;
   /**
-   * Class distribution self-training balances its pseudo-labels to: `bbse` (default: estimated
-   * from the source classifier's confusion matrix and its target predictions), `predicted` or `uniform`.
+   * Class distribution self-training balances its pseudo-labels to: `mlls` (default: the EM
+   * estimate from a source classifier's target probabilities), `bbse` (from its confusion
+   * matrix), `predicted` (the current model's predictions) or `uniform`.
    */
-  targetPrior?: 'bbse' | 'predicted' | 'uniform';
+  targetPrior?: 'mlls' | 'bbse' | 'predicted' | 'uniform';
   seed?: number;
   /** Run folder; omit to only compute (API use). */
   out?: string;
@@ -160,8 +161,8 @@ export interface AdaptResult {
   features: { space: string; dims: number; view: string; viewDims: number };
   sizes: { source: number; target: number; targetLabelled: number; test: number };
   /** The class distribution self-training balanced to, and how it was found. */
-  targetPrior?: { method: 'bbse' | 'predicted' | 'uniform'; estimate?: number[]; interval?: Array<[number, number]>; note?: string };
-  /** Source-only model on the labelled target data. */
+  targetPrior?: { method: 'mlls' | 'bbse' | 'predicted' | 'uniform'; estimate?: number[]; interval?: Array<[number, number]>; bbse?: number[]; mlls?: number[]; note?: string };
+  /** The source-only model (trained on the source and any labelled target examples) on the labelled target data. */
   before?: ScoreSummary;
   /** The adapted model on the labelled target data. */
   after?: ScoreSummary;
@@ -243,22 +244,23 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
   const labelled = fewLabelled ? { X: shared.transform(fewLabelled), y: fewLabelled.labels } : undefined;
 
   // ---- target class distribution for self-training
-  const priorMethod = config.targetPrior ?? 'bbse';
+  const priorMethod = config.targetPrior ?? 'mlls';
   let targetPrior: AdaptResult['targetPrior'] = { method: priorMethod };
-  let prior: 'predicted' | 'uniform' | number[] = priorMethod === 'bbse' ? 'predicted' : priorMethod;
+  let prior: 'predicted' | 'uniform' | number[] = priorMethod === 'bbse' || priorMethod === 'mlls' ? 'predicted' : priorMethod;
   const needsPrior = (m: ShallowMethod) => m.includes('self-train');
   const requested = config.method === 'auto' ? candidatesFor(config, source.size) : [config.method];
-  if (priorMethod === 'bbse' && requested.some(needsPrior)) {
+  if ((priorMethod === 'bbse' || priorMethod === 'mlls') && requested.some(needsPrior)) {
     const est = tryLabelShift(shared.source, source.labels, shared.target, k, config, seed);
-    if (est && est.rawWeights.some((w) => w < 0)) {
-      targetPrior = { method: 'predicted', note: `the BBSE estimate (${est.targetPrior.map((p) => p.toFixed(3)).join(', ')}) left the simplex, so the label-shift assumption does not hold; balancing to the predicted class mix instead` };
+    const estimate = priorMethod === 'mlls' ? est?.mlls : est?.targetPrior;
+    if (!est || !estimate) {
+      targetPrior = { method: 'predicted', note: 'the label shift could not be estimated (singular confusion matrix or too few source examples per class)' };
+    } else if (priorMethod === 'bbse' && est.rawWeights.some((w) => w < 0)) {
+      targetPrior = { method: 'predicted', bbse: est.targetPrior, mlls: est.mlls, note: `the BBSE estimate (${est.targetPrior.map((p) => p.toFixed(3)).join(', ')}) left the simplex, so the label-shift assumption does not hold; balancing to the predicted class mix instead` };
       say(`BBSE failed (${targetPrior.note}); self-training balances to the predicted class mix`);
-    } else if (est) {
-      prior = est.targetPrior;
-      targetPrior = { method: 'bbse', estimate: est.targetPrior, interval: est.interval };
-      say(`target class mix (BBSE): ${est.targetPrior.map((p, c) => `${classes[c]} ${(100 * p).toFixed(1)}%`).join(', ')}`);
     } else {
-      targetPrior = { method: 'predicted', note: 'BBSE could not be estimated (singular confusion matrix or too few source examples per class)' };
+      prior = estimate;
+      targetPrior = { method: priorMethod, estimate, interval: priorMethod === 'bbse' ? est.interval : undefined, bbse: est.targetPrior, mlls: est.mlls };
+      say(`target class mix (${priorMethod.toUpperCase()}): ${estimate.map((p, c) => `${classes[c]} ${(100 * p).toFixed(1)}%`).join(', ')}`);
     }
   }
   const options: MethodOptions = {
@@ -461,8 +463,8 @@ function checkConfig(config: AdaptConfig): void {
   for (const c of config.candidates ?? []) {
     if (!SHALLOW_METHODS.includes(c)) throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
   }
-  if (config.targetPrior !== undefined && !['bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
-    throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use bbse, predicted or uniform.' });
+  if (config.targetPrior !== undefined && !['mlls', 'bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
+    throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use mlls, bbse, predicted or uniform.' });
   }
   const vf = config.valFraction;
   if (vf !== undefined && !(vf >= 0 && vf < 1)) throw new TransferkitError('BAD_OPTION', `valFraction must be in [0, 1), got ${vf}`);

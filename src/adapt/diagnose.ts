@@ -151,7 +151,7 @@ async function diagnose(opts: DiagnoseOptions, base: LoadedBase | undefined, alp
       labelShift = { ...est, significant: !outside && est.totalVariation >= (opts.minLabelShift ?? 0.05) && excludes };
       const mix = (p: number[]) => p.map((v, c) => `${source.classes[c]} ${(100 * v).toFixed(1)}%`).join(', ');
       reasons.push(
-        `class mix: source ${mix(est.sourcePrior)}; target estimated (BBSE) ${mix(est.targetPrior)} — total variation ${est.totalVariation.toFixed(3)}` +
+        `class mix: source ${mix(est.sourcePrior)}; target estimated by BBSE ${mix(est.targetPrior)} (by MLLS/EM ${mix(est.mlls)}) — total variation ${est.totalVariation.toFixed(3)}` +
           (outside
             ? ', but the estimate left the simplex (a negative class weight), so the inputs of a class changed too and the class mix cannot be trusted: not counted as label shift'
             : labelShift.significant

@@ -44,10 +44,12 @@ export interface CurveOptions {
   /** Default: extract, finetune, scratch. */
   strategies?: Strategy[];
   /**
-   * Validation examples per class held out of the pool (default 10; 0: none). Every strategy then
-   * stops early on validation loss (patience 20 unless `fit.patience` says otherwise) and keeps its
-   * best-validation-loss weights, and "epochs/seconds to reach" are measured on it. With 0, every
-   * run trains for its full budget and no dynamics are measured.
+   * Validation examples per class held out of the pool for the training dynamics (default 10; 0:
+   * none). The compared runs never see them: every run trains for its full budget with no early
+   * stopping, as the demo does (validation-loss early stopping picks erratic epochs in few-shot
+   * training, where loss and accuracy disagree and scratch BatchNorm statistics lag). One extra
+   * run per strategy and size (first seed) is monitored on the validation examples for "epochs /
+   * seconds to reach" and the loss curves.
    */
   valPerClass?: number;
   /** Validation accuracy that "epochs/seconds to reach" refers to (default: 90% of the best strategy's mean final validation accuracy at each size). */
@@ -82,9 +84,9 @@ export interface StrategyPoint {
   /** Mean training seconds and epochs. */
   seconds: number;
   epochs: number;
-  /** Mean epochs / seconds until the validation accuracy reached the target, over the seeds that reached it. */
-  toTarget: { target: number; epochs: number | null; seconds: number | null; reached: number };
-  /** Mean training and validation loss per epoch (all phases in order), over seeds. */
+  /** Epochs / seconds (all phases in order) until the monitored run's validation accuracy first reached the target; null: never (or no validation data). */
+  toTarget: { target: number; epochs: number | null; seconds: number | null };
+  /** Training and validation loss and validation accuracy per epoch of the monitored run (training loss averaged over the seeds without validation data). */
   lossCurve: Array<{ epoch: number; phase: string; loss: number; valLoss?: number; valAccuracy?: number }>;
 }
 
@@ -206,12 +208,32 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
         examples = train.size;
         for (const strategy of strategies) {
           opts.onRun?.({ size, strategy, seed });
-          const r = await runAndScore({ base: opts.base, strategy, train, val, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitSettings, callbacks: opts.callbacks });
+          const r = await runAndScore({ base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitSettings, callbacks: opts.callbacks });
           runs.get(strategy)!.push(r);
           opts.onRun?.({ size, strategy, seed, accuracy: r.accuracy, seconds: r.seconds });
         }
       }
-      points.push(summarisePoint(size, examples, strategies, runs, opts.targetAccuracy, shift, opts.confidence));
+      const monitored = new Map<Strategy, RunOutcome>();
+      if (val) {
+        const seed = seeds[0];
+        const train = size === 'all' ? pool : samplePerClass(pool, size, seed).sample;
+        for (const strategy of strategies) {
+          const r = await runAndScore({
+            base: opts.base,
+            strategy,
+            train,
+            val,
+            test,
+            seed,
+            score: false,
+            out: join(out, `n${size}`, `${strategy}-seed${seed}-monitored`),
+            fit: { ...fitSettings, patience: Number.MAX_SAFE_INTEGER },
+            callbacks: opts.callbacks,
+          });
+          monitored.set(strategy, r);
+        }
+      }
+      points.push(summarisePoint(size, examples, strategies, runs, monitored, opts.targetAccuracy, shift, opts.confidence));
     }
     const dataEfficiency = efficiency(points, full.classes.length);
     const result: CurveResult = {
@@ -248,17 +270,18 @@ function summarisePoint(
   examples: number,
   strategies: Strategy[],
   runs: Map<Strategy, RunOutcome[]>,
+  monitored: Map<Strategy, RunOutcome>,
   targetAccuracy: number | undefined,
   shift: ShiftSummary | undefined,
   confidence: number | undefined,
 ): CurvePoint {
-  const finalVal = (r: RunOutcome) => r.history.reduce((m, h) => Math.max(m, h.valAccuracy ?? -1), -1);
-  const bestVal = Math.max(...strategies.map((s) => meanAndStd(runs.get(s)!.map(finalVal)).mean));
+  const bestVal = Math.max(-1, ...[...monitored.values()].map((r) => r.history.reduce((m, h) => Math.max(m, h.valAccuracy ?? -1), -1)));
   const target = targetAccuracy ?? (bestVal > 0 ? 0.9 * bestVal : NaN);
   const results: StrategyPoint[] = strategies.map((strategy) => {
     const rs = runs.get(strategy)!;
     const acc = meanAndStd(rs.map((r) => r.accuracy));
-    const reached = rs.map((r) => (Number.isFinite(target) ? timeToAccuracy(r.history, target) : null)).filter((x): x is { epochs: number; seconds: number } => x !== null);
+    const mon = monitored.get(strategy);
+    const reached = mon && Number.isFinite(target) ? timeToAccuracy(mon.history, target) : null;
     return {
       strategy,
       accuracy: acc.mean,
@@ -266,13 +289,8 @@ function summarisePoint(
       perSeed: rs.map((r) => r.accuracy),
       seconds: meanAndStd(rs.map((r) => r.seconds)).mean,
       epochs: meanAndStd(rs.map((r) => r.epochs)).mean,
-      toTarget: {
-        target,
-        epochs: reached.length ? meanAndStd(reached.map((x) => x.epochs)).mean : null,
-        seconds: reached.length ? meanAndStd(reached.map((x) => x.seconds)).mean : null,
-        reached: reached.length,
-      },
-      lossCurve: meanLossCurve(rs),
+      toTarget: { target, epochs: reached?.epochs ?? null, seconds: reached?.seconds ?? null },
+      lossCurve: mon ? lossCurveOf(mon) : meanLossCurve(rs),
     };
   });
   const point: CurvePoint = { size, examples, results, verdicts: [] };
@@ -284,6 +302,15 @@ function summarisePoint(
     if (point.verdicts.length) point.verdict = headlineVerdict(point.verdicts);
   }
   return point;
+}
+
+function lossCurveOf(r: RunOutcome): StrategyPoint['lossCurve'] {
+  return r.history.map((h, i) => {
+    const row: StrategyPoint['lossCurve'][number] = { epoch: i + 1, phase: h.phase, loss: h.loss };
+    if (h.valLoss !== undefined) row.valLoss = h.valLoss;
+    if (h.valAccuracy !== undefined) row.valAccuracy = h.valAccuracy;
+    return row;
+  });
 }
 
 function meanLossCurve(rs: RunOutcome[]): StrategyPoint['lossCurve'] {
@@ -335,6 +362,7 @@ export function efficiency(points: CurvePoint[], classes: number): DataEfficienc
     } else {
       statement = `scratch needs ≈ ${Math.round(labels)} labels (${(labels / classes).toFixed(labels / classes < 10 ? 1 : 0)} per class) to match ${at}: ${(labels / p.examples).toFixed(1)}× as many`;
     }
+    if (p.verdict?.kind === 'no-difference') statement += ' (within noise: the verdict finds no significant difference at this size)';
     out.push({ size: p.size, labels: p.examples, strategy: best.strategy, accuracy: best.accuracy, scratchLabels: labels, factor: labels === null ? null : labels / p.examples, statement });
   }
   return out;
@@ -359,7 +387,7 @@ function sizeLabel(size: CurveSize): string {
   return size === 'all' ? 'all labels' : `${size} per class`;
 }
 
-/** Options of {@link compareTransfer}: one size of {@link learningCurve}. */
+/** Options of {@link compareTransfer}: one size of {@link learningCurve} (no monitored dynamics runs unless `valPerClass` is given). */
 export type CompareTransferOptions = Omit<CurveOptions, 'sizes'> & { perClass?: number };
 
 /**
@@ -373,6 +401,6 @@ export type CompareTransferOptions = Omit<CurveOptions, 'sizes'> & { perClass?: 
  * ```
  */
 export async function compareTransfer(opts: CompareTransferOptions): Promise<CurveResult & { point: CurvePoint }> {
-  const res = await learningCurve({ ...opts, sizes: [opts.perClass ?? 'all'] });
+  const res = await learningCurve({ valPerClass: 0, ...opts, sizes: [opts.perClass ?? 'all'] });
   return { ...res, point: res.points[0] };
 }

@@ -38,6 +38,9 @@ test('self-training moves the boundary into the target’s low-density gap', () 
   assert.equal(res.rounds.length, 6);
   assert.ok(rounds.every((v, i) => i === 0 || v >= rounds[i - 1]), 'the pseudo-labelled share grows');
   assert.equal(res.pseudoLabels.length, 400);
+  // confidence-weighted pseudo-labels: borderline ones count little, and the gain remains
+  const weighted = selfTrain(s.X, s.y, t.X, 2, { rounds: 6, prior: 'uniform', targetWeight: 3, weighting: 'confidence' });
+  assert.ok(accuracy(predictSoftmax(weighted.model, t.X), t.y) > sourceOnly + 0.05);
 });
 
 test('class-balanced selection takes the most confident examples of each class, within the quota and above the threshold', () => {

@@ -24,6 +24,7 @@ interface AdaptFlags {
   rounds?: number;
   threshold?: number;
   clip?: number;
+  targetPrior?: AdaptConfig['targetPrior'];
   seed?: number;
   backend?: string;
   json?: boolean;
@@ -71,6 +72,9 @@ export function registerAdapt(program: Command): void {
     .option('--rounds <n>', 'self-training rounds (default 6)', int)
     .option('--threshold <p>', 'self-training confidence threshold (default 0.5)', unitInterval)
     .option('--clip <q>', 'reweighting: clip weights at this quantile (default 0.99)', quantile)
+    .addOption(
+      new Option('--target-prior <how>', 'class mix self-training balances its pseudo-labels to: mlls (default, EM estimate), bbse, predicted, uniform').choices(['mlls', 'bbse', 'predicted', 'uniform']),
+    )
     .option('--seed <n>', 'random seed (same seed, same result)', int)
     .addHelpText(
       'after',
@@ -113,6 +117,7 @@ started from X), auto. Validators: dev (importance-weighted source loss), entrop
           classWeights: flags.classWeights,
           selfTrain: flags.rounds !== undefined || flags.threshold !== undefined ? { rounds: flags.rounds, threshold: flags.threshold } : undefined,
           reweight: flags.clip !== undefined ? { clipQuantile: flags.clip } : undefined,
+          targetPrior: flags.targetPrior,
           seed: flags.seed,
         };
         const r = await adapt(config, { onProgress: (m) => progress.log(m) });
