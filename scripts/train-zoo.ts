@@ -20,7 +20,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { calibrateBatchNorm } from '../src/choose/batchnorm.ts';
+import { calibrateBatchNorm } from '../src/transfer/batchnorm.ts';
 import { encodeSourceSample } from '../src/choose/source.ts';
 import { subset, type Dataset } from '../src/data/dataset.ts';
 import { transformFeatures, type FeatureSpec } from '../src/data/features.ts';

@@ -14,7 +14,6 @@ import { loadTrainedModel } from '../evaluate/trained-model.ts';
 import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
 import { predictProbs, type EpochRecord } from '../transfer/train.ts';
-import { calibrateBatchNorm } from './batchnorm.ts';
 import { trainingBudget } from './budget.ts';
 
 export { trainingBudget } from './budget.ts';
@@ -35,13 +34,6 @@ export interface RunSpec {
   fit?: Partial<FitConfig>;
   /** Score on the test set (default true; false gives accuracy NaN, e.g. for a run kept only for its history). */
   score?: boolean;
-  /**
-   * Scratch only (default true): before scoring, set the BatchNorm moving statistics to the exact
-   * statistics of the training examples (`calibrateBatchNorm`). After a few hundred steps at
-   * momentum 0.99 they are far from the data's, which costs a scratch CNN 15–30 points on 100
-   * MNIST or Fashion-MNIST images — an unfair baseline.
-   */
-  calibrateBatchNorm?: boolean;
   callbacks?: FitCallbacks;
 }
 
@@ -58,14 +50,12 @@ export interface RunOutcome {
   epochs: number;
   history: EpochRecord[];
   out: string;
-  /** BatchNorm layers whose statistics were recomputed before scoring. */
-  calibrated?: string[];
 }
 
 /**
  * Trains with `fit` (no validation split of its own: `val` is used when given) and scores the
- * saved model on the test set (a scratch model after recomputing its BatchNorm statistics on
- * the training examples, see `calibrateBatchNorm` in {@link RunSpec}).
+ * saved model on the test set (`fit` recomputes a scratch model's BatchNorm statistics on its
+ * training examples before saving, so the scratch baseline is fair).
  *
  * @example
  * ```ts
@@ -99,9 +89,6 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
     return { strategy: spec.strategy, seed: spec.seed, accuracy: NaN, correct: new Uint8Array(0), seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
   }
   const trained = await loadTrainedModel(spec.out);
-  // scratch trains its BatchNorm layers: give them the exact statistics of the training data
-  // (transfer strategies keep the pretrained base's BatchNorm frozen, in inference mode)
-  const calibrated = spec.strategy === 'scratch' && spec.calibrateBatchNorm !== false ? calibrateBatchNorm(trained.model, transformFeatures(trained.features, relabel(spec.train, trained.classes))) : [];
   const test = relabel(spec.test, trained.classes);
   const probs = predictProbs(trained.model, transformFeatures(trained.features, test));
   trained.model.dispose();
@@ -114,7 +101,7 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
     correct[i] = arg === test.labels[i] ? 1 : 0;
     hits += correct[i];
   }
-  return { strategy: spec.strategy, seed: spec.seed, accuracy: hits / Math.max(1, test.size), correct, seconds: res.seconds, epochs: res.epochs, history, out: spec.out, calibrated };
+  return { strategy: spec.strategy, seed: spec.seed, accuracy: hits / Math.max(1, test.size), correct, seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
 }
 
 /**

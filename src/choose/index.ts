@@ -19,5 +19,5 @@ export { measureSimilarity, labelDistribution, SIMILAR_PAD, SIMILAR_CONFIDENCE, 
 export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL_PER_CLASS, DEFAULT_THRESHOLDS, type Advice, type AdviseOptions, type AdvisorThresholds, type Plan, type PlanContext, type Quadrant } from './advisor.ts';
 export { rankSources, orderBy, TRANSFERABILITY_METRICS, type Ranking, type RankOptions, type CandidateScores, type TransferabilityMetric } from './rank.ts';
 export { runAndScore, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
-export { calibrateBatchNorm } from './batchnorm.ts';
+export { calibrateBatchNorm } from '../transfer/batchnorm.ts';
 export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions, type CurveResult, type CurvePoint, type CurveSize, type StrategyPoint, type DataEfficiency, type CompareTransferOptions } from './curve.ts';

@@ -30,6 +30,7 @@ import {
   type UnfreezeStep,
   STRATEGIES,
 } from './strategies.ts';
+import { calibrateBatchNorm } from './batchnorm.ts';
 import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
 
 /** Everything `fit` needs; saved as the run's `config.json`. */
@@ -396,6 +397,10 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
     penalty?.dispose();
   }
 
+  // Layers that trained their BatchNorm (scratch) get the exact statistics of the training data:
+  // after a few hundred steps at momentum 0.99 the moving averages are still far from them,
+  // which would make scratch an unfairly weak baseline.
+  if (cfg.strategy === 'scratch') calibrateBatchNorm(model, inputs.train);
   const trainMetrics = classificationMetrics(inputs.train.y, predictProbs(model, inputs.train), inputs.classes);
   const valMetrics = inputs.val ? classificationMetrics(inputs.val.y, predictProbs(model, inputs.val), inputs.classes) : undefined;
   const params = countTrainable(inputs.model, phases.at(-1)!, unfreeze, controls.schedule);

@@ -14,6 +14,8 @@ import { buildCnn, buildMlp } from '../../src/models/architectures.ts';
 import { saveModel } from '../../src/models/io.ts';
 import { fit, resumeFit, type FitConfig } from '../../src/transfer/fit.ts';
 import { predictProbs } from '../../src/transfer/train.ts';
+import { calibrateBatchNorm } from '../../src/transfer/batchnorm.ts';
+import { transformFeatures } from '../../src/data/features.ts';
 import { expectError, fixture } from '../data/helpers.ts';
 
 tf.env().set('PROD', true);
@@ -64,11 +66,16 @@ test('finetune trains the head, then the top layers; scratch re-initialises the 
   const headOnly = 128 * 10 + 10;
   assert.equal(ft.trainableParams, headOnly + 3136 * 128 + 128, 'head + the top weighted base layer (dense1)');
 
-  const sc = await fit({ base: imageBase, strategy: 'scratch', train: digits, out: join(root, 'sc'), epochs: 1, seed: 1 });
+  const sc = await fit({ base: imageBase, strategy: 'scratch', train: digits, out: join(root, 'sc'), epochs: 1, seed: 1, valFraction: 0 });
   assert.equal(sc.trainableParams, sc.totalParams - 2 * (32 + 64), 'everything but BatchNorm moving statistics trains');
   const base = await loadTrainedModel(imageBase);
   const scratch = await loadTrainedModel(join(root, 'sc'));
   assert.notDeepEqual(scratch.model.getLayer('conv2').getWeights()[0].dataSync(), base.model.getLayer('conv2').getWeights()[0].dataSync());
+  // scratch trained its BatchNorm layers: fit saved them with the exact statistics of the training data
+  const movingMean = () => Array.from(scratch.model.getLayer('bn1').getWeights()[2].dataSync());
+  const saved = movingMean();
+  calibrateBatchNorm(scratch.model, transformFeatures(scratch.features, digits));
+  movingMean().forEach((m, i) => assert.ok(Math.abs(m - saved[i]) < 1e-4, `bn1 moving mean ${saved[i]} vs exact ${m}`));
 });
 
 test('the same seed gives the same metrics', async () => {

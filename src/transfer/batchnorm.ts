@@ -7,7 +7,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { forward } from '../transfer/strategies.ts';
+import { forward } from './strategies.ts';
 
 /**
  * Sets every BatchNorm layer's moving mean and variance to the exact per-channel statistics of

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { calibrateBatchNorm } from '../../src/choose/batchnorm.ts';
+import { calibrateBatchNorm } from '../../src/transfer/batchnorm.ts';
 import { createRng } from '../../src/util/random.ts';
 
 await tf.setBackend('cpu');
