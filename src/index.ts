@@ -46,3 +46,7 @@ export * from './measures/index.ts';
 export * from './onnx/index.ts';
 export * as lora from './transfer/lora/index.ts';
 export * as deepAdaptation from './adapt/deep/index.ts';
+
+export * from './adapt/index.ts';
+export * from './choose/index.ts';
+export { crossValidate } from './evaluate/kfold.ts';

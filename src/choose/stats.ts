@@ -7,6 +7,7 @@
 import { TransferkitError } from '../errors.ts';
 import { logGamma } from '../measures/distributions.ts';
 import { createRng } from '../util/random.ts';
+import { quantileSorted } from '../util/quantile.ts';
 
 /**
  * Kendall's τ-b between two paired score lists (ties in either list are allowed):
@@ -221,22 +222,7 @@ export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>, opt
   return { ...base, low, high, halfWidth: Math.max(mean - low, high - mean), pValue };
 }
 
-/**
- * Linear-interpolated quantile of an ascending array (NumPy's default, "linear").
- *
- * @example
- * ```ts
- * quantileSorted(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
- * ```
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = q * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
+export { quantileSorted };
 
 /**
  * Mean and sample standard deviation (n − 1); std is 0 for fewer than two values.

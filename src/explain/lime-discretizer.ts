@@ -6,6 +6,7 @@
  * @module
  */
 import type { Rng } from '../util/random.ts';
+import { quantileSorted } from '../util/quantile.ts';
 
 /**
  * Per-feature bins and statistics learned from training rows.
@@ -29,20 +30,7 @@ export interface Discretizer {
   describe(j: number, b: number, name: string): string;
 }
 
-/**
- * Linear-interpolation percentile of an ascending array (numpy's default), q in [0, 1].
- *
- * @example
- * ```ts
- * quantileSorted(Float64Array.of(1, 2, 3, 4), 0.5); // 2.5
- * ```
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
+export { quantileSorted };
 
 /**
  * Fits quartile (25/50/75) or decile (10..90) bins on `rows`, as LIME does.
