@@ -18,6 +18,7 @@ import { applyPhase, parseUnfreezeSchedule, prepareModel } from '../../src/trans
 import { AdamW, predictProbs, trainModel, type TensorData } from '../../src/transfer/train.ts';
 import { createRng, seedMathRandom } from '../../src/util/random.ts';
 import { expectError } from '../data/helpers.ts';
+import { blobs } from './helpers.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
@@ -32,20 +33,6 @@ await saveModel(buildCnn([28, 28, 1], 10, { seed: 3 }), imageBase, {
 });
 const close = (a: number, b: number, tol = 1e-9) => Math.abs(a - b) <= tol;
 const history = async (out: string) => (await readFile(join(out, 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-
-/** Two Gaussian blobs in 2-D. */
-function blobs(n: number, seed: number): TensorData {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 2);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    const c = y[i] ? 2 : -2;
-    x[i * 2] = c + rng.normal();
-    x[i * 2 + 1] = -c + rng.normal();
-  }
-  return { x, shape: [n, 2], y };
-}
 
 test('learning-rate schedules: warm-up, cosine, step', () => {
   assert.equal(lrFactor(undefined, 7, 100, 10), 1);

@@ -4,22 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { buildCnn, buildMlp } from '../../src/models/architectures.ts';
 import { balancedClassWeights, predictProbs, trainModel, type TensorData } from '../../src/transfer/train.ts';
 import { createRng, seedMathRandom } from '../../src/util/random.ts';
+import { blobs } from './helpers.ts';
 
 await tf.setBackend('cpu');
-
-/** Two Gaussian blobs in 2-D: linearly separable, so training must reach high accuracy. */
-function blobs(n: number, seed: number): TensorData {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 2);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 2;
-    const c = y[i] ? 2 : -2;
-    x[i * 2] = c + rng.normal();
-    x[i * 2 + 1] = -c + rng.normal();
-  }
-  return { x, shape: [n, 2], y };
-}
 
 test('training learns a separable problem and early stopping restores the best epoch', async () => {
   const restore = seedMathRandom(1);

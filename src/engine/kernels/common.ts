@@ -205,3 +205,52 @@ export type WasmKernelFunc = (args: {
 export function wasmKernel(kernelName: string, kernelFunc: WasmKernelFunc): KernelConfig {
   return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelConfig['kernelFunc'] };
 }
+
+/**
+ * The attributes the conv and depthwise-conv backprop kernels share (tfjs passes them loose).
+ *
+ * @example
+ * ```ts
+ * const a: ConvBackpropAttrs = { strides: 2, pad: 'same', dataFormat: 'NHWC' };
+ * ```
+ */
+export interface ConvBackpropAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat?: string;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dilations?: number | [number, number];
+}
+
+/**
+ * Checks a backprop kernel's attributes (NHWC only, no dilation) and computes the forward
+ * convolution's geometry (strides, filter size, padding) for an input of `xShape`.
+ *
+ * @example
+ * ```ts
+ * const info = backpropConvInfo('Conv2DBackpropInput', attrs, [64, 28, 28, 1], [3, 3, 1, 32], false);
+ * info.padInfo.top; // 1 for 'same' 3 × 3
+ * ```
+ */
+export function backpropConvInfo(
+  kernelName: string, attrs: ConvBackpropAttrs, xShape: Shape4, filterShape: Shape4, depthwise: boolean,
+): tf.backend_util.Conv2DInfo {
+  requireNHWC(kernelName, attrs.dataFormat);
+  requireNoDilation(kernelName, attrs.dilations);
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, depthwise, 'channelsLast');
+}
+
+/**
+ * The window of zero-inserted `dy` that a stride-1 convolution with the flipped filter turns
+ * into the input gradient of exactly `inputShape` (see {@link zeroInsert}, {@link cropWindow}).
+ *
+ * @example
+ * ```ts
+ * const { x: win, pad } = backpropInputWindow(dy, info);
+ * const dx = tf.conv2d(win, flippedFilter, 1, pad);
+ * ```
+ */
+export function backpropInputWindow(dy: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): { x: tf.Tensor4D; pad: tf.backend_util.ExplicitPadding } {
+  const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
+  return cropWindow(zeroInsert(dy, sh, sw), info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+}

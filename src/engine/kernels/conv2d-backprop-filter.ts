@@ -24,7 +24,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, cropWindow, windowHW, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, backpropConvInfo, cropWindow, requireInput, wasmKernel, windowHW, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'Conv2DBackpropFilter';
 
@@ -53,23 +53,14 @@ export const conv2DBackpropFilterTuning: {
  * ```
  */
 export const conv2DBackpropFilter: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape, dilations } = attrs as {
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dataFormat?: string;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: Shape4;
-    dilations?: number | [number, number];
-  };
-  requireNHWC(NAME, dataFormat);
-  requireNoDilation(NAME, dilations);
+  const a = attrs as unknown as ConvBackpropAttrs & { filterShape: Shape4 };
+  const filterShape = a.filterShape;
   const xInfo = requireInput(NAME, inputs, 'x');
   const dyInfo = requireInput(NAME, inputs, 'dy');
   return tf.tidy(() => {
     const x = asTensor<tf.Tensor4D>(xInfo);
     const dy = asTensor<tf.Tensor4D>(dyInfo);
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
+    const info = backpropConvInfo(NAME, a, x.shape, filterShape, false);
     const [sh, sw] = [info.strideHeight, info.strideWidth];
     const [kh, kw] = [info.filterHeight, info.filterWidth];
     const [outH, outW] = [dy.shape[1], dy.shape[2]];

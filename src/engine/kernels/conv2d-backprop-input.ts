@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNHWC, requireNoDilation, wasmKernel, cropWindow, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, backpropConvInfo, backpropInputWindow, requireInput, wasmKernel, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'Conv2DBackpropInput';
 
@@ -28,26 +28,14 @@ const NAME = 'Conv2DBackpropInput';
  * ```
  */
 export const conv2DBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape, dilations } = attrs as {
-    strides: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dataFormat?: string;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: Shape4;
-    dilations?: number | [number, number];
-  };
-  requireNHWC(NAME, dataFormat);
-  requireNoDilation(NAME, dilations);
+  const a = attrs as unknown as ConvBackpropAttrs & { inputShape: Shape4 };
   const dyInfo = requireInput(NAME, inputs, 'dy');
   const filterInfo = requireInput(NAME, inputs, 'filter');
   return tf.tidy(() => {
     const dy = asTensor<tf.Tensor4D>(dyInfo);
     const filter = asTensor<tf.Tensor4D>(filterInfo);
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape, filter.shape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
-    const dz = zeroInsert(dy, sh, sw);
-    const { x: win, pad: winPad } = cropWindow(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+    const info = backpropConvInfo(NAME, a, a.inputShape, filter.shape, false);
+    const { x: win, pad: winPad } = backpropInputWindow(dy, info);
     // Flip spatially and swap in/out channels: [kh, kw, Cin, Cout] → [kh, kw, Cout, Cin].
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(win, flipped, 1, winPad, 'NHWC');

@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNoDilation, wasmKernel, cropWindow, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, backpropConvInfo, cropWindow, requireInput, wasmKernel, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropFilter';
 
@@ -28,21 +28,14 @@ const NAME = 'DepthwiseConv2dNativeBackpropFilter';
  * ```
  */
 export const depthwiseConv2dNativeBackpropFilter: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const { strides, dilations, pad, dimRoundingMode, filterShape } = attrs as {
-    strides: number | [number, number];
-    dilations?: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    filterShape: Shape4;
-  };
-  requireNoDilation(NAME, dilations);
+  const a = attrs as unknown as ConvBackpropAttrs & { filterShape: Shape4 };
+  const filterShape = a.filterShape;
   const xInfo = requireInput(NAME, inputs, 'x');
   const dyInfo = requireInput(NAME, inputs, 'dy');
   return tf.tidy(() => {
     const x = asTensor<tf.Tensor4D>(xInfo);
     const dy = asTensor<tf.Tensor4D>(dyInfo);
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape, filterShape, strides, 1, pad, dimRoundingMode, true, 'channelsLast');
+    const info = backpropConvInfo(NAME, a, x.shape, filterShape, true);
     const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw } = info;
     const [n, , , c] = x.shape;
     const m = filterShape[3];

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInput, requireNoDilation, wasmKernel, cropWindow, zeroInsert, type Shape4, type WasmKernelFunc } from './common.ts';
+import { asTensor, backpropConvInfo, backpropInputWindow, requireInput, wasmKernel, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -27,26 +27,17 @@ const NAME = 'DepthwiseConv2dNativeBackpropInput';
  * ```
  */
 export const depthwiseConv2dNativeBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs as {
-    strides: number | [number, number];
-    dilations?: number | [number, number];
-    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-    dimRoundingMode?: 'floor' | 'round' | 'ceil';
-    inputShape: Shape4;
-  };
-  requireNoDilation(NAME, dilations);
+  const a = attrs as unknown as ConvBackpropAttrs & { inputShape: Shape4 };
   const dyInfo = requireInput(NAME, inputs, 'dy');
   const filterInfo = requireInput(NAME, inputs, 'filter');
   return tf.tidy(() => {
     const dy = asTensor<tf.Tensor4D>(dyInfo);
     const filter = asTensor<tf.Tensor4D>(filterInfo);
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape, filter.shape, strides, 1, pad, dimRoundingMode, true, 'channelsLast');
-    const { strideHeight: sh, strideWidth: sw, filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
-    const [n, , , c] = inputShape;
+    const info = backpropConvInfo(NAME, a, a.inputShape, filter.shape, true);
+    const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
+    const [n, , , c] = a.inputShape;
     const m = filter.shape[3];
-    const dz = zeroInsert(dy, sh, sw);
-    const { x: win, pad: winPad } = cropWindow(dz, info.padInfo.top - (kh - 1), h + kh - 1, info.padInfo.left - (kw - 1), w + kw - 1);
+    const { x: win, pad: winPad } = backpropInputWindow(dy, info);
     const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
     const perChannel = tf.depthwiseConv2d(win, flipped, 1, winPad, 'NHWC'); // [N, H, W, C·M]
     if (m === 1) return perChannel;
