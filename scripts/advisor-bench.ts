@@ -7,7 +7,7 @@
  *   node --import tsx scripts/advisor-bench.ts          # about 25 minutes on 2 busy CPU cores
  *
  * Options (environment): SEEDS (default 2), PAIRS (indices into the list below, e.g. 0,2; default all),
- * OUT (default runs/advisor-bench.json). Needs the zoo models of scripts/train-zoo.ts and,
+ * OUT (default results/choose/advisor-bench.json). Needs the zoo models of scripts/train-zoo.ts and,
  * for the Fashion-MNIST target, `apt-get install dataset-fashion-mnist`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -33,7 +33,7 @@ const PAIRS = [
 ];
 const seeds = Array.from({ length: Number(process.env.SEEDS ?? 2) }, (_, i) => i + 1);
 const pairs = process.env.PAIRS ? process.env.PAIRS.split(',').map((i) => PAIRS[Number(i)]) : PAIRS;
-const outFile = process.env.OUT ?? 'runs/advisor-bench.json';
+const outFile = process.env.OUT ?? 'results/choose/advisor-bench.json';
 
 tf.env().set('PROD', true);
 await initEngine();

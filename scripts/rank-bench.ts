@@ -8,7 +8,7 @@
  * Targets: MNIST (the demo's split: 25% test, seed 0) and Fashion-MNIST (the 10,000 test images,
  * split the same way; needs `apt-get install dataset-fashion-mnist`).
  * Options (environment): PER_CLASS (default 10), SEEDS (default 2), TARGETS (mnist,fashion),
- * CANDIDATES (default: every available zoo model), OUT (default runs/rank-bench.json).
+ * CANDIDATES (default: every available zoo model), OUT (default results/choose/rank-bench.json).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +29,7 @@ const perClass = Number(process.env.PER_CLASS ?? 10);
 const seeds = Array.from({ length: Number(process.env.SEEDS ?? 2) }, (_, i) => i + 1);
 const targets = (process.env.TARGETS ?? 'mnist,fashion').split(',');
 const candidates = process.env.CANDIDATES?.split(',') ?? listZooModels().filter((m) => m.available).map((m) => m.name);
-const outFile = process.env.OUT ?? 'runs/rank-bench.json';
+const outFile = process.env.OUT ?? 'results/choose/rank-bench.json';
 
 tf.env().set('PROD', true);
 await initEngine();

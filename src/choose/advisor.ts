@@ -274,6 +274,7 @@ export async function advise(opts: AdviseOptions): Promise<Advice> {
  * Resolves `fit --strategy auto`: runs the advisor on the config's base and training data and
  * returns the config with the plan's strategy, layers to unfreeze, learning rate and epochs.
  * Settings the user gave explicitly (learning rate, epochs, batch size, unfreeze) win over the plan's.
+ * `fitAuto` (fit-auto.ts) does this, the training and saving the advice in one call.
  *
  * @example
  * ```ts

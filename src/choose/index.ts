@@ -17,6 +17,7 @@ export { transferVerdict, headlineVerdict, LARGE_SHIFT_PAD, type TransferVerdict
 export { loadSource, embed, sourceSample, encodeSourceSample, weightedBaseLayers, type SourceModel, type SourceSampleMeta, type Embedding } from './source.ts';
 export { measureSimilarity, labelDistribution, SIMILAR_PAD, SIMILAR_CONFIDENCE, type SimilarityOptions, type SimilarityReport, type LabelDistribution } from './similarity.ts';
 export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL_PER_CLASS, DEFAULT_THRESHOLDS, type Advice, type AdviseOptions, type AdvisorThresholds, type Plan, type PlanContext, type Quadrant } from './advisor.ts';
+export { fitAuto, ADVICE_FILE, type AutoFitConfig, type FitAutoOptions, type FitAutoResult } from './fit-auto.ts';
 export { rankSources, orderBy, TRANSFERABILITY_METRICS, type Ranking, type RankOptions, type CandidateScores, type TransferabilityMetric } from './rank.ts';
 export { runAndScore, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
 export { calibrateBatchNorm } from '../transfer/batchnorm.ts';

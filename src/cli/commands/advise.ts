@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { advise, adviseFitConfig, type Advice } from '../../choose/advisor.ts';
+import { advise, type Advice } from '../../choose/advisor.ts';
+import { fitAuto } from '../../choose/fit-auto.ts';
 import { TransferkitError } from '../../errors.ts';
-import { fit } from '../../transfer/fit.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -38,7 +38,7 @@ export function registerAdvise(program: Command): void {
     .option('--similar-pad <x>', 'proxy A-distance below which source and target count as similar (default 1.0)', positiveNumber)
     .option('--lr <rate>', 'head learning rate of the plan (default 0.002 for images, 0.01 otherwise)', positiveNumber)
     .option('--seed <n>', 'random seed', positiveInt)
-    .option('--apply', 'train with the plan (needs --out)')
+    .option('--apply', 'train with the plan (needs --out; the same as fit --strategy auto)')
     .option('--out <dir>', 'run folder for --apply')
     .addHelpText(
       'after',
@@ -46,8 +46,10 @@ export function registerAdvise(program: Command): void {
 The rule (thresholds can be changed with --large-per-class and --similar-pad):
   small + similar    train the new head only (extract)
   large + similar    unfreeze the top third of the base layers
-  small + different  retrain the top two thirds too, at a tenth of the learning rate
-  large + different  fine-tune every layer
+  small + different  drop the top third (the most source-specific layers), train the head on the
+                     earlier features, then retrain the highest layer kept at a tenth of the rate
+  large + different  drop the top third too, then fine-tune every layer kept
+(without a layer to cut at, the different quadrants unfreeze the top two thirds / everything)
 
 Examples:
   $ transferkit advise --base fashion-cnn --train builtin:mnist --per-class 10
@@ -62,16 +64,14 @@ Examples:
           if (!flags.out) throw new TransferkitError('MISSING_OPTION', '--apply trains with the plan and needs --out <dir>', { hint: 'Add --out runs/<name>.' });
           const progress = createProgress();
           try {
-            const { config, advice } = await adviseFitConfig(
+            const { advice, fit: res } = await fitAuto(
               { base: flags.base, train: flags.train, perClass: flags.perClass, label: flags.label, impute: flags.impute, learningRate: flags.lr, seed: flags.seed, out: flags.out },
-              { source: flags.source, thresholds },
+              { source: flags.source, thresholds, onAdvice: (a) => progress.log(describe(a)), callbacks: { onStep: (phase, d, t) => progress.update(phase, d, t) } },
             );
-            progress.log(describe(advice));
-            const res = await fit(config, { onStep: (phase, d, t) => progress.update(phase, d, t) });
             const score = res.val ?? res.train;
             return {
               json: { advice, fit: res },
-              text: [describe(advice), '', `trained ${res.strategy} in ${res.seconds.toFixed(1)} s: ${res.val ? 'validation' : 'training'} accuracy ${fmt(score.accuracy)}; run folder ${res.out}`].join('\n'),
+              text: [describe(advice), '', `trained ${res.strategy} in ${res.seconds.toFixed(1)} s: ${res.val ? 'validation' : 'training'} accuracy ${fmt(score.accuracy)}; run folder ${res.out} (advice in advice.json)`].join('\n'),
             };
           } finally {
             progress.stop();

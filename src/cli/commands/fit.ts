@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import type { Advice } from '../../choose/advisor.ts';
+import { fitAuto } from '../../choose/fit-auto.ts';
 import { TransferkitError } from '../../errors.ts';
 import { AUGMENTATIONS } from '../../transfer/augment.ts';
 import { fit, resumeFit, type FitConfig, type FitResult } from '../../transfer/fit.ts';
@@ -14,7 +16,8 @@ interface FitFlags {
   val?: string;
   label?: string;
   impute?: 'none' | 'mean' | 'drop';
-  strategy: FitConfig['strategy'];
+  strategy: FitConfig['strategy'] | 'auto';
+  source?: string;
   arch?: FitConfig['arch'];
   out?: string;
   epochs?: number;
@@ -100,7 +103,8 @@ export function registerFit(program: Command): void {
     .option('--val <data>', 'validation data (default: a stratified 15% of --train)')
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
-    .addOption(new Option('--strategy <name>', 'how to transfer').choices([...STRATEGIES]).default('finetune'))
+    .addOption(new Option('--strategy <name>', 'how to transfer; auto: let the advisor choose what to freeze from the target size and its measured similarity to the base (see `transferkit advise`)').choices([...STRATEGIES, 'auto']).default('finetune'))
+    .option('--source <data>', "with --strategy auto: a sample of the base model's training data to measure similarity against (default: the sample the model records)")
     .addOption(new Option('--arch <name>', 'architecture for scratch without --base').choices(['mlp', 'logistic', 'cnn']))
     .option('--out <dir>', 'run folder to create')
     .option('--epochs <n>', 'epochs per phase (default 30; early stopping may end sooner)', int)
@@ -140,6 +144,7 @@ export function registerFit(program: Command): void {
       `
 Examples:
   $ transferkit fit --base fashion-cnn --train builtin:mnist --per-class 10 --strategy finetune --out runs/mnist
+  $ transferkit fit --base fashion-cnn --train builtin:mnist --per-class 10 --strategy auto --out runs/mnist-auto
   $ transferkit fit --base fashion-cnn --train digits/ --strategy extract --out runs/digits --json
   $ transferkit fit --strategy scratch --arch mlp --train data.csv --label species --out runs/penguins
   $ transferkit fit --base fashion-cnn --train builtin:mnist --strategy finetune --unfreeze conv2,dense1 --out runs/mnist-ft
@@ -149,12 +154,23 @@ Examples:
   $ transferkit fit --base fashion-cnn --train builtin:mnist --strategy lora --lora-rank 8 --lora-alpha 16 --out runs/mnist-lora
   $ transferkit fit --resume runs/mnist
 
+--strategy auto runs the freeze advisor first (as \`transferkit advise\`: target size and measured
+similarity to the base) and trains its plan: strategy, layers to unfreeze, cut, learning rate,
+epochs and batch size. Options given explicitly (--lr, --epochs, --unfreeze, …) win over the
+plan's. The advice is saved in <out>/advice.json, the plan trained in <out>/config.json.
+
 Checkpoints: <out>/checkpoints/last (every epoch) and <out>/checkpoints/best (lowest validation
 loss, or training loss without validation data). With --strategy lora, <out>/model holds the
 adapter merged into a plain model and <out>/adapter the adapter alone (see loadAdapter).`,
     )
     .action((flags: FitFlags) =>
       runCommand(flags, async () => {
+        if (flags.strategy === 'auto' && !flags.resume && !flags.base) {
+          throw new TransferkitError('MISSING_BASE', '--strategy auto needs --base: the advisor measures the target against a pretrained model', {
+            hint: 'Pass --base <zoo name or model folder> (see `transferkit models`), or choose --strategy scratch.',
+          });
+        }
+        if (flags.source !== undefined && flags.strategy !== 'auto') throw usage("--source is only used by --strategy auto (to measure how similar the target is to the base model's data)");
         await startEngine(flags.backend);
         const progress = createProgress();
         const callbacks = {
@@ -165,70 +181,85 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
           onStep: (phase: string, done: number, total: number) => progress.update(phase, done, total),
         };
         let res: FitResult;
+        let advice: Advice | undefined;
         try {
           if (flags.resume) {
             res = await resumeFit(flags.resume, callbacks);
           } else {
             if (!flags.train) throw usage('--train <data> is required');
             if (!flags.out) throw usage('--out <dir> is required');
-            res = await fit(
-              {
-                base: flags.base,
-                strategy: flags.strategy,
-                arch: flags.arch,
-                train: flags.train,
-                val: flags.val,
-                valFraction: flags.valFraction,
-                label: flags.label,
-                impute: flags.impute,
-                perClass: flags.perClass,
-                epochs: flags.epochs,
-                finetuneEpochs: flags.finetuneEpochs,
-                batchSize: flags.batchSize,
-                learningRate: flags.lr,
-                unfreeze: flags.unfreeze,
-                cutAt: flags.cutAt,
-                patience: flags.patience,
-                classWeights: flags.classWeights,
-                seed: flags.seed,
-                out: flags.out,
-                unfreezeSchedule: flags.unfreezeSchedule,
-                lrDecay: flags.lrDecay,
-                layerLr: flags.layerLr,
-                lrSchedule: flags.lrSchedule,
-                warmup: flags.warmup,
-                warmupSteps: flags.warmupSteps,
-                lrStepEpochs: flags.lrStepEpochs,
-                lrGamma: flags.lrGamma,
-                weightDecay: flags.weightDecay,
-                l2sp: flags.l2sp,
-                l2spBeta: flags.l2spBeta,
-                headDropout: flags.headDropout,
-                headHidden: flags.headHidden,
-                labelSmoothing: flags.labelSmoothing,
-                augment: flags.augment,
-                loraRank: flags.loraRank,
-                loraAlpha: flags.loraAlpha,
-                loraLayers: flags.loraLayers,
-              },
-              callbacks,
-            );
+            const config = {
+              base: flags.base,
+              arch: flags.arch,
+              train: flags.train,
+              val: flags.val,
+              valFraction: flags.valFraction,
+              label: flags.label,
+              impute: flags.impute,
+              perClass: flags.perClass,
+              epochs: flags.epochs,
+              finetuneEpochs: flags.finetuneEpochs,
+              batchSize: flags.batchSize,
+              learningRate: flags.lr,
+              unfreeze: flags.unfreeze,
+              cutAt: flags.cutAt,
+              patience: flags.patience,
+              classWeights: flags.classWeights,
+              seed: flags.seed,
+              out: flags.out,
+              unfreezeSchedule: flags.unfreezeSchedule,
+              lrDecay: flags.lrDecay,
+              layerLr: flags.layerLr,
+              lrSchedule: flags.lrSchedule,
+              warmup: flags.warmup,
+              warmupSteps: flags.warmupSteps,
+              lrStepEpochs: flags.lrStepEpochs,
+              lrGamma: flags.lrGamma,
+              weightDecay: flags.weightDecay,
+              l2sp: flags.l2sp,
+              l2spBeta: flags.l2spBeta,
+              headDropout: flags.headDropout,
+              headHidden: flags.headHidden,
+              labelSmoothing: flags.labelSmoothing,
+              augment: flags.augment,
+              loraRank: flags.loraRank,
+              loraAlpha: flags.loraAlpha,
+              loraLayers: flags.loraLayers,
+            };
+            if (flags.strategy === 'auto') {
+              const auto = await fitAuto(config, { source: flags.source, callbacks, onAdvice: (a) => progress.log(`advisor: ${a.quadrant.replace('-', ' + ')} → ${a.plan.rule}; training: ${a.plan.summary}`) });
+              advice = auto.advice;
+              res = auto.fit;
+            } else {
+              res = await fit({ ...config, strategy: flags.strategy }, callbacks);
+            }
           }
         } finally {
           progress.stop();
         }
         const score = res.val ?? res.train;
         const text = [
+          ...(advice ? [...describeAdvice(advice), ''] : []),
           `${res.resumed ? 'resumed and finished' : 'trained'} ${res.strategy} on ${res.trainSize} examples (${res.classes.length} classes) in ${res.seconds.toFixed(1)} s`,
           `trainable parameters: ${res.trainableParams} of ${res.totalParams}`,
           `${res.val ? `validation (${res.valSize})` : 'training'} accuracy ${fmt(score.accuracy)}, macro F1 ${fmt(score.macroF1)}`,
           ...(res.best ? [`best checkpoint: ${res.best.phase} epoch ${res.best.epoch} (${res.val ? 'validation' : 'training'} loss ${fmt(res.best.loss)})`] : []),
           ...(res.adapter ? [`adapter: ${res.adapter}`] : []),
-          `run folder: ${res.out}`,
+          ...(advice ? [`run folder: ${res.out} (the advice is in advice.json)`] : [`run folder: ${res.out}`]),
         ].join('\n');
-        return { json: res, text };
+        return { json: advice ? { ...res, advice } : res, text };
       }),
     );
+}
+
+/** The advice in a few lines: quadrant, reasons, the plan trained. */
+function describeAdvice(a: Advice): string[] {
+  const p = a.plan;
+  return [
+    `advisor: ${a.base} → ${a.target}, ${a.size.examples} labelled examples (${a.size.perClass} per class); quadrant ${a.quadrant.replace('-', ' + ')} → ${p.rule}`,
+    ...a.reasons.map((r) => `  - ${r}`),
+    `plan: --strategy ${p.strategy}${p.cutAt ? ` --cut-at ${p.cutAt}` : ''}${p.unfreeze.length ? ` --unfreeze ${p.unfreeze.join(',')}` : ''} --lr ${p.learningRate} --epochs ${p.epochs}${p.finetuneEpochs ? ` --finetune-epochs ${p.finetuneEpochs}` : ''} --batch-size ${p.batchSize}`,
+  ];
 }
 
 function parseUnfreeze(v: string): number | string[] {

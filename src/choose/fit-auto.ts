@@ -1,0 +1,85 @@
+/**
+ * `fit --strategy auto`: the freeze advisor's plan, applied. One path for the CLI and the API:
+ * advise on the base model and training data, train with the plan, and keep the advice in the
+ * run folder (`advice.json`) beside the `config.json` that records the plan actually trained.
+ *
+ * @module
+ */
+import { join } from 'node:path';
+import type { Dataset } from '../data/dataset.ts';
+import { fit, type FitCallbacks, type FitConfig, type FitResult } from '../transfer/fit.ts';
+import { writeJsonAtomic } from '../util/atomic.ts';
+import { adviseFitConfig, type Advice, type AdvisorThresholds } from './advisor.ts';
+
+/**
+ * Name of the advice file in a run folder trained by {@link fitAuto}.
+ *
+ * @example
+ * ```ts
+ * const advice = JSON.parse(await readFile(join('runs/auto', ADVICE_FILE), 'utf8'));
+ * ```
+ */
+export const ADVICE_FILE = 'advice.json';
+
+/**
+ * A `fit` config whose strategy may be `auto` (or left out, which means the same). The plan
+ * fills in strategy, layers to unfreeze, cut, learning rate, epochs and batch size; settings
+ * given here explicitly win over the plan's.
+ */
+export type AutoFitConfig = Omit<FitConfig, 'strategy'> & { strategy?: 'auto' };
+
+/** Options of {@link fitAuto}. */
+export interface FitAutoOptions {
+  /** A sample of the base model's training data (default: the sample the model records). */
+  source?: string | Dataset;
+  /** Advisor thresholds (default `DEFAULT_THRESHOLDS`). */
+  thresholds?: Partial<AdvisorThresholds>;
+  /** Progress callbacks of the training. */
+  callbacks?: FitCallbacks;
+  /** Called once the advice is known, before training starts (e.g. to print it). */
+  onAdvice?: (advice: Advice, config: FitConfig) => void;
+}
+
+/** What {@link fitAuto} returns. */
+export interface FitAutoResult {
+  /** The advisor's measurements, quadrant, plan and reasons (also in `<out>/advice.json`). */
+  advice: Advice;
+  /** The config that was trained: the plan merged with the explicit settings (also `<out>/config.json`). */
+  config: FitConfig;
+  /** The training result. */
+  fit: FitResult;
+  /** Path of the saved advice. */
+  adviceFile: string;
+}
+
+/**
+ * Advises how to transfer (`advise`: target size, source/target similarity, the four-way rule)
+ * and trains with the recommended plan. The advice is written atomically to `<out>/advice.json`
+ * as soon as the run folder exists (after the first epoch), so an interrupted run keeps it too;
+ * `config.json` holds the concrete strategy, so `resumeFit` continues the run as usual.
+ *
+ * @throws TransferkitError `MISSING_BASE` without `base` (there is nothing to advise on).
+ * @example
+ * ```ts
+ * const { advice, config, fit } = await fitAuto({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10, out: 'runs/auto' });
+ * console.log(advice.quadrant, config.strategy, config.unfreeze, fit.val?.accuracy);
+ * ```
+ */
+export async function fitAuto(config: AutoFitConfig, opts: FitAutoOptions = {}): Promise<FitAutoResult> {
+  const { config: planned, advice } = await adviseFitConfig(config, { source: opts.source, thresholds: opts.thresholds });
+  opts.onAdvice?.(advice, planned);
+  const adviceFile = join(planned.out, ADVICE_FILE);
+  let pending: Promise<void> | undefined;
+  const saveAdvice = () => (pending ??= writeJsonAtomic(adviceFile, advice));
+  const cb = opts.callbacks ?? {};
+  const res = await fit(planned, {
+    ...cb,
+    onEpoch: (record) => {
+      // the run folder exists once an epoch is done; a failed write surfaces below
+      saveAdvice().catch(() => undefined);
+      cb.onEpoch?.(record);
+    },
+  });
+  await saveAdvice();
+  return { advice, config: planned, fit: res, adviceFile };
+}
