@@ -76,3 +76,14 @@ test('doctor reports the backend and the kernels added to wasm', async () => {
   assert.equal(d.engine.selfTest, 'ok');
   assert.ok(d.engine.kernelsRegistered.includes('Conv2DBackpropFilter'));
 });
+
+test('a malformed option value is named in a one-line error, with no stack trace and no run folder', async () => {
+  const out = join(root, 'bad-epochs');
+  for (const [flag, value] of [['--epochs', 'ten'], ['--lr', '-1'], ['--head-dropout', '1.5']]) {
+    const r = await cli('fit', '--strategy', 'scratch', '--train', 'builtin:iris', '--out', out, flag, value);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, new RegExp(`option '${flag} <[^>]+>' argument '${value.replace('.', '\\.')}' is invalid`));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.ok(!existsSync(out));
+  }
+});

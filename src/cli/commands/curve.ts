@@ -1,29 +1,18 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { learningCurve, type CurveResult, type CurveSize } from '../../choose/curve.ts';
 import type { FitConfig } from '../../transfer/fit.ts';
 import { STRATEGIES, type Strategy } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { positiveInt, positiveNumber } from '../parsers.ts';
 
-/** Commander parser: a whole number ≥ 1. */
-export function positiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a whole number of at least 1, got "${v}"`);
-  return n;
-}
-
-/** Commander parser: a number > 0. */
-export function positiveNumber(v: string): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
-  return n;
-}
+export { positiveInt, positiveNumber };
 
 /** Commander parser: comma-separated strategies. */
 export function strategyList(v: string): Strategy[] {
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const s of list) if (!STRATEGIES.includes(s as Strategy)) throw new Error(`unknown strategy "${s}" (use ${STRATEGIES.join(', ')})`);
+  for (const s of list) if (!STRATEGIES.includes(s as Strategy)) throw new InvalidArgumentError(`unknown strategy "${s}" (use ${STRATEGIES.join(', ')})`);
   return list as Strategy[];
 }
 

@@ -1,9 +1,10 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { evaluateModel } from '../../evaluate/evaluate-model.ts';
 import { crossValidate } from '../../evaluate/kfold.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { positiveInt } from '../parsers.ts';
 
 interface EvaluateFlags {
   model: string;
@@ -17,9 +18,8 @@ interface EvaluateFlags {
 }
 
 const folds = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`expected a whole number of folds of at least 2, got "${v}"`);
-  return n;
+  if (positiveInt(v) < 2) throw new InvalidArgumentError(`expected a whole number of folds of at least 2, got "${v}"`);
+  return Number(v);
 };
 
 /** `transferkit evaluate`: score a trained model on labelled data, or cross-validate its recipe. */

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Advice } from '../../choose/advisor.ts';
 import { fitAuto } from '../../choose/fit-auto.ts';
 import { TransferkitError } from '../../errors.ts';
@@ -9,6 +9,7 @@ import { STRATEGIES } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand } from '../output.ts';
 import { createProgress } from '../progress.ts';
+import { commaList, factor, fraction, nonNegative, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
 
 interface FitFlags {
   base?: string;
@@ -54,43 +55,11 @@ interface FitFlags {
   loraLayers?: string[];
 }
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got "${v}"`);
-  return n;
-};
-const num = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
-  return n;
-};
-const nonNeg = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number ≥ 0, got "${v}"`);
-  return n;
-};
-const fraction = (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0 && n < 1)) throw new Error(`expected a number in [0, 1), got "${v}"`);
-  return n;
-};
-const decay = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new Error(`expected a factor in (0, 1], got "${v}"`);
-  return n;
-};
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
-const sizes = (v: string) =>
-  list(v).map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`expected comma-separated layer sizes, got "${v}"`);
-    return n;
-  });
 const layerLr = (v: string) => {
   try {
     return parseLayerLr(v);
   } catch (err) {
-    throw new Error((err as Error).message + ' (write name=factor pairs, e.g. conv1=0.1,dense1=0.5)');
+    throw new InvalidArgumentError((err as Error).message + ' (write name=factor pairs, e.g. conv1=0.1,dense1=0.5)');
   }
 };
 
@@ -107,38 +76,38 @@ export function registerFit(program: Command): void {
     .option('--source <data>', "with --strategy auto: a sample of the base model's training data to measure similarity against (default: the sample the model records)")
     .addOption(new Option('--arch <name>', 'architecture for scratch without --base').choices(['mlp', 'logistic', 'cnn']))
     .option('--out <dir>', 'run folder to create')
-    .option('--epochs <n>', 'epochs per phase (default 30; early stopping may end sooner)', int)
-    .option('--finetune-epochs <n>', 'epochs of the fine-tuning phase (default: --epochs)', int)
-    .option('--batch-size <n>', 'mini-batch size (default 32)', int)
-    .option('--lr <rate>', 'learning rate of the head / scratch phase (default 0.001 for images, 0.01 for tabular and text); fine-tuning uses a tenth', num)
+    .option('--epochs <n>', 'epochs per phase (default 30; early stopping may end sooner)', wholeNumber)
+    .option('--finetune-epochs <n>', 'epochs of the fine-tuning phase (default: --epochs)', wholeNumber)
+    .option('--batch-size <n>', 'mini-batch size (default 32)', wholeNumber)
+    .option('--lr <rate>', 'learning rate of the head / scratch phase (default 0.001 for images, 0.01 for tabular and text); fine-tuning uses a tenth', positiveNumber)
     .option('--cut-at <layer>', 'base layer (name or index, see `transferkit inspect`) whose output feeds the new head')
     .option('--unfreeze <k|layers>', 'when fine-tuning, unfreeze the top k weighted base layers (default 2), or the base layers named or indexed in a comma-separated list', parseUnfreeze)
-    .option('--patience <n>', 'early-stopping patience in epochs (default 5)', int)
-    .option('--per-class <n>', 'use only N training examples per class (seeded)', int)
+    .option('--patience <n>', 'early-stopping patience in epochs (default 5)', wholeNumber)
+    .option('--per-class <n>', 'use only N training examples per class (seeded)', wholeNumber)
     .option('--val-fraction <f>', 'share of --train held out for validation when --val is absent (0 turns it off)', Number)
     .addOption(new Option('--class-weights <how>', 'weigh classes by inverse frequency').choices(['none', 'balanced']))
-    .option('--seed <n>', 'random seed (same seed, same result)', int)
+    .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint')
     .optionsGroup('Fine-tuning controls:')
     .option('--unfreeze-schedule <plan>', 'gradual unfreezing (finetune): comma-separated EPOCH:LAYER entries, layers of one epoch joined by "+", e.g. "1:head,3:dense1,5:conv2+bn2"; the head trains from epoch 1, each base layer joins at its epoch ("all": the whole base); runs one phase of --epochs')
-    .option('--lr-decay <factor>', 'layer-wise learning-rate decay in (0, 1]: the k-th weighted base layer from the top learns at lr × factor^k (discriminative fine-tuning)', decay)
+    .option('--lr-decay <factor>', 'layer-wise learning-rate decay in (0, 1]: the k-th weighted base layer from the top learns at lr × factor^k (discriminative fine-tuning)', factor)
     .option('--layer-lr <pairs>', 'learning-rate multipliers per layer, e.g. conv1=0.1,conv2=0.3 (override --lr-decay)', layerLr)
     .addOption(new Option('--lr-schedule <kind>', 'learning-rate schedule within each phase: constant, cosine (down to 0), step (× --lr-gamma every --lr-step-epochs)').choices([...SCHEDULES]))
-    .option('--warmup <epochs>', 'linear learning-rate warm-up over the first epochs of each phase (fractions allowed)', nonNeg)
-    .option('--warmup-steps <n>', 'linear warm-up over the first n optimiser steps (instead of --warmup)', int)
-    .option('--lr-step-epochs <n>', 'step schedule: epochs between decays (default a third of the phase)', int)
-    .option('--lr-gamma <factor>', 'step schedule: decay factor (default 0.1)', decay)
-    .option('--weight-decay <λ>', 'decoupled (AdamW) weight decay of kernels, e.g. 0.01', nonNeg)
-    .option('--l2sp <α>', 'L2-SP: add α·‖w − w₀‖² pulling base weights toward their pretrained values w₀, e.g. 0.01', nonNeg)
-    .option('--l2sp-beta <β>', 'L2-SP: β·‖w‖² on weights without pretrained values (new head, adapters); default α/10', nonNeg)
-    .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, e.g. 128 (default: none)', sizes)
+    .option('--warmup <epochs>', 'linear learning-rate warm-up over the first epochs of each phase (fractions allowed)', nonNegative)
+    .option('--warmup-steps <n>', 'linear warm-up over the first n optimiser steps (instead of --warmup)', wholeNumber)
+    .option('--lr-step-epochs <n>', 'step schedule: epochs between decays (default a third of the phase)', wholeNumber)
+    .option('--lr-gamma <factor>', 'step schedule: decay factor (default 0.1)', factor)
+    .option('--weight-decay <λ>', 'decoupled (AdamW) weight decay of kernels, e.g. 0.01', nonNegative)
+    .option('--l2sp <α>', 'L2-SP: add α·‖w − w₀‖² pulling base weights toward their pretrained values w₀, e.g. 0.01', nonNegative)
+    .option('--l2sp-beta <β>', 'L2-SP: β·‖w‖² on weights without pretrained values (new head, adapters); default α/10', nonNegative)
+    .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, e.g. 128 (default: none)', positiveIntList)
     .option('--head-dropout <rate>', 'dropout in front of the new head’s softmax layer, e.g. 0.3', fraction)
     .option('--label-smoothing <ε>', 'label smoothing: targets (1 − ε)·one-hot + ε/k, e.g. 0.1', fraction)
     .option('--augment <list>', `image augmentation per batch, seeded: any of ${AUGMENTATIONS.join(', ')}, each optionally =strength (shift=0.1 of the size, rotate=10 degrees, zoom=0.1, flip=0.5 probability, noise=0.05 std)`)
     .optionsGroup('LoRA (--strategy lora):')
-    .option('--lora-rank <r>', 'rank of the LoRA adapters (default 8)', int)
-    .option('--lora-alpha <α>', 'LoRA scale numerator: the adapter branch is multiplied by α/r (default: the rank)', num)
-    .option('--lora-layers <layers>', 'base layers to adapt, comma-separated Dense (or Conv2D) names (default: every Dense layer of the base); the new head always trains in full', list)
+    .option('--lora-rank <r>', 'rank of the LoRA adapters (default 8)', wholeNumber)
+    .option('--lora-alpha <α>', 'LoRA scale numerator: the adapter branch is multiplied by α/r (default: the rank)', positiveNumber)
+    .option('--lora-layers <layers>', 'base layers to adapt, comma-separated Dense (or Conv2D) names (default: every Dense layer of the base); the new head always trains in full', commaList)
     .addHelpText(
       'after',
       `
