@@ -89,33 +89,14 @@ export function gaussLegendre(n: number): IntegrationRule {
   const weights = new Float64Array(n);
   const half = Math.ceil(n / 2);
   for (let i = 0; i < half; i++) {
-    // Initial guess for the i-th root (descending from 1) of P_n.
+    // Initial guess for the i-th root (descending from 1) of P_n, refined by Newton's method.
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 1;
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = z;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      const pn = n === 1 ? z : p1;
-      const pnm1 = n === 1 ? 1 : p0;
-      dp = (n * (z * pn - pnm1)) / (z * z - 1);
-      const dz = pn / dp;
+      const dz = legendre(n, z).p / legendreDerivative(n, z);
       z -= dz;
       if (Math.abs(dz) < 1e-16) break;
     }
-    // Recompute the derivative at the converged root for the weight.
-    let p0 = 1;
-    let p1 = z;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = n === 1 ? 1 : (n * (z * p1 - p0)) / (z * z - 1);
+    const dp = legendreDerivative(n, z);
     const w = 2 / ((1 - z * z) * dp * dp);
     // Node z in [−1, 1] → α = (1 ± z)/2, weight w/2; fill symmetric pairs.
     alphas[i] = (1 - z) / 2;
@@ -125,4 +106,23 @@ export function gaussLegendre(n: number): IntegrationRule {
   }
   if (n % 2 === 1) alphas[(n - 1) / 2] = 0.5;
   return { alphas, weights };
+}
+
+/** P_n(z) and P_{n−1}(z) by Bonnet's recurrence. */
+function legendre(n: number, z: number): { p: number; prev: number } {
+  let p0 = 1;
+  let p1 = z;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return n === 1 ? { p: z, prev: 1 } : { p: p1, prev: p0 };
+}
+
+/** P_n'(z) = n·(z·P_n − P_{n−1}) / (z² − 1) (P_1' = 1). */
+function legendreDerivative(n: number, z: number): number {
+  if (n === 1) return 1;
+  const { p, prev } = legendre(n, z);
+  return (n * (z * p - prev)) / (z * z - 1);
 }
