@@ -1,3 +1,4 @@
+import { transferVerdict, type TransferVerdict } from '../choose/verdict.ts';
 import { loadDataset } from '../data/load.ts';
 import { trainValTestSplit } from '../data/split.ts';
 import { compareStrategies, type StrategyResult } from './compare.ts';
@@ -26,6 +27,8 @@ export interface DemoResult {
   testSize: number;
   /** Best transfer strategy minus scratch, in accuracy points (mean over seeds). */
   gainOverScratch: number;
+  /** The best transfer strategy against scratch, paired by seed, with a 95% interval: helped, no significant difference, or negative transfer. */
+  verdict: TransferVerdict;
   seconds: number;
   out: string;
 }
@@ -59,28 +62,32 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     perClass,
     out: opts.out,
     fit: DEMO_FIT,
-    fitByStrategy: DEMO_FIT_BY_STRATEGY,
     onRun: opts.onRun,
     callbacks: opts.callbacks,
   });
-  const scratch = cmp.results.find((r) => r.strategy === 'scratch')!.accuracy;
-  const best = Math.max(...cmp.results.filter((r) => r.strategy !== 'scratch').map((r) => r.accuracy));
+  const scratch = cmp.results.find((r) => r.strategy === 'scratch')!;
+  const best = cmp.results.filter((r) => r.strategy !== 'scratch').reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
   return {
     ...cmp,
     base: 'fashion-cnn',
     target: 'builtin:mnist',
-    gainOverScratch: (best - scratch) * 100,
+    gainOverScratch: (best.accuracy - scratch.accuracy) * 100,
+    verdict: transferVerdict(best.perSeed, scratch.perSeed, { strategy: best.strategy }),
     seconds: (performance.now() - t0) / 1000,
     out: opts.out,
   };
 }
 
 /**
- * Training settings of the demo runs. There is no validation split: the 10 examples per class
- * are all used for training, for a fixed number of epochs. The new head sits on the convolutional
- * features (`flatten`): fashion-cnn's dense layer is specific to clothing, its conv filters are not.
+ * Training settings of the demo runs, the same for every strategy: they all train the same
+ * network (fashion-cnn's convolutional base, cut at `flatten`, under a new dense-128 + dropout
+ * head) with the same settings; only the starting weights and the layers that train differ.
+ * There is no validation split: the 10 examples per class are all used for training, for a
+ * fixed number of epochs. The head sits on the convolutional features because fashion-cnn's
+ * dense layer is specific to clothing, its conv filters are not.
+ *
+ * Scratch trains every layer for `epochs` epochs. Other scratch recipes measured on this protocol
+ * (3 seeds) were no better: 40 epochs at batch 10 and lr 0.003, 0.837; 60 epochs at batch 10,
+ * 0.843; the same network without the dense-128 hidden layer, 0.813 (this recipe: 0.847).
  */
 export const DEMO_FIT = { epochs: 60, finetuneEpochs: 20, batchSize: 20, learningRate: 1e-3, cutAt: 'flatten', headHidden: [128], headDropout: 0.5, unfreeze: 1 };
-
-/** Scratch trains every weight from random initialisation: smaller batches (more steps) so it fits its 100 digits fully. */
-export const DEMO_FIT_BY_STRATEGY = { scratch: { epochs: 40, batchSize: 10, learningRate: 3e-3, headHidden: [], headDropout: 0 } };

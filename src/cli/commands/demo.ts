@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runDemo } from '../../transfer/demo.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
+import { positiveInt } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
 
 /** `transferkit demo`: fashion-cnn → MNIST with 10 digits per class, scratch vs extract vs finetune. */
@@ -9,8 +10,8 @@ export function registerDemo(program: Command): void {
   withCommonOptions(program.command('demo'))
     .description('transfer the built-in fashion-cnn to MNIST digits with 10 labels per class; compare scratch, extract and finetune over 3 seeds')
     .option('--out <dir>', 'run folder (default: runs/demo-<time>)')
-    .option('--seeds <n>', 'number of seeds (default 3)', Number)
-    .option('--per-class <n>', 'labelled digits per class (default 10)', Number)
+    .option('--seeds <n>', 'number of seeds (default 3)', positiveInt)
+    .option('--per-class <n>', 'labelled digits per class (default 10)', positiveInt)
     .addHelpText('after', '\nExamples:\n  $ transferkit demo\n  $ transferkit demo --json --out runs/demo')
     .action((opts: { out?: string; seeds?: number; perClass?: number; backend?: string; json?: boolean }) =>
       runCommand(opts, async () => {
@@ -38,7 +39,8 @@ export function registerDemo(program: Command): void {
             res.results.map((r) => [r.strategy, fmt(r.accuracy), fmt(r.accuracyStd), fmt(r.macroF1), r.seconds.toFixed(1)]),
           ),
           '',
-          `best transfer beats scratch by ${res.gainOverScratch.toFixed(1)} points; total ${res.seconds.toFixed(0)} s; runs in ${res.out}`,
+          `verdict: ${res.verdict.text}`,
+          `total ${res.seconds.toFixed(0)} s; runs in ${res.out}`,
         ].join('\n');
         return { json: res, text };
       }),
