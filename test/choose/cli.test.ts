@@ -1,32 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { irisModel } from './helpers.ts';
+import { cli, oneJson } from '../cli/helpers.ts';
 
 await tf.setBackend('cpu');
-const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'tk-choose-cli-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
 const base = await irisModel(root, 'iris-src', { epochs: 10 });
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function oneJson(stdout: string): any {
-  const lines = stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `one line of JSON on stdout, got:\n${stdout}`);
-  return JSON.parse(lines[0]);
-}
 
 test('advise, rank and compare print one JSON object with --json, and text otherwise', async () => {
   const [adv, rank, cmp, text] = await Promise.all([

@@ -1,30 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { fitAuto } from '../../src/choose/fit-auto.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { irisModel } from './helpers.ts';
+import { cli } from '../cli/helpers.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
-const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'tk-fit-auto-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
 const base = await irisModel(root, 'iris-src', { epochs: 10 });
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 

@@ -1,32 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cli, oneJson } from './helpers.ts';
 
-const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'tk-cli-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-/** `--json` must print exactly one JSON object on stdout. */
-function oneJson(stdout: string): Record<string, unknown> {
-  const lines = stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `one line of JSON on stdout, got:\n${stdout}`);
-  const value = JSON.parse(lines[0]);
-  assert.equal(typeof value, 'object');
-  return value;
-}
 
 test('fit and evaluate with --json print one JSON object each, with the documented fields', async () => {
   const out = join(root, 'iris');

@@ -1,24 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { residualModel, unsupportedOpModel } from './build-models.ts';
+import { cli } from '../cli/helpers.ts';
 
-const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'tk-onnx-cli-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
 
 test('inspect model.onnx lists nodes with shapes; convert writes a model folder that fit fine-tunes end to end', async () => {
   const file = join(root, 'res28.onnx');
