@@ -11,30 +11,55 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Impute } from '../data/csv.ts';
+import { sortClasses } from '../data/classes.ts';
 import { classCounts, subset, type Dataset } from '../data/dataset.ts';
 import { trainValTestSplit } from '../data/split.ts';
 import type { TextVectorizerOptions } from '../data/text-features.ts';
 import { TransferkitError } from '../errors.ts';
-import { classificationMetrics } from '../evaluate/metrics.ts';
-import { coralDistance } from '../measures/coral.ts';
-import { mmd } from '../measures/mmd.ts';
-import { proxyADistance } from '../measures/proxy-a-distance.ts';
 import { saveModel } from '../models/io.ts';
 import { RunFolder } from '../runs/run-folder.ts';
+import { DEEP_METHODS, poolSources, runDeep, type DeepAdaptOptions, type DeepMethod, type DeepReport } from './deep-adapt.ts';
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase, type SharedFeatures } from './features.ts';
 import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
 import { predictSoftmax, toLayersModel, type LinearModel } from './linear.ts';
 import { runMethod, SHALLOW_METHODS, type MethodContext, type MethodOptions, type MethodOutcome, type ShallowMethod } from './methods.ts';
 import { importanceWeights } from './reweight.ts';
 import { pickRows, type Rows } from './rows.ts';
+import { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
 import { validateCandidates, VALIDATORS, type ValidatorChoice, type ValidatorName } from './validators.ts';
-import { fitView, type View } from './views.ts';
+import { fitView } from './views.ts';
 
-/** What `adapt` can run: one method, or `auto`. */
-export type AdaptMethodName = ShallowMethod | 'auto';
+export type { DomainMeasures, ScoreSummary } from './scores.ts';
 
-/** Every {@link AdaptMethodName}. */
-export const ADAPT_METHOD_NAMES: readonly AdaptMethodName[] = Object.freeze([...SHALLOW_METHODS, 'auto']);
+/**
+ * One adaptation method: a shallow one (linear classifier on shared features) or a deep one (a network trained end to end).
+ *
+ * @example
+ * ```ts
+ * const m: SingleMethod = 'deep-coral';
+ * ```
+ */
+export type SingleMethod = ShallowMethod | DeepMethod;
+
+/**
+ * What `adapt` can run: one method, or `auto`.
+ *
+ * @example
+ * ```ts
+ * const m: AdaptMethodName = 'auto';
+ * ```
+ */
+export type AdaptMethodName = SingleMethod | 'auto';
+
+/**
+ * Every {@link AdaptMethodName}.
+ *
+ * @example
+ * ```ts
+ * ADAPT_METHOD_NAMES.includes('dann'); // true
+ * ```
+ */
+export const ADAPT_METHOD_NAMES: readonly AdaptMethodName[] = Object.freeze([...SHALLOW_METHODS, ...DEEP_METHODS, 'auto']);
 
 /** Candidates `auto` tries by default (KMM joins when the source has at most 2,000 rows: it is quadratic in them). */
 export const AUTO_CANDIDATES: readonly ShallowMethod[] = Object.freeze(['source-only', 'coral', 'reweight', 'kliep', 'self-train', 'coral+self-train', 'reweight+self-train']);
@@ -48,8 +73,12 @@ export const AUTO_CANDIDATES: readonly ShallowMethod[] = Object.freeze(['source-
  * ```
  */
 export interface AdaptConfig {
-  /** Labelled source data: `builtin:NAME`, a path, or a loaded dataset. */
-  source: string | Dataset;
+  /**
+   * Labelled source data: `builtin:NAME`, a path, or a loaded dataset — or several source
+   * domains (same kind and classes): shallow methods pool them, deep methods keep them apart
+   * (multi-source training: alignment over every pair of domains).
+   */
+  source: string | Dataset | Array<string | Dataset>;
   /** Target data; its labels, if any, are never used for training or choosing — only to score (when no `test` is given). */
   target: string | Dataset;
   /** A few labelled target examples, used for training (weight `labelledWeight` each). */
@@ -61,10 +90,13 @@ export interface AdaptConfig {
   /** Label column of CSV data. */
   label?: string;
   impute?: Impute;
+  /** The method (see {@link ADAPT_METHOD_NAMES}); `deep-coral`, `mmd` and `dann` train a network, see {@link DeepAdaptOptions}. */
   method: AdaptMethodName;
+  /** Deep methods: epochs, λ, batch size, learning rate, MLP size. */
+  deep?: DeepAdaptOptions;
   /** Validator `auto` chooses by (default `dev`); every validator's choice is reported. */
   validator?: ValidatorName;
-  /** Candidates for `auto` (default {@link AUTO_CANDIDATES}). */
+  /** Candidates for `auto` (default {@link AUTO_CANDIDATES}; shallow methods only). */
   candidates?: ShallowMethod[];
   /** Share of the source held out for validators when `auto` runs (default 0.2); the chosen method is then retrained on all of it. */
   valFraction?: number;
@@ -90,23 +122,6 @@ export interface AdaptConfig {
 }
 
 /**
- * Accuracy, macro F1, ROC AUC and log loss on labelled target data.
- *
- * @example
- * ```ts
- * const s: ScoreSummary = { accuracy: 0.98, macroF1: 0.98, rocAuc: 0.998, logLoss: 0.07, n: 1398, confusionMatrix: [[690, 9], [12, 687]] };
- * ```
- */
-export interface ScoreSummary {
-  accuracy: number;
-  macroF1: number;
-  rocAuc: number | null;
-  logLoss: number;
-  n: number;
-  confusionMatrix: number[][];
-}
-
-/**
  * One candidate of `auto` (or the single method run).
  *
  * @example
@@ -115,29 +130,13 @@ export interface ScoreSummary {
  * ```
  */
 export interface CandidateReport {
-  method: ShallowMethod;
+  /** The method; `erm` is the deep methods' source-only network. */
+  method: SingleMethod | 'erm';
   seconds: number;
   /** Validator scores (see `validators`). */
   scores: Partial<Record<ValidatorName, number>>;
   /** Scores on the labelled target data — reported for comparison, never used to choose. */
   test?: ScoreSummary;
-}
-
-/**
- * Divergence between source and target in the view: before adaptation, and as the final
- * classifier's training data sees it (CORAL re-colours the source; reweighting and
- * self-training leave the features as they are).
- *
- * @example
- * ```ts
- * const d: DomainMeasures = { pad: 1.3, mmd2: 0.004, coralDistance: 0.002 };
- * ```
- */
-export interface DomainMeasures {
-  /** Proxy A-distance: how well a linear domain classifier still tells the domains apart. */
-  pad: number;
-  mmd2: number;
-  coralDistance: number;
 }
 
 /**
@@ -153,16 +152,18 @@ export interface AdaptResult {
   out?: string;
   requested: AdaptMethodName;
   /** The method the final model was trained with. */
-  method: ShallowMethod;
+  method: SingleMethod;
   /** The validator that chose it (`auto`). */
   chosenBy?: ValidatorName;
   kind: Dataset['features']['kind'];
   classes: string[];
   features: { space: string; dims: number; view: string; viewDims: number };
   sizes: { source: number; target: number; targetLabelled: number; test: number };
+  /** The source domains (several when `source` was a list). */
+  sources: Array<{ name: string; size: number }>;
   /** The class distribution self-training balanced to, and how it was found. */
   targetPrior?: { method: 'mlls' | 'bbse' | 'predicted' | 'uniform'; estimate?: number[]; interval?: Array<[number, number]>; bbse?: number[]; mlls?: number[]; note?: string };
-  /** The source-only model (trained on the source and any labelled target examples) on the labelled target data. */
+  /** The source-only model (trained on the source and any labelled target examples; for deep methods the same network trained without alignment) on the labelled target data. */
   before?: ScoreSummary;
   /** The adapted model on the labelled target data. */
   after?: ScoreSummary;
@@ -173,6 +174,8 @@ export interface AdaptResult {
   /** Importance weights of the final model (reweighting methods). */
   weights?: { method: string; ess: number; essFraction: number; clipped: number; clippedAt: number | null; min: number; max: number; bandwidth?: number };
   selfTrain?: MethodOutcome['selfTrain'];
+  /** Deep methods: the network, its training history and that of the source-only network. */
+  deep?: DeepReport;
   seconds: number;
 }
 
@@ -210,13 +213,21 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
 
   // ---- data
   const loadOpts = { label: config.label, impute: config.impute, image: base?.image };
-  let source = await loadData(config.source, 'Source', loadOpts);
-  const labelledSource = [...source.labels.keys()].filter((i) => source.labels[i] >= 0);
-  if (labelledSource.length === 0) {
-    throw new TransferkitError('NO_LABELS', `The source data ${source.name} has no labels`, { where: source.name, hint: 'Adaptation trains on labelled source data; pass --label for CSV data.' });
+  const sourceSpecs = Array.isArray(config.source) ? config.source : [config.source];
+  const loaded: Dataset[] = [];
+  for (const [i, spec] of sourceSpecs.entries()) {
+    let ds = await loadData(spec, sourceSpecs.length > 1 ? `Source ${i + 1}` : 'Source', loadOpts);
+    const labelledRows = [...ds.labels.keys()].filter((r) => ds.labels[r] >= 0);
+    if (labelledRows.length === 0) {
+      throw new TransferkitError('NO_LABELS', `The source data ${ds.name} has no labels`, { where: ds.name, hint: 'Adaptation trains on labelled source data; pass --label for CSV data.' });
+    }
+    if (labelledRows.length < ds.size) ds = subset(ds, labelledRows);
+    loaded.push(ds);
   }
-  if (labelledSource.length < source.size) source = subset(source, labelledSource);
-  const classes = source.classes;
+  // several sources: one class list (the union, sorted as loading sorts classes), each source relabelled onto it
+  const classes = loaded.length === 1 ? loaded[0].classes : sortClasses(new Set(loaded.flatMap((d) => d.classes.filter((_, c) => d.labels.includes(c)))));
+  const sources = loaded.length === 1 ? loaded : loaded.map((d, i) => ({ ...onSourceClasses(d, classes, `source ${i + 1}`), domain: d.domain ?? d.name }));
+  const source = sources.length === 1 ? sources[0] : poolSources(sources);
   const k = classes.length;
   const counts = classCounts(source);
   if (counts.filter((c) => c > 0).length < 2) {
@@ -232,6 +243,51 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
   if (test && test.labels.some((l) => l < 0)) test = subset(test, [...test.labels.keys()].filter((i) => test!.labels[i] >= 0));
   if (test && test.size === 0) test = undefined;
   const unlabelledTarget: Dataset = { ...target, labels: new Int32Array(target.size).fill(-1) };
+  const sizes = { source: source.size, target: target.size, targetLabelled: fewLabelled?.size ?? 0, test: test?.size ?? 0 };
+  const sourceList = sources.map((d) => ({ name: d.domain ?? d.name, size: d.size }));
+
+  if (isDeep(config.method)) {
+    say(`${config.method}: ${sources.map((d) => `${d.name} (${d.size})`).join(' + ')} → ${target.name} (${target.size})`);
+    const deep = await runDeep({
+      method: config.method,
+      classes,
+      sources,
+      target: unlabelledTarget,
+      labelled: fewLabelled,
+      test,
+      base: config.base,
+      baseImage: base?.image,
+      text: config.text,
+      viewDims: config.viewDims ?? 100,
+      seed,
+      options: config.deep ?? {},
+      classBalanced: config.classWeights !== 'none',
+      labelledWeight: config.labelledWeight ?? 5,
+      say,
+    });
+    try {
+      const result: AdaptResult = {
+        out: config.out,
+        requested: config.method,
+        method: config.method,
+        kind: deep.kind,
+        classes,
+        features: deep.features,
+        sizes,
+        sources: sourceList,
+        before: deep.before,
+        after: deep.after,
+        candidates: deep.candidates,
+        domain: deep.domain,
+        deep: deep.deep,
+        seconds: 0,
+      };
+      await writeRun(config, result, classes, source.name, target.name, deep.model, deep.spec, t0, say);
+      return result;
+    } finally {
+      deep.dispose();
+    }
+  }
 
   // ---- features
   say(`features: ${source.name} (${source.size}) and ${target.name} (${target.size})`);
@@ -278,7 +334,7 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
     const zs = rows ? pickDense(Zs, rows, view.m) : Zs;
     return { Xs, ys, Xt: shared.target, k, view, Zs: zs, Zt, labelled, options };
   };
-  const score = (model: LinearModel): ScoreSummary | undefined => (test && testRows ? summary(test.labels, predictSoftmax(model, testRows), classes) : undefined);
+  const score = (model: LinearModel): ScoreSummary | undefined => (test && testRows ? scoreSummary(test.labels, predictSoftmax(model, testRows), classes) : undefined);
 
   // ---- run
   const candidates: CandidateReport[] = [];
@@ -332,11 +388,7 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
 
   // ---- domain measures
   const m = view.m;
-  const measure = (S: Float64Array): DomainMeasures => {
-    const a = { rows: S.length / m, cols: m, data: S };
-    const b = { rows: target.size, cols: m, data: Zt };
-    return { pad: proxyADistance(a, b, { seed }).pad, mmd2: mmd(a, b, { seed, permutations: 0, maxRows: 1000 }).mmd2, coralDistance: coralDistance(a, b) };
-  };
+  const measure = (S: Float64Array): DomainMeasures => domainMeasures(S, Zt, m, seed);
   say('domain measures…');
   const before = measure(Zs);
   const after = final.alignedSourceView ? measure(final.alignedSourceView) : before;
@@ -349,7 +401,8 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
     kind: shared.kind,
     classes,
     features: { space: shared.description, dims: shared.dims, view: view.description, viewDims: m },
-    sizes: { source: source.size, target: target.size, targetLabelled: fewLabelled?.size ?? 0, test: test?.size ?? 0 },
+    sizes,
+    sources: sourceList,
     targetPrior: requested.some(needsPrior) ? targetPrior : undefined,
     before: score(sourceOnly),
     after: score(final.model),
@@ -379,35 +432,54 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
   };
 
   // ---- run folder
-  if (config.out) {
+  const model = config.out ? buildModel(final.model, shared) : undefined;
+  try {
+    await writeRun(config, result, classes, source.name, target.name, model, shared.spec, t0, say);
+  } finally {
+    // the image model shares its trunk with the base, which is disposed by adapt()
+    if (model && shared.buildModel) model.getLayer('adapt_head').dispose();
+    else model?.dispose();
+  }
+  return result;
+}
+
+/** Writes the run folder (with `out`) and sets `result.seconds`. */
+async function writeRun(
+  config: AdaptConfig,
+  result: AdaptResult,
+  classes: string[],
+  sourceName: string,
+  targetName: string,
+  model: tf.LayersModel | undefined,
+  spec: unknown,
+  t0: number,
+  say: (m: string) => void,
+): Promise<void> {
+  if (config.out && model) {
     say(`writing ${config.out}`);
     const run = await RunFolder.create(config.out, {
       ...config,
-      source: ref(config.source),
+      source: Array.isArray(config.source) ? config.source.map(ref) : ref(config.source),
       target: ref(config.target),
       targetLabels: config.targetLabels === undefined ? undefined : ref(config.targetLabels),
       test: config.test === undefined ? undefined : ref(config.test),
       createdAt: new Date().toISOString(),
       classes,
     });
-    const model = buildModel(final.model, shared);
-    try {
-      await saveModel(model, run.path('model'), {
-        classes,
-        features: shared.spec,
-        source: { base: config.base, strategy: `adapt:${final.method}` },
-        adapt: { method: final.method, requested: config.method, chosenBy, source: source.name, target: target.name },
-      });
-    } finally {
-      // the image model shares its trunk with the base, which is disposed below
-      if (shared.buildModel) model.getLayer('adapt_head').dispose();
-      else model.dispose();
-    }
+    await saveModel(model, run.path('model'), {
+      classes,
+      features: spec,
+      source: { base: config.base, strategy: `adapt:${result.method}` },
+      adapt: { method: result.method, requested: config.method, chosenBy: result.chosenBy, source: sourceName, target: targetName },
+    });
     result.seconds = (performance.now() - t0) / 1000;
     await run.writeJson('metrics.json', result);
   }
   result.seconds = (performance.now() - t0) / 1000;
-  return result;
+}
+
+function isDeep(method: AdaptMethodName): method is DeepMethod {
+  return (DEEP_METHODS as readonly string[]).includes(method);
 }
 
 /** The TF.js model to save: a softmax layer on the raw features, or the base with a new head. */
@@ -438,11 +510,6 @@ function tryLabelShift(Xs: Rows, ys: Int32Array, Xt: Rows, k: number, config: Ad
   }
 }
 
-function summary(labels: Int32Array, probs: Float64Array, classes: string[]): ScoreSummary {
-  const m = classificationMetrics(labels, probs, classes);
-  return { accuracy: m.accuracy, macroF1: m.macroF1, rocAuc: m.rocAuc, logLoss: m.logLoss, n: m.n, confusionMatrix: m.confusionMatrix };
-}
-
 function pickDense(Z: Float64Array, rows: number[], m: number): Float64Array {
   const out = new Float64Array(rows.length * m);
   rows.forEach((r, i) => out.set(Z.subarray(r * m, (r + 1) * m), i * m));
@@ -461,8 +528,20 @@ function checkConfig(config: AdaptConfig): void {
     throw new TransferkitError('BAD_OPTION', `Unknown validator "${config.validator}"`, { hint: `Use one of: ${VALIDATORS.join(', ')}.` });
   }
   for (const c of config.candidates ?? []) {
+    if (isDeep(c as AdaptMethodName)) {
+      throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { hint: `auto compares the fast shallow methods (${SHALLOW_METHODS.join(', ')}); run ${c} on its own with --method ${c}.` });
+    }
     if (!SHALLOW_METHODS.includes(c)) throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
   }
+  const d = config.deep ?? {};
+  const bad = (name: string, value: unknown, rule: string) => new TransferkitError('BAD_OPTION', `${name} must be ${rule}, got ${String(value)}`, { hint: 'See transferkit adapt --help for the deep methods’ options and their defaults.' });
+  if (d.epochs !== undefined && !(Number.isInteger(d.epochs) && d.epochs >= 1)) throw bad('epochs', d.epochs, 'a whole number ≥ 1');
+  if (d.batchSize !== undefined && !(Number.isInteger(d.batchSize) && d.batchSize >= 2)) throw bad('batchSize', d.batchSize, 'a whole number ≥ 2');
+  if (d.lambda !== undefined && !(Number.isFinite(d.lambda) && d.lambda >= 0)) throw bad('lambda', d.lambda, 'a number ≥ 0');
+  if (d.lr !== undefined && !(Number.isFinite(d.lr) && d.lr > 0)) throw bad('lr', d.lr, 'a positive number');
+  if (d.dropout !== undefined && !(d.dropout >= 0 && d.dropout < 1)) throw bad('dropout', d.dropout, 'in [0, 1)');
+  if (d.hidden !== undefined && !(d.hidden.length > 0 && d.hidden.every((u) => Number.isInteger(u) && u >= 1))) throw bad('hidden', `[${d.hidden.join(', ')}]`, 'a non-empty list of whole numbers ≥ 1');
+  if (Array.isArray(config.source) && config.source.length === 0) throw new TransferkitError('BAD_OPTION', 'source is an empty list', { hint: 'Pass at least one labelled source dataset.' });
   if (config.targetPrior !== undefined && !['mlls', 'bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
     throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use mlls, bbse, predicted or uniform.' });
   }

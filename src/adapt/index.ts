@@ -2,7 +2,8 @@
  * Shallow domain adaptation: shift diagnostics, instance reweighting (discriminative density
  * ratio, KMM, KLIEP), CORAL feature alignment, class-balanced self-training, unsupervised
  * validators (DEV, entropy, information maximisation, SND), and `adapt`, which puts them
- * together and writes a run folder. (Deep methods — Deep CORAL, MMD, DANN — live in `./deep/`.)
+ * together and writes a run folder. `adapt` also runs the deep methods (Deep CORAL, MMD, DANN:
+ * `./deep-adapt.ts`), whose training loop, losses and networks live in `./deep/`.
  *
  * @example
  * ```ts
@@ -13,7 +14,9 @@
  *
  * @module
  */
-export { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, type AdaptCallbacks, type AdaptConfig, type AdaptMethodName, type AdaptResult, type CandidateReport, type DomainMeasures, type ScoreSummary } from './adapt.ts';
+export { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, type AdaptCallbacks, type AdaptConfig, type AdaptMethodName, type AdaptResult, type CandidateReport, type SingleMethod } from './adapt.ts';
+export { DEEP_LAMBDA_DEFAULTS, DEEP_METHODS, poolSources, runDeep, type DeepAdaptInput, type DeepAdaptOptions, type DeepAdaptOutcome, type DeepMethod, type DeepReport } from './deep-adapt.ts';
+export { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
 export { diagnoseShift, type DiagnoseOptions, type ShiftDiagnosis, type ShiftVerdict } from './diagnose.ts';
 export { ADAPT_TEXT_DEFAULTS, loadBase, sharedFeatures, type LoadedBase, type SharedFeatureOptions, type SharedFeatures } from './features.ts';
 export { estimateLabelShift, type LabelShiftEstimate, type LabelShiftOptions } from './label-shift.ts';

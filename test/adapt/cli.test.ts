@@ -80,3 +80,41 @@ test('adapt --json writes a run that evaluate scores; errors are JSON too; --hel
   assert.match(help.stdout, /Examples:\n\s+\$ transferkit adapt/);
   assert.match((await cli('shift', '--help')).stdout, /Examples:\n\s+\$ transferkit shift/);
 });
+
+test('adapt --method dann: deep options, several sources, a run that evaluate and predict take; --help lists the deep methods', async () => {
+  const other = await csv('source2.csv', 120, 3, false);
+  const out = join(root, 'dann');
+  const r = await cli('adapt', '--source', source, '--source', other, '--target', target, '--label', 'label', '--method', 'dann', '--epochs', '3', '--lambda', '0.5', '--batch-size', '16', '--lr', '0.005', '--hidden', '16,8', '--seed', '2', '--out', out, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const a = oneJson(r.stdout);
+  assert.equal(a.method, 'dann');
+  assert.deepEqual(a.sources.map((s: { size: number }) => s.size), [200, 120]);
+  assert.equal(a.deep.epochs, 3);
+  assert.equal(a.deep.lambda, 0.5);
+  assert.equal(a.deep.batchSize, 16);
+  assert.equal(a.deep.lr, 0.005);
+  assert.match(a.deep.network, /MLP 2-16-8-2/);
+  assert.equal(a.deep.domains.length, 3);
+  assert.deepEqual(a.candidates.map((c: { method: string }) => c.method), ['erm', 'dann']);
+  const ev = oneJson((await cli('evaluate', '--model', out, '--data', target, '--label', 'label', '--json')).stdout);
+  assert.ok(Math.abs(ev.accuracy - a.after.accuracy) < 1e-5, `evaluate ${ev.accuracy} vs adapt ${a.after.accuracy}`);
+  const pred = await cli('predict', '--model', out, '--data', target, '--label', 'label', '--json');
+  assert.equal(pred.code, 0, pred.stderr);
+
+  const text = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--method', 'mmd', '--epochs', '2', '--out', join(root, 'mmd'));
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /network: MLP/);
+  assert.match(text.stdout, /source-only \(same network, ERM\)/);
+  assert.match(text.stdout, /validators on the target predictions/);
+
+  const badLambda = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--method', 'dann', '--lambda', '-1', '--out', join(root, 'z'));
+  assert.equal(badLambda.code, 1);
+  const deepCandidate = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--candidates', 'coral,dann', '--out', join(root, 'w'), '--json');
+  assert.equal(deepCandidate.code, 1);
+  assert.match(oneJson(deepCandidate.stdout).error.message, /cannot be an auto candidate/);
+
+  const help = (await cli('adapt', '--help')).stdout;
+  for (const m of ['deep-coral', 'mmd', 'dann']) assert.match(help, new RegExp(m));
+  assert.match(help, /\$ transferkit adapt .*--method deep-coral/);
+  assert.match(help, /--epochs <n>/);
+});

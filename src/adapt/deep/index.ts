@@ -10,6 +10,7 @@
  *
  * @module
  */
+export { buildSmallCnn, prependAffine } from './networks.ts';
 export { gradientReversal, GradientReversalLayer, type GradientReversalLayerArgs } from './gradient-reversal.ts';
 export { covarianceOf, deepCoralLoss, deepCoralLossPairs, mmdBandwidths, mmdLoss, mmdLossPairs, squaredDistances, type MmdEstimator, type MmdLossOptions } from './losses.ts';
 export {

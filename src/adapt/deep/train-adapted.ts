@@ -105,6 +105,13 @@ export interface TrainAdaptedOptions {
   stepsPerEpoch?: number;
   /** Options of the MMD loss (`method: 'mmd'`). */
   mmd?: MmdLossOptions;
+  /**
+   * Draw every source batch with the classes in equal shares (each class's rows cycled in
+   * seeded shuffled passes) instead of uniformly over rows. With an imbalanced source this is
+   * the sampling counterpart of balanced class weights, and it keeps the source batch's class
+   * mix from dragging the alignment towards the source's label distribution. Default false.
+   */
+  classBalanced?: boolean;
   /** Hidden ReLU layer sizes of the DANN domain classifier. Default `[64]`. */
   domainHidden?: number[];
   /** `'ramp'` (default) uses DANN's 2/(1+e^(−10p))−1 schedule for λ; `'constant'` uses λ throughout. */
@@ -247,7 +254,10 @@ export async function trainAdapted(opts: TrainAdaptedOptions): Promise<TrainAdap
   if (domainHead) for (const w of domainHead.trainableWeights) vars.push((w as unknown as { val: tf.Variable }).val);
 
   const totalSteps = stepsPerEpoch * opts.epochs;
-  const samplers = domains.map((d, i) => new DomainSampler(d.shape[0], createRng(`${opts.seed}:adapt:domain:${i}`)));
+  const samplers: Sampler[] = domains.map((d, i) => {
+    const rng = createRng(`${opts.seed}:adapt:domain:${i}`);
+    return opts.classBalanced && i < sources.length ? new ClassBalancedSampler((d as LabelledDomainData).y, numClasses, rng) : new DomainSampler(d.shape[0], rng);
+  });
   const sizes = domains.map((d) => Math.min(batchSize, d.shape[0]));
   const sourceRows = sizes.slice(0, sources.length).reduce((a, b) => a + b, 0);
   const totalRows = sizes.reduce((a, b) => a + b, 0);
@@ -373,8 +383,12 @@ export function accuracyOf(model: tf.LayersModel, data: LabelledDomainData): num
   return n > 0 ? correct / n : NaN;
 }
 
+interface Sampler {
+  next(count: number): number[];
+}
+
 /** Cycles through 0..n−1 in seeded shuffled passes; a batch may span two passes. */
-class DomainSampler {
+class DomainSampler implements Sampler {
   private order: number[] = [];
   private pos = 0;
   constructor(
@@ -392,6 +406,40 @@ class DomainSampler {
       out.push(this.order[this.pos++]);
     }
     return out;
+  }
+}
+
+/**
+ * Draws rows with the classes present in equal shares: a batch of `count` rows gets
+ * ⌊count / #classes⌋ rows of every class, and the remainder goes to classes in a seeded
+ * shuffled rotation; each class's rows are cycled like {@link DomainSampler}'s. The batch is
+ * returned shuffled.
+ */
+class ClassBalancedSampler implements Sampler {
+  private readonly pools: { rows: number[]; sampler: DomainSampler }[];
+  private rotation: number[] = [];
+  constructor(
+    y: Int32Array,
+    k: number,
+    private readonly rng: Rng,
+  ) {
+    const byClass: number[][] = Array.from({ length: k }, () => []);
+    y.forEach((c, i) => byClass[c]?.push(i));
+    this.pools = byClass.filter((rows) => rows.length > 0).map((rows) => ({ rows, sampler: new DomainSampler(rows.length, rng) }));
+  }
+
+  next(count: number): number[] {
+    const g = this.pools.length;
+    const take = new Array<number>(g).fill(Math.floor(count / g));
+    for (let r = 0; r < count % g; r++) {
+      if (this.rotation.length === 0) this.rotation = this.rng.shuffle(Array.from({ length: g }, (_, i) => i));
+      take[this.rotation.pop()!]++;
+    }
+    const out: number[] = [];
+    this.pools.forEach((p, i) => {
+      for (const j of p.sampler.next(take[i])) out.push(p.rows[j]);
+    });
+    return this.rng.shuffle(out);
   }
 }
 

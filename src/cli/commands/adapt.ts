@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { adapt, ADAPT_METHOD_NAMES, type AdaptConfig, type AdaptMethodName, type ScoreSummary } from '../../adapt/adapt.ts';
+import { DEEP_METHODS } from '../../adapt/deep-adapt.ts';
 import { SHALLOW_METHODS, type ShallowMethod } from '../../adapt/methods.ts';
 import { VALIDATORS, type ValidatorName } from '../../adapt/validators.ts';
 import { TransferkitError } from '../../errors.ts';
@@ -8,7 +9,7 @@ import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 
 interface AdaptFlags {
-  source: string;
+  source: string[];
   target: string;
   targetLabels?: string;
   test?: string;
@@ -26,6 +27,11 @@ interface AdaptFlags {
   clip?: number;
   targetPrior?: AdaptConfig['targetPrior'];
   seed?: number;
+  epochs?: number;
+  lambda?: number;
+  batchSize?: number;
+  lr?: number;
+  hidden?: number[];
   backend?: string;
   json?: boolean;
 }
@@ -51,16 +57,36 @@ const quantile = (v: string) => {
   return n;
 };
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+/** Repeatable and comma-separated: `--source a --source b` or `--source a,b`. */
+const collect = (v: string, previous: string[] | undefined) => [...(previous ?? []), ...list(v)];
+const nonNegative = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number ≥ 0, got "${v}"`);
+  return n;
+};
+const atLeast = (min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`expected a whole number ≥ ${min}, got "${v}"`);
+  return n;
+};
+const sizes = (v: string) =>
+  list(v).map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`expected comma-separated layer sizes like 64 or 128,64, got "${v}"`);
+    return n;
+  });
 
 /** `transferkit adapt`: domain adaptation from a labelled source to an unlabelled target. */
 export function registerAdapt(program: Command): void {
   withCommonOptions(program.command('adapt'))
-    .description('train a classifier on labelled source data that works on an unlabelled target domain (CORAL, importance reweighting, self-training, or auto-chosen without target labels), writing a run folder')
-    .requiredOption('--source <data>', 'labelled source data: builtin:NAME, .csv, .jsonl, idx file or image folder')
+    .description(
+      'train a classifier on labelled source data that works on an unlabelled target domain (CORAL, importance reweighting, self-training, auto-chosen without target labels, or a network trained with Deep CORAL, MMD or DANN), writing a run folder',
+    )
+    .requiredOption('--source <data>', 'labelled source data: builtin:NAME, .csv, .jsonl, idx file or image folder; several source domains: repeat the flag or separate with commas (deep methods align every pair; shallow ones pool them)', collect)
     .requiredOption('--target <data>', 'target-domain data; labels, if present, are only used to score before/after')
     .option('--target-labels <data>', 'a few labelled target examples to train on as well')
     .option('--test <data>', 'labelled target data to score on (default: --target when it has labels)')
-    .option('--base <model>', 'images: adapt on the features of this model (zoo name, folder or model.json); the saved model is the base with a new head')
+    .option('--base <model>', 'images: adapt on the features of this model (zoo name, folder or model.json); the saved model is the base with a new head (deep methods fine-tune it end to end)')
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
     .addOption(new Option('--method <name>', 'adaptation method; auto tries the candidates and lets --validator choose').choices([...ADAPT_METHOD_NAMES]).default('auto'))
@@ -68,13 +94,18 @@ export function registerAdapt(program: Command): void {
     .option('--candidates <methods>', `comma-separated methods auto tries (default: source-only, coral, reweight, kliep, self-train, coral+self-train, reweight+self-train; kmm too for ≤ 2000 source rows)`, list)
     .requiredOption('--out <dir>', 'run folder to create')
     .option('--c <C>', 'inverse L2 strength of the logistic classifier (default 10)', positive)
-    .addOption(new Option('--class-weights <how>', 'balanced (default) gives each class equal weight; none keeps the source frequencies').choices(['none', 'balanced']))
+    .addOption(new Option('--class-weights <how>', 'balanced (default) gives each class equal weight (deep methods: class-balanced source batches); none keeps the source frequencies').choices(['none', 'balanced']))
     .option('--rounds <n>', 'self-training rounds (default 6)', int)
     .option('--threshold <p>', 'self-training confidence threshold (default 0.5)', unitInterval)
     .option('--clip <q>', 'reweighting: clip weights at this quantile (default 0.99)', quantile)
     .addOption(
       new Option('--target-prior <how>', 'class mix self-training balances its pseudo-labels to: mlls (default, EM estimate), bbse, predicted, uniform').choices(['mlls', 'bbse', 'predicted', 'uniform']),
     )
+    .option('--epochs <n>', 'deep methods: passes over the largest source domain (default: about 1,500 steps, 5 to 50 epochs)', atLeast(1))
+    .option('--lambda <x>', 'deep methods: weight of the alignment loss; for dann the final gradient-reversal scale (default 1)', nonNegative)
+    .option('--batch-size <n>', 'deep methods: rows drawn from each domain per step (default 32)', atLeast(2))
+    .option('--lr <x>', 'deep methods: Adam learning rate (default 1e-3; 1e-4 when fine-tuning --base)', positive)
+    .option('--hidden <sizes>', 'deep methods on text/tabular data: hidden layer sizes of the MLP (default 64)', sizes)
     .option('--seed <n>', 'random seed (same seed, same result)', int)
     .addHelpText(
       'after',
@@ -84,17 +115,30 @@ Examples:
   $ transferkit adapt --source builtin:spam-2002 --target inbox.jsonl --target-labels labelled-20.jsonl --method self-train --out runs/inbox
   $ transferkit adapt --source clinic-a.csv --target clinic-b.csv --label outcome --method kliep --out runs/clinic --json
   $ transferkit adapt --source builtin:fashion-mnist-test --target photos/ --base fashion-cnn --method coral --out runs/photos
+  $ transferkit adapt --source builtin:spam-2002 --target builtin:spam-2003 --method deep-coral --epochs 20 --out runs/spam-deep
+  $ transferkit adapt --source digits-a/ --source digits-b/ --target digits-c/ --method dann --lambda 0.3 --out runs/digits
   $ transferkit evaluate --model runs/spam --data builtin:spam-2003
 
-Methods: source-only, coral (CORAL on a ≤ 100-d view), reweight (domain-classifier density
-ratio), kmm, kliep, self-train (class-balanced pseudo-labels), X+self-train (self-training
-started from X), auto. Validators: dev (importance-weighted source loss), entropy, im
-(information maximisation), snd (soft neighbourhood density).`,
+Shallow methods (a linear classifier on shared features; fast): source-only, coral (CORAL on
+a ≤ 100-d view), reweight (domain-classifier density ratio), kmm, kliep, self-train
+(class-balanced pseudo-labels), X+self-train (self-training started from X), auto (tries
+the shallow methods, a validator chooses). Validators: dev (importance-weighted source
+loss), entropy, im (information maximisation), snd (soft neighbourhood density).
+
+Deep methods (a network trained end to end on source + unlabelled target rows, next to the
+same network trained on the source only, reported as "before"): deep-coral (Deep CORAL
+loss), mmd (multi-kernel MMD, DAN), dann (domain classifier behind a gradient-reversal
+layer). Network: images → the --base model with a new head, or a small CNN; text and
+tables → an MLP on the shared features' 100-d standardised view (folded into the saved
+model, which takes raw data). Options: --epochs, --lambda, --batch-size, --lr, --hidden.`,
     )
     .action((flags: AdaptFlags) =>
       runCommand(flags, async () => {
         await startEngine(flags.backend);
         const candidates = flags.candidates?.map((c) => {
+          if ((DEEP_METHODS as readonly string[]).includes(c)) {
+            throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { where: '--candidates', hint: `auto compares the fast shallow methods; run ${c} on its own with --method ${c}.` });
+          }
           if (!SHALLOW_METHODS.includes(c as ShallowMethod)) {
             throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { where: '--candidates', hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
           }
@@ -102,7 +146,7 @@ started from X), auto. Validators: dev (importance-weighted source loss), entrop
         });
         const progress = createProgress();
         const config: AdaptConfig = {
-          source: flags.source,
+          source: flags.source.length === 1 ? flags.source[0] : flags.source,
           target: flags.target,
           targetLabels: flags.targetLabels,
           test: flags.test,
@@ -119,17 +163,29 @@ started from X), auto. Validators: dev (importance-weighted source loss), entrop
           reweight: flags.clip !== undefined ? { clipQuantile: flags.clip } : undefined,
           targetPrior: flags.targetPrior,
           seed: flags.seed,
+          deep:
+            flags.epochs !== undefined || flags.lambda !== undefined || flags.batchSize !== undefined || flags.lr !== undefined || flags.hidden !== undefined
+              ? { epochs: flags.epochs, lambda: flags.lambda, batchSize: flags.batchSize, lr: flags.lr, hidden: flags.hidden }
+              : undefined,
         };
         const r = await adapt(config, { onProgress: (m) => progress.log(m) });
         progress.stop();
         const score = (s?: ScoreSummary) => (s ? [fmt(s.accuracy), fmt(s.macroF1), fmt(s.rocAuc, 4)] : ['n/a', 'n/a', 'n/a']);
         const lines = [
-          `${r.requested === 'auto' ? `auto → ${r.method} (chosen by ${r.chosenBy})` : r.method}: ${r.sizes.source} source, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
+          `${r.requested === 'auto' ? `auto → ${r.method} (chosen by ${r.chosenBy})` : r.method}: ${r.sizes.source} source${r.sources.length > 1 ? ` (${r.sources.map((s) => `${s.name} ${s.size}`).join(', ')})` : ''}, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
           `features: ${r.features.space}`,
         ];
+        if (r.deep) {
+          const d = r.deep;
+          lines.push(`network: ${d.network}; ${d.epochs} epochs × ${d.stepsPerEpoch} steps, batch ${d.batchSize} per domain, lr ${d.lr}, λ ${d.lambda}; features at ${d.featureLayer}`);
+        }
         if (r.before || r.after) {
           lines.push('', `on ${r.sizes.test} labelled target examples:`);
-          lines.push(table(['model', 'accuracy', 'macro F1', 'ROC AUC'], [['source-only', ...score(r.before)], [r.method, ...score(r.after)]]));
+          lines.push(table(['model', 'accuracy', 'macro F1', 'ROC AUC'], [[r.deep ? 'source-only (same network, ERM)' : 'source-only', ...score(r.before)], [r.method, ...score(r.after)]]));
+        }
+        if (r.deep) {
+          lines.push('', 'validators on the target predictions (no labels; lower is better except snd):');
+          lines.push(table(['network', 'entropy', 'im', 'snd'], r.candidates.map((c) => [c.method, fmt(c.scores.entropy, 4), fmt(c.scores.im, 4), fmt(c.scores.snd, 4)])));
         }
         if (r.validators) {
           lines.push('', 'candidates (validators never see target labels; lower is better except snd):');
