@@ -11,6 +11,7 @@
  */
 export { TransferkitError } from './errors.ts';
 export { initEngine, engineInfo, type BackendName, type EngineInfo } from './engine/backend.ts';
+export { WorkerPool, serveJobs, type WorkerPoolOptions } from './engine/worker-pool.ts';
 
 export { subset, classCounts, type Dataset, type Features, type DataKind } from './data/dataset.ts';
 export { loadDataset, relabel } from './data/load.ts';

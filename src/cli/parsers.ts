@@ -56,3 +56,8 @@ export function positiveIntList(v: string): number[] {
     return n;
   });
 }
+
+/** A parser for whole numbers ≥ `min`. @example `intAtLeast(2)('32') // 32` */
+export function intAtLeast(min: number): (v: string) => number {
+  return numberWhere((n) => Number.isInteger(n) && n >= min, `a whole number ≥ ${min}`);
+}

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
-import { evaluateModel } from '../evaluate/evaluate-model.ts';
+import { engineInfo } from '../engine/backend.ts';
+import { WorkerPool } from '../engine/worker-pool.ts';
 import { meanStd } from '../evaluate/metrics.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { fit, type FitCallbacks, type FitConfig } from './fit.ts';
+import { runCompareJob, type CompareJob, type CompareJobResult } from './compare-job.ts';
+import type { FitCallbacks, FitConfig } from './fit.ts';
 import type { Strategy } from './strategies.ts';
 
 /** Options of {@link compareStrategies}. */
@@ -27,7 +29,13 @@ export interface CompareOptions {
   fitByStrategy?: Partial<Record<Strategy, Partial<FitConfig>>>;
   /** Called before each run and with each finished run. */
   onRun?: (event: { strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
+  /** Progress of each run (in this thread only: runs in worker threads report when they finish). */
   callbacks?: FitCallbacks;
+  /**
+   * Worker threads to run the training runs on, side by side (default 1: one after the other,
+   * in this thread). Results do not depend on it: every run is seeded.
+   */
+  threads?: number;
 }
 
 /** One strategy's result over the seeds. */
@@ -54,28 +62,57 @@ export interface StrategyResult {
  * ```
  */
 export async function compareStrategies(opts: CompareOptions): Promise<{ results: StrategyResult[]; perClass: number; seeds: number[]; testSize: number }> {
-  const raw = new Map<Strategy, { acc: number[]; f1: number[]; sec: number[] }>();
-  for (const s of opts.strategies) raw.set(s, { acc: [], f1: [], sec: [] });
+  const jobs: CompareJob[] = [];
   for (const seed of opts.seeds) {
     const train = { ...samplePerClass(opts.pool, opts.perClass, seed).sample, name: `${opts.pool.name} (${opts.perClass} per class, seed ${seed})` };
     for (const strategy of opts.strategies) {
-      opts.onRun?.({ strategy, seed });
-      const dir = join(opts.out, `${strategy}-seed${seed}`);
-      const res = await fit({ valFraction: 0, ...opts.fit, ...opts.fitByStrategy?.[strategy], base: opts.base, strategy, train, seed, out: dir }, opts.callbacks);
-      const m = await evaluateModel({ model: dir, data: opts.test });
-      const r = raw.get(strategy)!;
-      r.acc.push(m.accuracy);
-      r.f1.push(m.macroF1);
-      r.sec.push(res.seconds);
-      opts.onRun?.({ strategy, seed, accuracy: m.accuracy, seconds: res.seconds });
+      jobs.push({ base: opts.base, strategy, seed, train, test: opts.test, out: join(opts.out, `${strategy}-seed${seed}`), fit: { ...opts.fit, ...opts.fitByStrategy?.[strategy] } });
     }
   }
+  const threads = Math.min(opts.threads ?? 1, jobs.length);
+  const done = threads > 1 ? await runInWorkers(jobs, threads, opts) : await runHere(jobs, opts);
   const results = opts.strategies.map((strategy) => {
-    const r = raw.get(strategy)!;
-    const acc = meanStd(r.acc);
-    return { strategy, accuracy: acc.mean, accuracyStd: acc.std, macroF1: meanStd(r.f1).mean, seconds: meanStd(r.sec).mean, perSeed: r.acc };
+    const runs = opts.seeds.map((seed) => done.find((r) => r.strategy === strategy && r.seed === seed)!);
+    const acc = meanStd(runs.map((r) => r.accuracy));
+    return {
+      strategy,
+      accuracy: acc.mean,
+      accuracyStd: acc.std,
+      macroF1: meanStd(runs.map((r) => r.macroF1)).mean,
+      seconds: meanStd(runs.map((r) => r.seconds)).mean,
+      perSeed: runs.map((r) => r.accuracy),
+    };
   });
   const summary = { results, perClass: opts.perClass, seeds: opts.seeds, testSize: opts.test.size };
   await writeJsonAtomic(join(opts.out, 'results.json'), summary);
   return summary;
+}
+
+async function runHere(jobs: CompareJob[], opts: CompareOptions): Promise<CompareJobResult[]> {
+  const done: CompareJobResult[] = [];
+  for (const job of jobs) {
+    opts.onRun?.({ strategy: job.strategy, seed: job.seed });
+    const r = await runCompareJob(job, opts.callbacks);
+    done.push(r);
+    opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });
+  }
+  return done;
+}
+
+async function runInWorkers(jobs: CompareJob[], threads: number, opts: CompareOptions): Promise<CompareJobResult[]> {
+  const backend = engineInfo()?.backend;
+  const pool = new WorkerPool(new URL('./compare-worker.ts', import.meta.url), { size: threads });
+  try {
+    // scratch trains every layer and takes longest: start those runs first
+    const order = [...jobs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch'));
+    return await Promise.all(
+      order.map(async (job) => {
+        const r = await pool.run<CompareJob, CompareJobResult>({ ...job, backend } as CompareJob);
+        opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });
+        return r;
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
 }

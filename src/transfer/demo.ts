@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { transferVerdict, type TransferVerdict } from '../choose/verdict.ts';
 import { loadDataset } from '../data/load.ts';
 import { trainValTestSplit } from '../data/split.ts';
@@ -15,6 +16,8 @@ export interface DemoOptions {
   perClass?: number;
   onRun?: (event: { strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
   callbacks?: FitCallbacks;
+  /** Worker threads to train on side by side (default: one per core; 1 trains in this thread). Results do not depend on it. */
+  threads?: number;
 }
 
 /** The demo's outcome. */
@@ -64,6 +67,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     fit: DEMO_FIT,
     onRun: opts.onRun,
     callbacks: opts.callbacks,
+    threads: opts.threads ?? availableParallelism(),
   });
   const scratch = cmp.results.find((r) => r.strategy === 'scratch')!;
   const best = cmp.results.filter((r) => r.strategy !== 'scratch').reduce((a, b) => (b.accuracy > a.accuracy ? b : a));

@@ -15,21 +15,13 @@ import { predictDataset } from '../../src/evaluate/predict.ts';
 import { buildCnn } from '../../src/models/architectures.ts';
 import { saveModel } from '../../src/models/io.ts';
 import { createRng } from '../../src/util/random.ts';
+import { table } from './helpers.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
 const root = await mkdtemp(join(tmpdir(), 'tk-adapt-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
 
-function table(name: string, rows: number[][], labels: number[]): Dataset {
-  return {
-    name,
-    size: rows.length,
-    features: { kind: 'tabular', columns: rows[0].map((_, j) => ({ name: `x${j}`, type: 'numeric' as const, values: Float64Array.from(rows, (r) => r[j]) })) },
-    labels: Int32Array.from(labels),
-    classes: ['a', 'b'],
-  };
-}
 
 /** Classes at (∓1, ∓1) plus a noise column; the target is the source scaled by 2.5 and moved by (4, 2, 0). */
 function affine(n: number, seed: number, target: boolean): Dataset {

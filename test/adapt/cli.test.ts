@@ -1,30 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRng } from '../../src/util/random.ts';
+import { cli, oneJson } from '../cli/helpers.ts';
 
-const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
 const root = await mkdtemp(join(tmpdir(), 'tk-adapt-cli-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
-
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-function oneJson(stdout: string): Record<string, any> {
-  const lines = stdout.trim().split('\n');
-  assert.equal(lines.length, 1, `one line of JSON on stdout, got:\n${stdout}`);
-  return JSON.parse(lines[0]);
-}
 
 /** Classes at (∓1, ∓1); the target domain is scaled by 2.5 and moved by (4, 2). */
 async function csv(name: string, n: number, seed: number, target: boolean): Promise<string> {

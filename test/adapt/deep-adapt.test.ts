@@ -15,39 +15,20 @@ import { predictDataset } from '../../src/evaluate/predict.ts';
 import { buildCnn, buildMlp } from '../../src/models/architectures.ts';
 import { saveModel } from '../../src/models/io.ts';
 import { createRng } from '../../src/util/random.ts';
+import { moonPoints, table } from './helpers.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
 const root = await mkdtemp(join(tmpdir(), 'tk-adapt-deep-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
 
-function table(name: string, rows: number[][], labels: number[]): Dataset {
-  return {
-    name,
-    size: rows.length,
-    features: { kind: 'tabular', columns: rows[0].map((_, j) => ({ name: `x${j}`, type: 'numeric' as const, values: Float64Array.from(rows, (r) => r[j]) })) },
-    labels: Int32Array.from(labels),
-    classes: ['a', 'b'],
-  };
+/** Two moons rotated by `angle` degrees, as a table. */
+function moons(n: number, seed: number, angle: number): Dataset {
+  const { points, labels } = moonPoints(n, seed, angle);
+  return table(`moons-${angle}`, points, labels);
 }
 
-/** The DANN paper's toy problem: two interleaving moons, rotated by `angle` degrees in the target domain. */
-function moons(n: number, seed: number, angle: number): Dataset {
-  const rng = createRng(seed);
-  const rows: number[][] = [];
-  const labels: number[] = [];
-  const c = Math.cos((angle * Math.PI) / 180);
-  const s = Math.sin((angle * Math.PI) / 180);
-  for (let i = 0; i < n; i++) {
-    const cls = i % 2;
-    const t = Math.PI * rng.next();
-    const px = (cls ? 1 - Math.cos(t) : Math.cos(t)) + 0.1 * rng.normal() - 0.5;
-    const py = (cls ? 0.5 - Math.sin(t) : Math.sin(t)) + 0.1 * rng.normal() - 0.25;
-    rows.push([c * px - s * py, s * px + c * py]);
-    labels.push(cls);
-  }
-  return table(`moons-${angle}`, rows, labels);
-}
+
 
 const source = moons(300, 1, 0);
 const target = moons(300, 51, 35);

@@ -7,6 +7,7 @@ import { proxyADistance } from '../../src/measures/proxy-a-distance.ts';
 import { buildCnn, buildMlp } from '../../src/models/architectures.ts';
 import { cutAt } from '../../src/models/surgery.ts';
 import { createRng } from '../../src/util/random.ts';
+import { moonPoints } from './helpers.ts';
 
 await initEngine({ backend: 'wasm' });
 
@@ -15,21 +16,8 @@ await initEngine({ backend: 'wasm' });
  * degrees for the target domain.
  */
 function moons(n: number, seed: number, angle: number): LabelledDomainData {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 2);
-  const y = new Int32Array(n);
-  const c = Math.cos((angle * Math.PI) / 180);
-  const s = Math.sin((angle * Math.PI) / 180);
-  for (let i = 0; i < n; i++) {
-    const cls = i % 2;
-    const t = Math.PI * rng.next();
-    const px = (cls ? 1 - Math.cos(t) : Math.cos(t)) + 0.1 * rng.normal() - 0.5;
-    const py = (cls ? 0.5 - Math.sin(t) : Math.sin(t)) + 0.1 * rng.normal() - 0.25;
-    x[2 * i] = c * px - s * py;
-    x[2 * i + 1] = s * px + c * py;
-    y[i] = cls;
-  }
-  return { x, shape: [n, 2], y };
+  const { points, labels } = moonPoints(n, seed, angle);
+  return { x: Float32Array.from(points.flat()), shape: [n, 2], y: Int32Array.from(labels) };
 }
 
 function images(n: number, seed: number, shift: number): LabelledDomainData {

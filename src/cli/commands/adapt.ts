@@ -6,6 +6,7 @@ import { VALIDATORS, type ValidatorName } from '../../adapt/validators.ts';
 import { TransferkitError } from '../../errors.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
+import { commaList, factor, fraction, intAtLeast, nonNegative, positiveInt, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
 
 interface AdaptFlags {
@@ -36,45 +37,8 @@ interface AdaptFlags {
   json?: boolean;
 }
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got "${v}"`);
-  return n;
-};
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got "${v}"`);
-  return n;
-};
-const unitInterval = (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0 && n < 1)) throw new Error(`expected a number in [0, 1), got "${v}"`);
-  return n;
-};
-const quantile = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new Error(`expected a quantile in (0, 1], got "${v}"`);
-  return n;
-};
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 /** Repeatable and comma-separated: `--source a --source b` or `--source a,b`. */
-const collect = (v: string, previous: string[] | undefined) => [...(previous ?? []), ...list(v)];
-const nonNegative = (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`expected a number ≥ 0, got "${v}"`);
-  return n;
-};
-const atLeast = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`expected a whole number ≥ ${min}, got "${v}"`);
-  return n;
-};
-const sizes = (v: string) =>
-  list(v).map((x) => {
-    const n = Number(x);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`expected comma-separated layer sizes like 64 or 128,64, got "${v}"`);
-    return n;
-  });
+const collect = (v: string, previous: string[] | undefined) => [...(previous ?? []), ...commaList(v)];
 
 /** `transferkit adapt`: domain adaptation from a labelled source to an unlabelled target. */
 export function registerAdapt(program: Command): void {
@@ -91,22 +55,22 @@ export function registerAdapt(program: Command): void {
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
     .addOption(new Option('--method <name>', 'adaptation method; auto tries the candidates and lets --validator choose').choices([...ADAPT_METHOD_NAMES]).default('auto'))
     .addOption(new Option('--validator <name>', 'unsupervised validator auto chooses by (default dev); every validator’s choice is reported').choices([...VALIDATORS]))
-    .option('--candidates <methods>', `comma-separated methods auto tries (default: source-only, coral, reweight, kliep, self-train, coral+self-train, reweight+self-train; kmm too for ≤ 2000 source rows)`, list)
+    .option('--candidates <methods>', `comma-separated methods auto tries (default: source-only, coral, reweight, kliep, self-train, coral+self-train, reweight+self-train; kmm too for ≤ 2000 source rows)`, commaList)
     .requiredOption('--out <dir>', 'run folder to create')
-    .option('--c <C>', 'inverse L2 strength of the logistic classifier (default 10)', positive)
+    .option('--c <C>', 'inverse L2 strength of the logistic classifier (default 10)', positiveNumber)
     .addOption(new Option('--class-weights <how>', 'balanced (default) gives each class equal weight (deep methods: class-balanced source batches); none keeps the source frequencies').choices(['none', 'balanced']))
-    .option('--rounds <n>', 'self-training rounds (default 6)', int)
-    .option('--threshold <p>', 'self-training confidence threshold (default 0.5)', unitInterval)
-    .option('--clip <q>', 'reweighting: clip weights at this quantile (default 0.99)', quantile)
+    .option('--rounds <n>', 'self-training rounds (default 6)', wholeNumber)
+    .option('--threshold <p>', 'self-training confidence threshold (default 0.5)', fraction)
+    .option('--clip <q>', 'reweighting: clip weights at this quantile (default 0.99)', factor)
     .addOption(
       new Option('--target-prior <how>', 'class mix self-training balances its pseudo-labels to: mlls (default, EM estimate), bbse, predicted, uniform').choices(['mlls', 'bbse', 'predicted', 'uniform']),
     )
-    .option('--epochs <n>', 'deep methods: passes over the largest source domain (default: about 1,500 steps, 5 to 50 epochs)', atLeast(1))
+    .option('--epochs <n>', 'deep methods: passes over the largest source domain (default: about 1,500 steps, 5 to 50 epochs)', positiveInt)
     .option('--lambda <x>', 'deep methods: weight of the alignment loss; for dann the final gradient-reversal scale (default 1)', nonNegative)
-    .option('--batch-size <n>', 'deep methods: rows drawn from each domain per step (default 32)', atLeast(2))
-    .option('--lr <x>', 'deep methods: Adam learning rate (default 1e-3; 1e-4 when fine-tuning --base)', positive)
-    .option('--hidden <sizes>', 'deep methods on text/tabular data: hidden layer sizes of the MLP (default 64)', sizes)
-    .option('--seed <n>', 'random seed (same seed, same result)', int)
+    .option('--batch-size <n>', 'deep methods: rows drawn from each domain per step (default 32)', intAtLeast(2))
+    .option('--lr <x>', 'deep methods: Adam learning rate (default 1e-3; 1e-4 when fine-tuning --base)', positiveNumber)
+    .option('--hidden <sizes>', 'deep methods on text/tabular data: hidden layer sizes of the MLP (default 64)', positiveIntList)
+    .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
     .addHelpText(
       'after',
       `

@@ -12,8 +12,9 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'run folder (default: runs/demo-<time>)')
     .option('--seeds <n>', 'number of seeds (default 3)', positiveInt)
     .option('--per-class <n>', 'labelled digits per class (default 10)', positiveInt)
-    .addHelpText('after', '\nExamples:\n  $ transferkit demo\n  $ transferkit demo --json --out runs/demo')
-    .action((opts: { out?: string; seeds?: number; perClass?: number; backend?: string; json?: boolean }) =>
+    .option('--threads <n>', 'training runs side by side, one worker thread each (default: one per core; 1 = one after the other, with a progress bar)', positiveInt)
+    .addHelpText('after', '\nExamples:\n  $ transferkit demo\n  $ transferkit demo --json --out runs/demo\n  $ transferkit demo --threads 1 --seeds 1')
+    .action((opts: { out?: string; seeds?: number; perClass?: number; threads?: number; backend?: string; json?: boolean }) =>
       runCommand(opts, async () => {
         const engine = await startEngine(opts.backend);
         const progress = createProgress();
@@ -25,6 +26,7 @@ export function registerDemo(program: Command): void {
             out,
             seeds: opts.seeds,
             perClass: opts.perClass,
+            threads: opts.threads,
             onRun: (e) => e.accuracy !== undefined && progress.log(`  ${e.strategy.padEnd(8)} seed ${e.seed}: test accuracy ${fmt(e.accuracy)} (${e.seconds!.toFixed(1)} s)`),
             callbacks: { onStep: (phase, d, t) => progress.update(phase, d, t) },
           });

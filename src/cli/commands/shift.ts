@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { diagnoseShift } from '../../adapt/diagnose.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
+import { probability, wholeNumber } from '../parsers.ts';
 
 interface ShiftFlags {
   source: string;
@@ -17,17 +18,6 @@ interface ShiftFlags {
   json?: boolean;
 }
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got "${v}"`);
-  return n;
-};
-const prob = (v: string) => {
-  const n = Number(v);
-  if (!(n > 0 && n < 1)) throw new Error(`expected a number between 0 and 1, got "${v}"`);
-  return n;
-};
-
 /** `transferkit shift`: diagnose the shift between a source and a target dataset. */
 export function registerShift(program: Command): void {
   withCommonOptions(program.command('shift'))
@@ -37,10 +27,10 @@ export function registerShift(program: Command): void {
     .option('--base <model>', 'image data: compare features of this model (zoo name, folder or model.json) instead of raw pixels')
     .option('--label <column>', 'label column of CSV data (enables the label-shift estimate)')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
-    .option('--alpha <p>', 'significance level of the tests (default 0.05)', prob)
-    .option('--max-rows <n>', 'rows per domain for the MMD test (default 500)', int)
-    .option('--permutations <n>', 'MMD permutations (default 200)', int)
-    .option('--seed <n>', 'random seed (same seed, same result)', int)
+    .option('--alpha <p>', 'significance level of the tests (default 0.05)', probability)
+    .option('--max-rows <n>', 'rows per domain for the MMD test (default 500)', wholeNumber)
+    .option('--permutations <n>', 'MMD permutations (default 200)', wholeNumber)
+    .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
     .addHelpText(
       'after',
       `
