@@ -14,7 +14,7 @@
  */
 export type { Matrix, MatrixInput, SymmetricEigen } from './linalg.ts';
 export { toMatrix, covariance, symmetricEigen } from './linalg.ts';
-export { mmd, type MmdOptions, type MmdResult } from './mmd.ts';
+export { medianPairDistance, mmd, type MmdOptions, type MmdResult } from './mmd.ts';
 export { fitLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
 export { proxyADistance, type ProxyADistanceOptions, type ProxyADistanceResult } from './proxy-a-distance.ts';
 export { coralDistance, coralAlign, type CoralAlignOptions, type CoralAlignResult } from './coral.ts';

@@ -183,7 +183,20 @@ function pairwiseSquaredDistances(x: Float64Array, N: number, d: number): Float6
 /** Median pairwise Euclidean distance over ≤ 1000 of the pooled rows; falls back to the mean, then 1. */
 function medianHeuristic(D2: Float64Array, N: number, rng: Rng): number {
   const idx = Array.from({ length: N }, (_, i) => i);
-  const rows = N > 1000 ? rng.shuffle(idx).slice(0, 1000) : idx;
+  return medianPairDistance(D2, N, N > 1000 ? rng.shuffle(idx).slice(0, 1000) : idx);
+}
+
+/**
+ * The median Euclidean distance over the pairs (a < b) of `rows`, from a row-major N × N matrix
+ * of squared distances: the median-heuristic kernel bandwidth. Falls back to the mean distance
+ * when the median is 0, and to 1 when every row coincides.
+ *
+ * @example
+ * ```ts
+ * medianPairDistance(Float64Array.of(0, 4, 4, 0), 2, [0, 1]); // 2
+ * ```
+ */
+export function medianPairDistance(D2: ArrayLike<number>, N: number, rows: ArrayLike<number>): number {
   const r = rows.length;
   const dists = new Float64Array((r * (r - 1)) / 2);
   let k = 0;

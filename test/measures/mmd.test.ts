@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mmd } from '../../src/measures/mmd.ts';
+import { medianPairDistance, mmd } from '../../src/measures/mmd.ts';
 import { close, gaussian } from './helpers.ts';
 import type { Matrix } from '../../src/measures/linalg.ts';
 
@@ -65,4 +65,16 @@ test('MMD is deterministic with a seed and subsamples to maxRows', () => {
   assert.equal(a.nTarget, 100);
   assert.throws(() => mmd(X, gaussian(10, 3, 'z')), (e: any) => e.code === 'SHAPE_MISMATCH');
   assert.throws(() => mmd(X, Y, { bandwidth: -1 }), /bandwidth/);
+});
+
+test('median-heuristic bandwidth: the median pair distance, else the mean, else 1', () => {
+  const squared = (xs: number[]) => Float64Array.from(xs.flatMap((a) => xs.map((b) => (a - b) ** 2)));
+  // 1-D points 0, 1, 3: pair distances 1, 3, 2 → median 2
+  assert.equal(medianPairDistance(squared([0, 1, 3]), 3, [0, 1, 2]), 2);
+  // only rows 0 and 2 count: one pair at distance 3
+  assert.equal(medianPairDistance(squared([0, 1, 3]), 3, [0, 2]), 3);
+  // six of ten distances are 0 (median 0): the mean, 4·5/10 = 2
+  assert.equal(medianPairDistance(squared([0, 0, 0, 0, 5]), 5, [0, 1, 2, 3, 4]), 2);
+  // every row the same: 1
+  assert.equal(medianPairDistance(squared([7, 7, 7]), 3, [0, 1, 2]), 1);
 });

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../../errors.ts';
+import { medianPairDistance } from '../../measures/mmd.ts';
 
 /**
  * Deep CORAL loss ‖C_s − C_t‖²_F / (4d²), with C the (n − 1)-normalised covariances of the two
@@ -268,23 +269,10 @@ export function squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
 /** Median pairwise Euclidean distance among the rows (pairs i < j), as a number; 1 if all coincide. */
 function medianDistance(x: tf.Tensor2D): number {
   const N = x.shape[0];
-  const d2 = tf.tidy(() => squaredDistances(x, x)).dataSync();
-  const dists = new Float64Array((N * (N - 1)) / 2);
-  let k = 0;
-  let sum = 0;
-  for (let i = 0; i < N; i++) {
-    for (let j = i + 1; j < N; j++) {
-      const v = Math.sqrt(d2[i * N + j]);
-      dists[k++] = v;
-      sum += v;
-    }
-  }
-  dists.sort();
-  const h = dists.length >> 1;
-  const med = dists.length % 2 ? dists[h] : (dists[h - 1] + dists[h]) / 2;
-  if (med > 0) return med;
-  const mean = sum / dists.length;
-  return mean > 0 ? mean : 1;
+  const t = tf.tidy(() => squaredDistances(x, x));
+  const d2 = t.dataSync();
+  t.dispose();
+  return medianPairDistance(d2, N, Array.from({ length: N }, (_, i) => i));
 }
 
 function multipliers(opts: MmdLossOptions): number[] {
