@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: throughput of fine-tuning and feature extraction on the wasm backend
  * against the pure-JS cpu backend, measured in one process (ratios are what to compare:
- * these machines are noisy), plus the training kernels transferkit adds to wasm.
+ * these machines are noisy), plus the training kernels transferkit adds to wasm, ONNX feature
+ * extraction, explanation timings, and training runs on one thread against every core.
  *
  * Writes bench/results.json (machine-readable) and bench/RESULTS.md (the table in README).
  */
@@ -20,6 +21,7 @@ import { writeFileAtomic } from '../src/util/atomic.ts';
 import { benchExplain } from './explain.ts';
 import { benchKernels } from './kernels.ts';
 import { benchOnnx } from './onnx.ts';
+import { benchParallel } from './parallel.ts';
 
 interface Row {
   task: string;
@@ -71,6 +73,7 @@ await initEngine({ backend: 'wasm' });
 const kernels = await benchKernels();
 const explain = await benchExplain();
 const onnx = await benchOnnx();
+const parallel = await benchParallel();
 
 const md = [
   '| task | backend | throughput | × cpu | peak RSS |',
@@ -88,9 +91,13 @@ const md = [
   '| explanation | model | time |',
   '|---|---|---|',
   ...explain.map((e) => `| ${e.task} | ${e.model} | ${e.msPerItem.toFixed(0)} ${e.unit} |`),
+  '',
+  '| 6 training runs (demo protocol, 20 epochs), wasm | threads | wall time | runs/min | speed-up | same accuracies |',
+  '|---|---|---|---|---|---|',
+  ...parallel.map((p) => `| compareStrategies | ${p.threads} | ${p.seconds.toFixed(1)} s | ${p.runsPerMinute.toFixed(1)} | ${p.speedup.toFixed(2)} | ${p.sameResults ? 'yes' : 'NO'} |`),
 ].join('\n');
 const dir = fileURLToPath(new URL('.', import.meta.url));
-await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx }, null, 2) + '\n');
+await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx, parallel }, null, 2) + '\n');
 await writeFile(`${dir}RESULTS.md`, md + '\n');
 await updateReadme(`${dir}../README.md`, md);
 console.log(md);
