@@ -21,11 +21,11 @@ import type { Impute } from '../data/csv.ts';
 import { loadDataset, relabel } from '../data/load.ts';
 import { transformText, type TextVectorizerOptions } from '../data/text-features.ts';
 import { TransferkitError } from '../errors.ts';
-import { loadModel, type ModelMeta } from '../models/io.ts';
+import type { ModelMeta } from '../models/io.ts';
 import { replaceHead } from '../models/surgery.ts';
-import { resolveModelRef } from '../models/zoo.ts';
 import { forward } from '../transfer/strategies.ts';
 import { autoRows, concatRows, denseRows, type Rows } from './rows.ts';
+import { loadBaseModel } from '../onnx/load-base.ts';
 
 /**
  * Source and target in one feature space, and how to put more data into it.
@@ -193,7 +193,7 @@ export async function sharedFeatures(source: Dataset, target: Dataset, opts: Sha
  * ```
  */
 export async function loadBase(ref: string): Promise<LoadedBase> {
-  const { model, meta } = await loadModel(resolveModelRef(ref));
+  const { model, meta } = await loadBaseModel(ref);
   const spec = meta?.features as FeatureSpec | undefined;
   let image: ImageSize | undefined;
   if (spec?.kind === 'image') image = { height: spec.height, width: spec.width, channels: spec.channels };

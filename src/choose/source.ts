@@ -13,11 +13,11 @@ import { subset, type Dataset } from '../data/dataset.ts';
 import { fitFeatures, transformFeatures, type FeatureMatrix, type FeatureSpec } from '../data/features.ts';
 import { loadDataset, type LoadOptions } from '../data/load.ts';
 import { TransferkitError } from '../errors.ts';
-import { loadModel, type ModelMeta } from '../models/io.ts';
-import { resolveModelRef } from '../models/zoo.ts';
+import type { ModelMeta } from '../models/io.ts';
 import { forward, prepareModel, splitAtHead } from '../transfer/strategies.ts';
 import { predictProbs } from '../transfer/train.ts';
 import { createRng } from '../util/random.ts';
+import { loadBaseModel } from '../onnx/load-base.ts';
 
 /** A loaded source model with what is needed to feed it data. */
 export interface SourceModel {
@@ -57,7 +57,7 @@ const KNOWN_SOURCE_DATA: Record<string, string> = { 'fashion-cnn': 'builtin:fash
  * ```
  */
 export async function loadSource(ref: string): Promise<SourceModel> {
-  const { model, meta, dir } = await loadModel(resolveModelRef(ref));
+  const { model, meta, dir } = await loadBaseModel(ref);
   let features = meta?.features as FeatureSpec | undefined;
   const shape = model.inputs[0].shape;
   if (!features && shape.length === 4 && shape.slice(1).every((d) => typeof d === 'number')) {

@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import { basename } from 'node:path';
 import { TransferkitError } from '../errors.ts';
 import type { FeatureSpec } from '../data/features.ts';
-import { saveModel, type ModelMeta } from '../models/io.ts';
+import { saveModel, type ModelMeta, type ModelMetaInput } from '../models/io.ts';
 import { attributes, tensorDims, tensorValues, type AttrValue, type Onnx } from './proto.ts';
 import { nodeName, readOnnx, type OnnxModel } from './read.ts';
 import { spatialOut } from './shapes.ts';
@@ -118,15 +118,29 @@ export async function convertOnnx(pathOrModel: string | OnnxModel, opts: Convert
 export async function convertOnnxToDir(path: string, outDir: string, opts: ConvertOnnxOptions = {}): Promise<{ result: ConvertOnnxResult; meta: ModelMeta }> {
   const onnxModel = await readOnnx(path);
   const result = await convertOnnx(onnxModel, opts);
-  const meta = await saveModel(result.model, outDir, {
+  const meta = await saveModel(result.model, outDir, convertedMeta(onnxModel, result));
+  return { result, meta };
+}
+
+/**
+ * The transferkit metadata of a converted model: classes `'0'..'k-1'`, the image input spec,
+ * and where it came from.
+ *
+ * @example
+ * ```ts
+ * const onnx = await readOnnx('resnet.onnx');
+ * const meta = convertedMeta(onnx, await convertOnnx(onnx));
+ * ```
+ */
+export function convertedMeta(onnxModel: OnnxModel, result: ConvertOnnxResult): ModelMetaInput {
+  return {
     classes: result.classes,
     features: result.features,
     name: result.model.name,
     source: { base: onnxModel.path, strategy: 'onnx-convert' },
     inputShape: result.inputShape,
     onnx: { file: basename(onnxModel.path), opset: onnxModel.opset, producer: onnxModel.producer, layerOf: result.layerOf, notes: result.notes },
-  });
-  return { result, meta };
+  };
 }
 
 // ---- the converter ---------------------------------------------------------

@@ -8,7 +8,6 @@ import { TransferkitError } from '../errors.ts';
 import { classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics.ts';
 import { checkInputShape, loadModel, saveModel, type ModelMeta } from '../models/io.ts';
 import { keepBatchNormInInference } from '../models/surgery.ts';
-import { resolveModelRef } from '../models/zoo.ts';
 import { RunFolder, type RunState } from '../runs/run-folder.ts';
 import { seedMathRandom } from '../util/random.ts';
 import { checkAugment, parseAugment, type AugmentOptions } from './augment.ts';
@@ -32,6 +31,7 @@ import {
 } from './strategies.ts';
 import { calibrateBatchNorm } from './batchnorm.ts';
 import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
+import { loadBaseModel } from '../onnx/load-base.ts';
 
 /** Everything `fit` needs; saved as the run's `config.json`. */
 export interface FitConfig {
@@ -257,7 +257,7 @@ function parseControls(cfg: FitConfig): Controls {
 async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<PreparedInputs> {
   const seed = cfg.seed ?? DEFAULTS.seed;
   const controls = parseControls(cfg);
-  const base = cfg.base ? await loadModel(resolveModelRef(cfg.base)) : undefined;
+  const base = cfg.base ? await loadBaseModel(cfg.base) : undefined;
   const baseImage = base ? imageSpecOf(base.model, base.meta) : undefined;
   const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage }) : d);
   let train = await load(cfg.train);

@@ -36,6 +36,25 @@ test('inspect model.onnx lists nodes with shapes; convert writes a model folder 
   const fit = await cli('fit', '--base', out, '--train', 'builtin:mnist', '--per-class', '3', '--strategy', 'finetune', '--epochs', '1', '--out', run, '--json');
   assert.equal(fit.code, 0, fit.stderr + fit.stdout);
   assert.ok(existsSync(join(run, 'model', 'model.json')), 'the fine-tuned model is saved');
+
+  // the same without the convert step: fit --base model.onnx converts in memory, with the same result
+  const direct = join(root, 'run-direct');
+  const fit2 = await cli('fit', '--base', file, '--train', 'builtin:mnist', '--per-class', '3', '--strategy', 'finetune', '--epochs', '1', '--out', direct, '--json');
+  assert.equal(fit2.code, 0, fit2.stderr + fit2.stdout);
+  const a = JSON.parse(fit.stdout) as { train: { accuracy: number }; trainableParams: number; totalParams: number };
+  const b = JSON.parse(fit2.stdout) as { train: { accuracy: number }; trainableParams: number; totalParams: number };
+  assert.deepEqual([b.trainableParams, b.totalParams], [a.trainableParams, a.totalParams]);
+  assert.equal(b.train.accuracy, a.train.accuracy);
+});
+
+test('fit --base model.onnx with an unconvertible op fails with the op named and leaves no run folder', async () => {
+  const file = join(root, 'gelu-base.onnx');
+  await writeFile(file, unsupportedOpModel());
+  const out = join(root, 'gelu-run');
+  const r = await cli('fit', '--base', file, '--train', 'builtin:mnist', '--per-class', '3', '--strategy', 'extract', '--out', out, '--json');
+  assert.equal(r.code, 1);
+  assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'UNSUPPORTED_OP');
+  assert.ok(!existsSync(out));
 });
 
 test('convert reports an unsupported op by name with exit code 1', async () => {

@@ -28,7 +28,7 @@ interface AdviseFlags {
 export function registerAdvise(program: Command): void {
   withCommonOptions(program.command('advise'))
     .description('recommend how to transfer: measures target size and source/target similarity (MMD, proxy A-distance, source label distribution) and turns the four-way rule into a plan')
-    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder or model.json')
+    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder, model.json or .onnx file')
     .requiredOption('--train <data>', 'target training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--source <data>', "a sample of the base model's training data (default: the sample the model records)")
     .option('--per-class <n>', 'labelled examples per class you will train with (as fit --per-class)', positiveInt)

@@ -48,7 +48,7 @@ export interface ExperimentFlags {
 /** Adds the options `curve` and `compare` share. */
 export function withExperimentOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder or model.json')
+    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder, model.json or .onnx file')
     .requiredOption('--train <data>', 'target data to draw labelled training examples from')
     .option('--test <data>', 'fixed test set (default: a stratified 25% of --train, seed 0, never trained on)')
     .option('--seeds <n>', 'number of seeds; runs are paired by seed (default 3)', positiveInt)

@@ -67,7 +67,7 @@ const layerLr = (v: string) => {
 export function registerFit(program: Command): void {
   withCommonOptions(program.command('fit'))
     .description('train a model for a new task by transfer (extract, finetune) or from scratch, writing a run folder')
-    .option('--base <model>', 'pretrained model: zoo name (see `transferkit models`), model folder or model.json')
+    .option('--base <model>', 'pretrained model: zoo name (see `transferkit models`), model folder, model.json, or an .onnx file (converted on the fly)')
     .option('--train <data>', 'training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--val <data>', 'validation data (default: a stratified 15% of --train)')
     .option('--label <column>', 'label column of CSV data')

@@ -23,7 +23,7 @@ interface RankFlags {
 export function registerRank(program: Command): void {
   withCommonOptions(program.command('rank'))
     .description('rank candidate pretrained models for a target task without fine-tuning them (LogME, LEEP, H-score, NCE)')
-    .option('--candidates <models>', 'comma-separated zoo names or model folders (default: every available zoo model)')
+    .option('--candidates <models>', 'comma-separated zoo names, model folders or .onnx files (default: every available zoo model)')
     .requiredOption('--train <data>', 'labelled target data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .addOption(new Option('--metric <score>', 'score to rank by').choices([...TRANSFERABILITY_METRICS]).default('logme'))
     .option('--per-class <n>', 'score on N labelled examples per class (seeded), as fit --per-class', positiveInt)
