@@ -15,7 +15,7 @@ import { TransferkitError } from '../errors.ts';
 import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
 import { STRATEGIES, type Strategy } from '../transfer/strategies.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { runAndScore, timeToAccuracy, type RunOutcome } from './experiment.ts';
+import { runAllAndScore, timeToAccuracy, type RunOutcome, type RunSpec } from './experiment.ts';
 import { measureSimilarity } from './similarity.ts';
 import { earlierCut, loadSource, loadTargetFor } from './source.ts';
 import { meanAndStd } from './stats.ts';
@@ -71,7 +71,10 @@ export interface CurveOptions {
   impute?: 'none' | 'mean' | 'drop';
   confidence?: number;
   onRun?: (e: { size: CurveSize; strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
+  /** Progress of each run (runs in this thread only; see `threads`). */
   callbacks?: FitCallbacks;
+  /** Worker threads to train on side by side (default 1: one run after the other, in this thread). Results do not depend on it. */
+  threads?: number;
 }
 
 /** One strategy at one size. */
@@ -199,26 +202,24 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
 
   const out = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-curve-')));
   try {
-    const points: CurvePoint[] = [];
+    // every run of the curve, then all of them at once (side by side with `threads`)
+    const specs: Array<RunSpec & { size: CurveSize; monitored: boolean }> = [];
+    const examples = new Map<CurveSize, number>();
     for (const size of opts.sizes) {
-      const runs = new Map<Strategy, RunOutcome[]>(strategies.map((s) => [s, []]));
-      let examples = 0;
       for (const seed of seeds) {
         const train = size === 'all' ? pool : { ...samplePerClass(pool, size, seed).sample, name: `${full.name} (${size} per class, seed ${seed})` };
-        examples = train.size;
+        examples.set(size, train.size);
         for (const strategy of strategies) {
-          opts.onRun?.({ size, strategy, seed });
-          const r = await runAndScore({ base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitSettings, callbacks: opts.callbacks });
-          runs.get(strategy)!.push(r);
-          opts.onRun?.({ size, strategy, seed, accuracy: r.accuracy, seconds: r.seconds });
+          specs.push({ size, monitored: false, base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitSettings, callbacks: opts.callbacks });
         }
       }
-      const monitored = new Map<Strategy, RunOutcome>();
       if (val) {
         const seed = seeds[0];
         const train = size === 'all' ? pool : samplePerClass(pool, size, seed).sample;
         for (const strategy of strategies) {
-          const r = await runAndScore({
+          specs.push({
+            size,
+            monitored: true,
             base: opts.base,
             strategy,
             train,
@@ -230,11 +231,26 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
             fit: { ...fitSettings, patience: Number.MAX_SAFE_INTEGER },
             callbacks: opts.callbacks,
           });
-          monitored.set(strategy, r);
         }
       }
-      points.push(summarisePoint(size, examples, strategies, runs, monitored, opts.targetAccuracy, shift, opts.confidence));
     }
+    const outcomes = await runAllAndScore(specs, {
+      threads: opts.threads,
+      onDone: (r, spec) => {
+        const { size, monitored } = spec as (typeof specs)[number];
+        if (!monitored) opts.onRun?.({ size, strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });
+      },
+    });
+    const points: CurvePoint[] = opts.sizes.map((size) => {
+      const runs = new Map<Strategy, RunOutcome[]>(strategies.map((s) => [s, []]));
+      const monitoredRuns = new Map<Strategy, RunOutcome>();
+      specs.forEach((spec, i) => {
+        if (spec.size !== size) return;
+        if (spec.monitored) monitoredRuns.set(spec.strategy, outcomes[i]);
+        else runs.get(spec.strategy)!.push(outcomes[i]);
+      });
+      return summarisePoint(size, examples.get(size)!, strategies, runs, monitoredRuns, opts.targetAccuracy, shift, opts.confidence);
+    });
     const dataEfficiency = efficiency(points, full.classes.length);
     const result: CurveResult = {
       base: opts.base,

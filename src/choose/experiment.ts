@@ -8,6 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
+import { engineInfo } from '../engine/backend.ts';
+import { WorkerPool } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { loadTrainedModel } from '../evaluate/trained-model.ts';
@@ -102,6 +104,44 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
     hits += correct[i];
   }
   return { strategy: spec.strategy, seed: spec.seed, accuracy: hits / Math.max(1, test.size), correct, seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
+}
+
+/**
+ * Runs every spec with {@link runAndScore} and returns the outcomes in spec order: one after the
+ * other in this thread (`threads` 1, the default, with each spec's progress callbacks), or side
+ * by side on `threads` worker threads, each with its own engine (progress only through `onDone`).
+ * Every run is seeded, so the outcomes do not depend on `threads`.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await runAllAndScore(specs, { threads: 2, onDone: (r) => console.log(r.strategy, r.accuracy) });
+ * ```
+ */
+export async function runAllAndScore(specs: RunSpec[], opts: { threads?: number; onDone?: (outcome: RunOutcome, spec: RunSpec) => void } = {}): Promise<RunOutcome[]> {
+  const threads = Math.min(opts.threads ?? 1, specs.length);
+  if (threads <= 1) {
+    const outcomes: RunOutcome[] = [];
+    for (const spec of specs) {
+      const r = await runAndScore(spec);
+      opts.onDone?.(r, spec);
+      outcomes.push(r);
+    }
+    return outcomes;
+  }
+  const backend = engineInfo()?.backend;
+  const pool = new WorkerPool(new URL('./experiment-worker.ts', import.meta.url), { size: threads });
+  try {
+    return await Promise.all(
+      specs.map(async (spec) => {
+        const { callbacks: _local, ...job } = spec;
+        const r = await pool.run<RunSpec & { backend?: string }, RunOutcome>({ ...job, backend });
+        opts.onDone?.(r, spec);
+        return r;
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
 }
 
 /**

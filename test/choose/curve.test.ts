@@ -77,6 +77,11 @@ test('a tiny learning curve end to end: paired runs, mean ± std per size, dynam
   assert.ok(existsSync(join(out, 'curve.json')));
   assert.ok(existsSync(join(out, 'n3', 'scratch-seed2', 'model', 'model.json')));
 
+  // the same curve with its runs side by side on two worker threads: the same numbers
+  const parallel = await learningCurve({ base, train: 'builtin:iris', sizes: [3, 'all'], seeds: 2, valPerClass: 5, fit: { epochs: 4, finetuneEpochs: 2, learningRate: 0.05 }, threads: 2 });
+  const numbers = (x: typeof c) => x.points.map((p) => p.results.map((r) => [r.perSeed, r.lossCurve.map((e) => e.valAccuracy)]));
+  assert.deepEqual(numbers(parallel), numbers(c));
+
   const cmp = await compareTransfer({ base, train: 'builtin:iris', perClass: 4, seeds: [7], strategies: ['extract', 'scratch'], valPerClass: 0, fit: { epochs: 2 } });
   assert.equal(cmp.point.examples, 12);
   assert.equal(cmp.point.verdict!.difference.n, 1);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { compareTransfer } from '../../choose/curve.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
@@ -39,6 +40,7 @@ Examples:
             cutAt: cutAtFlag(flags.cutAt),
             label: flags.label,
             out: flags.out,
+            threads: flags.threads ?? availableParallelism(),
             onRun: (e) => e.accuracy !== undefined && progress.log(`  ${e.strategy.padEnd(8)} seed ${e.seed}: test accuracy ${fmt(e.accuracy)} (${e.seconds!.toFixed(1)} s)`),
             callbacks: { onStep: (phase, d, t) => progress.update(phase, d, t) },
           });

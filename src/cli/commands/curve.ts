@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { learningCurve, type CurveResult, type CurveSize } from '../../choose/curve.ts';
 import type { FitConfig } from '../../transfer/fit.ts';
@@ -41,6 +42,7 @@ export interface ExperimentFlags {
   label?: string;
   impute?: 'none' | 'mean' | 'drop';
   out?: string;
+  threads?: number;
   backend?: string;
   json?: boolean;
 }
@@ -60,7 +62,8 @@ export function withExperimentOptions(cmd: Command): Command {
     .option('--unfreeze <k>', 'top base layers to unfreeze when fine-tuning (default 2)', positiveInt)
     .option('--cut-at <layer>', 'where extract/finetune cut the base: auto (default: below the most source-specific layers when the target is measured as different), default (the input of the old head), or a layer name or index')
     .option('--label <column>', 'label column of CSV data')
-    .option('--out <dir>', 'keep the runs and the JSON summary in this folder (default: a temporary folder)');
+    .option('--out <dir>', 'keep the runs and the JSON summary in this folder (default: a temporary folder)')
+    .option('--threads <n>', 'training runs side by side, one worker thread each (default: one per core; 1 = one after the other, with a progress bar); results do not depend on it', positiveInt);
 }
 
 /** The `fit` overrides the flags give. */
@@ -106,6 +109,7 @@ Examples:
             cutAt: cutAtFlag(flags.cutAt),
             label: flags.label,
             out: flags.out,
+            threads: flags.threads ?? availableParallelism(),
             onRun: (e) => e.accuracy !== undefined && progress.log(`  ${String(e.size).padStart(4)} per class  ${e.strategy.padEnd(8)} seed ${e.seed}: test accuracy ${fmt(e.accuracy)} (${e.seconds!.toFixed(1)} s)`),
             callbacks: { onStep: (phase, d, t) => progress.update(phase, d, t) },
           });
