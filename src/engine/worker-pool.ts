@@ -67,8 +67,10 @@ export class WorkerPool {
 
   constructor(moduleUrl: URL, opts: WorkerPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(opts.size ?? availableParallelism()));
-    // Workers do not inherit tsx's loader hooks on Node 20: register them inside each worker.
-    const source = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
+    // Workers do not inherit tsx's loader hooks on Node 20: register them inside each worker
+    // (tsx located from here, so it works whatever the current directory is).
+    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+    const source = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(source, { eval: true });
       worker.on('message', (reply: Reply) => {
