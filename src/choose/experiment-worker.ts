@@ -8,7 +8,7 @@ import { initEngine, type BackendName } from '../engine/backend.ts';
 import { serveJobs } from '../engine/worker-pool.ts';
 import { runAndScore, type RunSpec } from './experiment.ts';
 
-serveJobs(async (spec: RunSpec & { backend?: BackendName }) => {
+serveJobs(async (spec: RunSpec & { backend?: BackendName }, emit) => {
   await initEngine({ backend: spec.backend });
-  return runAndScore(spec);
+  return runAndScore({ ...spec, callbacks: { onStep: (_phase, done, total) => emit({ done, total }) } });
 });

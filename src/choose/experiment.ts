@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { engineInfo } from '../engine/backend.ts';
-import { WorkerPool } from '../engine/worker-pool.ts';
+import { runsProgress, WorkerPool } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { loadTrainedModel } from '../evaluate/trained-model.ts';
@@ -109,7 +109,8 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
 /**
  * Runs every spec with {@link runAndScore} and returns the outcomes in spec order: one after the
  * other in this thread (`threads` 1, the default, with each spec's progress callbacks), or side
- * by side on `threads` worker threads, each with its own engine (progress only through `onDone`).
+ * by side on `threads` worker threads, each with its own engine (progress: the first spec's
+ * `callbacks.onStep` gets one 'training runs' figure, in thousandths of all runs).
  * Every run is seeded, so the outcomes do not depend on `threads`.
  *
  * @example
@@ -130,11 +131,16 @@ export async function runAllAndScore(specs: RunSpec[], opts: { threads?: number;
   }
   const backend = engineInfo()?.backend;
   const pool = new WorkerPool(new URL('./experiment-worker.ts', import.meta.url), { size: threads });
+  const progress = runsProgress(specs.length, (done, total) => specs[0].callbacks?.onStep?.('training runs', done, total));
   try {
     return await Promise.all(
-      specs.map(async (spec) => {
+      specs.map(async (spec, i) => {
         const { callbacks: _local, ...job } = spec;
-        const r = await pool.run<RunSpec & { backend?: string }, RunOutcome>({ ...job, backend });
+        const r = await pool.run<RunSpec & { backend?: string }, RunOutcome>({ ...job, backend }, (e) => {
+          const { done, total } = e as { done: number; total: number };
+          progress.step(i, done, total);
+        });
+        progress.finish(i);
         opts.onDone?.(r, spec);
         return r;
       }),

@@ -61,7 +61,7 @@ export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<() => void> = [];
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onEvent?: (event: unknown) => void }>();
   private nextId = 0;
   private closed = false;
 
@@ -75,6 +75,7 @@ export class WorkerPool {
       const worker = new Worker(source, { eval: true });
       worker.on('message', (reply: Reply) => {
         if ('event' in reply) {
+          this.pending.get(reply.id)?.onEvent?.(reply.event);
           opts.onEvent?.(reply.event);
           return;
         }
@@ -91,15 +92,18 @@ export class WorkerPool {
     }
   }
 
-  /** Runs one job on the next free worker and resolves with its result (or rejects with its error). */
-  async run<Job, Result>(job: Job): Promise<Result> {
+  /**
+   * Runs one job on the next free worker and resolves with its result (or rejects with its
+   * error); `onEvent` receives what this job emits.
+   */
+  async run<Job, Result>(job: Job, onEvent?: (event: unknown) => void): Promise<Result> {
     if (this.closed) throw new TransferkitError('POOL_CLOSED', 'The worker pool is closed');
     while (this.idle.length === 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
     const worker = this.idle.pop()!;
     const id = this.nextId++;
     try {
       return await new Promise<Result>((resolve, reject) => {
-        this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onEvent });
         worker.ref();
         worker.postMessage({ id, job });
       });
@@ -162,4 +166,38 @@ function reviveError(e: JobError): Error {
   const err = e.code ? new TransferkitError(e.code, e.message, { where: e.where, hint: e.hint }) : new Error(e.message);
   if (e.stack) err.stack = e.stack;
   return err;
+}
+
+/**
+ * One progress figure for many runs going on at once: each run reports its steps (`step`) and
+ * its end (`finish`); `report` gets the share done of all runs, in thousandths. A run's share
+ * never goes back (a run's later phase restarting its step count does not lower it).
+ *
+ * @example
+ * ```ts
+ * const progress = runsProgress(9, (done, total) => bar.update('training runs', done, total));
+ * progress.step(0, 50, 300);
+ * progress.finish(0);
+ * ```
+ */
+export function runsProgress(runs: number, report: (done: number, total: number) => void): { step(run: number, done: number, total: number): void; finish(run: number): void } {
+  const share = new Map<number, number>();
+  const emit = () => {
+    let sum = 0;
+    for (const v of share.values()) sum += v;
+    report(Math.round((1000 * sum) / Math.max(1, runs)), 1000);
+  };
+  return {
+    step(run, done, total) {
+      const v = Math.min(1, done / Math.max(1, total));
+      if (v > (share.get(run) ?? 0)) {
+        share.set(run, v);
+        emit();
+      }
+    },
+    finish(run) {
+      share.set(run, 1);
+      emit();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import { initEngine, type BackendName } from '../engine/backend.ts';
 import { serveJobs } from '../engine/worker-pool.ts';
 import { runCompareJob, type CompareJob } from './compare-job.ts';
 
-serveJobs(async (job: CompareJob & { backend: BackendName }) => {
+serveJobs(async (job: CompareJob & { backend: BackendName }, emit) => {
   await initEngine({ backend: job.backend });
-  return runCompareJob(job);
+  return runCompareJob(job, { onStep: (_phase, done, total) => emit({ done, total }) });
 });

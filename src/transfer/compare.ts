@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
 import { engineInfo } from '../engine/backend.ts';
-import { WorkerPool } from '../engine/worker-pool.ts';
+import { runsProgress, WorkerPool } from '../engine/worker-pool.ts';
 import { meanStd } from '../evaluate/metrics.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { runCompareJob, type CompareJob, type CompareJobResult } from './compare-job.ts';
@@ -29,7 +29,7 @@ export interface CompareOptions {
   fitByStrategy?: Partial<Record<Strategy, Partial<FitConfig>>>;
   /** Called before each run and with each finished run. */
   onRun?: (event: { strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
-  /** Progress of each run (in this thread only: runs in worker threads report when they finish). */
+  /** Progress: each run's steps in this thread; with worker threads, one 'training runs' figure in thousandths of all runs. */
   callbacks?: FitCallbacks;
   /**
    * Worker threads to run the training runs on, side by side (default 1: one after the other,
@@ -105,9 +105,14 @@ async function runInWorkers(jobs: CompareJob[], threads: number, opts: CompareOp
   try {
     // scratch trains every layer and takes longest: start those runs first
     const order = [...jobs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch'));
+    const progress = runsProgress(order.length, (done, total) => opts.callbacks?.onStep?.('training runs', done, total));
     return await Promise.all(
-      order.map(async (job) => {
-        const r = await pool.run<CompareJob, CompareJobResult>({ ...job, backend } as CompareJob);
+      order.map(async (job, i) => {
+        const r = await pool.run<CompareJob, CompareJobResult>({ ...job, backend } as CompareJob, (e) => {
+          const { done, total } = e as { done: number; total: number };
+          progress.step(i, done, total);
+        });
+        progress.finish(i);
         opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });
         return r;
       }),

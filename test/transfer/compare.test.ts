@@ -10,6 +10,7 @@ import { trainValTestSplit } from '../../src/data/split.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { TransferkitError } from '../../src/errors.ts';
 import { compareStrategies, type CompareOptions } from '../../src/transfer/compare.ts';
+import { runsProgress } from '../../src/engine/worker-pool.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
@@ -30,9 +31,20 @@ const small: Omit<CompareOptions, 'out'> = {
 test('runs in worker threads give exactly the results of runs one after the other', async () => {
   const here = await compareStrategies({ ...small, out: join(root, 'here'), threads: 1 });
   const events: string[] = [];
-  const workers = await compareStrategies({ ...small, out: join(root, 'workers'), threads: 2, onRun: (e) => e.accuracy !== undefined && events.push(`${e.strategy}-${e.seed}`) });
+  const progress: number[] = [];
+  const workers = await compareStrategies({
+    ...small,
+    out: join(root, 'workers'),
+    threads: 2,
+    onRun: (e) => e.accuracy !== undefined && events.push(`${e.strategy}-${e.seed}`),
+    callbacks: { onStep: (task, done, total) => task === 'training runs' && total === 1000 && progress.push(done) },
+  });
   assert.deepEqual(workers.results.map((r) => r.perSeed), here.results.map((r) => r.perSeed));
   assert.deepEqual(events.sort(), ['extract-1', 'extract-2', 'scratch-1', 'scratch-2']);
+  // one progress figure for the four runs, rising to all done
+  assert.ok(progress.length > 4, `step progress from the workers (${progress.length} reports)`);
+  assert.ok(progress.every((v, i) => i === 0 || v >= progress[i - 1]), 'never goes back');
+  assert.equal(progress.at(-1), 1000);
 });
 
 test('a run that fails in a worker fails the comparison with the same clear error', async () => {
@@ -43,4 +55,20 @@ test('a run that fails in a worker fails the comparison with the same clear erro
   assert.ok(inWorker instanceof TransferkitError);
   assert.equal(inWorker.code, inThread.code);
   assert.equal(inWorker.message, inThread.message);
+});
+
+test('runsProgress: thousandths of all runs; the share of a run never goes back', () => {
+  const seen: number[] = [];
+  const p = runsProgress(4, (done, total) => {
+    assert.equal(total, 1000);
+    seen.push(done);
+  });
+  p.step(0, 50, 100); // 0.5 of run 0 → 125
+  p.step(1, 25, 100); // + 0.25 → 187.5 → 188
+  p.step(0, 10, 100); // a later phase restarts at 10%: no report, no step back
+  p.finish(0); // run 0 done → 1.25 / 4
+  p.finish(1);
+  p.finish(2);
+  p.finish(3);
+  assert.deepEqual(seen, [125, 188, 313, 500, 750, 1000]);
 });
