@@ -236,6 +236,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
     }
     const outcomes = await runAllAndScore(specs, {
       threads: opts.threads,
+      onProgress: (d, t) => opts.callbacks?.onStep?.('training runs', d, t),
       onDone: (r, spec) => {
         const { size, monitored } = spec as (typeof specs)[number];
         if (!monitored) opts.onRun?.({ size, strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });

@@ -8,8 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
-import { engineInfo } from '../engine/backend.ts';
-import { runsProgress, WorkerPool } from '../engine/worker-pool.ts';
+import { runJobs } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { loadTrainedModel } from '../evaluate/trained-model.ts';
@@ -109,8 +108,8 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
 /**
  * Runs every spec with {@link runAndScore} and returns the outcomes in spec order: one after the
  * other in this thread (`threads` 1, the default, with each spec's progress callbacks), or side
- * by side on `threads` worker threads, each with its own engine (progress: the first spec's
- * `callbacks.onStep` gets one 'training runs' figure, in thousandths of all runs).
+ * by side on `threads` worker threads, each with its own engine (progress then through
+ * `onProgress`: the share of all runs done, in thousandths).
  * Every run is seeded, so the outcomes do not depend on `threads`.
  *
  * @example
@@ -118,36 +117,19 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
  * const outcomes = await runAllAndScore(specs, { threads: 2, onDone: (r) => console.log(r.strategy, r.accuracy) });
  * ```
  */
-export async function runAllAndScore(specs: RunSpec[], opts: { threads?: number; onDone?: (outcome: RunOutcome, spec: RunSpec) => void } = {}): Promise<RunOutcome[]> {
-  const threads = Math.min(opts.threads ?? 1, specs.length);
-  if (threads <= 1) {
-    const outcomes: RunOutcome[] = [];
-    for (const spec of specs) {
-      const r = await runAndScore(spec);
-      opts.onDone?.(r, spec);
-      outcomes.push(r);
-    }
-    return outcomes;
-  }
-  const backend = engineInfo()?.backend;
-  const pool = new WorkerPool(new URL('./experiment-worker.ts', import.meta.url), { size: threads });
-  const progress = runsProgress(specs.length, (done, total) => specs[0].callbacks?.onStep?.('training runs', done, total));
-  try {
-    return await Promise.all(
-      specs.map(async (spec, i) => {
-        const { callbacks: _local, ...job } = spec;
-        const r = await pool.run<RunSpec & { backend?: string }, RunOutcome>({ ...job, backend }, (e) => {
-          const { done, total } = e as { done: number; total: number };
-          progress.step(i, done, total);
-        });
-        progress.finish(i);
-        opts.onDone?.(r, spec);
-        return r;
-      }),
-    );
-  } finally {
-    await pool.close();
-  }
+export async function runAllAndScore(
+  specs: RunSpec[],
+  opts: { threads?: number; onDone?: (outcome: RunOutcome, spec: RunSpec) => void; onProgress?: (done: number, total: number) => void } = {},
+): Promise<RunOutcome[]> {
+  // functions do not cross to a worker: the jobs are the specs without their callbacks
+  const jobs = specs.map(({ callbacks: _local, ...job }) => job);
+  return runJobs(jobs, {
+    threads: opts.threads,
+    worker: new URL('./experiment-worker.ts', import.meta.url),
+    here: (_job, i) => runAndScore(specs[i]),
+    onDone: (r, i) => opts.onDone?.(r, specs[i]),
+    onProgress: opts.onProgress,
+  });
 }
 
 /**

@@ -15,6 +15,7 @@
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
 import { TransferkitError } from '../errors.ts';
+import { engineInfo } from './backend.ts';
 
 /** How a job's failure crosses the thread boundary. */
 interface JobError {
@@ -33,14 +34,12 @@ type Reply = { id: number; result?: unknown; error?: JobError } | { id: number; 
  *
  * @example
  * ```ts
- * const opts: WorkerPoolOptions = { size: 2, onEvent: (e) => console.log(e) };
+ * const opts: WorkerPoolOptions = { size: 2 };
  * ```
  */
 export interface WorkerPoolOptions {
   /** Number of worker threads (default: the number of cores, at least 1). */
   size?: number;
-  /** Receives what jobs send with the `emit` function {@link serveJobs} gives them (e.g. progress). */
-  onEvent?: (event: unknown) => void;
 }
 
 /**
@@ -64,6 +63,8 @@ export class WorkerPool {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onEvent?: (event: unknown) => void }>();
   private nextId = 0;
   private closed = false;
+  /** Set when a worker died: every pending and later job fails with it instead of waiting forever. */
+  private broken?: Error;
 
   constructor(moduleUrl: URL, opts: WorkerPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(opts.size ?? availableParallelism()));
@@ -76,7 +77,6 @@ export class WorkerPool {
       worker.on('message', (reply: Reply) => {
         if ('event' in reply) {
           this.pending.get(reply.id)?.onEvent?.(reply.event);
-          opts.onEvent?.(reply.event);
           return;
         }
         const p = this.pending.get(reply.id);
@@ -85,7 +85,10 @@ export class WorkerPool {
         if (reply.error) p.reject(reviveError(reply.error));
         else p.resolve(reply.result);
       });
-      worker.on('error', (err: Error) => this.failAll(err));
+      worker.on('error', (err: Error) => this.fail(err));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.fail(new TransferkitError('WORKER_FAILED', `A training worker thread stopped (exit code ${code})`, { hint: 'Run again with --threads 1 to train in the main thread and see the underlying error.' }));
+      });
       worker.unref();
       this.workers.push(worker);
       this.idle.push(worker);
@@ -98,7 +101,8 @@ export class WorkerPool {
    */
   async run<Job, Result>(job: Job, onEvent?: (event: unknown) => void): Promise<Result> {
     if (this.closed) throw new TransferkitError('POOL_CLOSED', 'The worker pool is closed');
-    while (this.idle.length === 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    while (this.idle.length === 0 && !this.broken) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.broken) throw this.broken;
     const worker = this.idle.pop()!;
     const id = this.nextId++;
     try {
@@ -120,9 +124,11 @@ export class WorkerPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
+  private fail(err: Error): void {
+    this.broken ??= err;
+    for (const p of this.pending.values()) p.reject(this.broken);
     this.pending.clear();
+    for (const wake of this.waiting.splice(0)) wake();
   }
 }
 
@@ -200,4 +206,66 @@ export function runsProgress(runs: number, report: (done: number, total: number)
       emit();
     },
   };
+}
+
+/**
+ * Options of {@link runJobs}.
+ *
+ * @example
+ * ```ts
+ * const opts: RunJobsOptions<Job, Result> = { threads: 2, worker: new URL('./job-worker.ts', import.meta.url), here: runJob };
+ * ```
+ */
+export interface RunJobsOptions<Job, Result> {
+  /** Worker threads (default 1: every job in this thread, one after the other). */
+  threads?: number;
+  /** The worker module: it calls {@link serveJobs} with a handler that starts its engine (`initEngine({ backend: job.backend })`), runs the job and emits `{ done, total }` steps. */
+  worker: URL;
+  /** Runs job `i` in this thread (used when `threads` is 1). */
+  here: (job: Job, i: number) => Promise<Result>;
+  /** Called as each job finishes. */
+  onDone?: (result: Result, i: number) => void;
+  /** With workers: the share of all jobs done, in thousandths ({@link runsProgress}). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs independent jobs, in this thread or side by side on a {@link WorkerPool}, and returns
+ * their results in job order. Jobs must be plain data; each is sent with this thread's backend
+ * (`backend`) so the workers compute on the same one.
+ *
+ * @example
+ * ```ts
+ * const results = await runJobs(jobs, { threads: 2, worker: new URL('./compare-worker.ts', import.meta.url), here: (job) => runCompareJob(job) });
+ * ```
+ */
+export async function runJobs<Job extends object, Result>(jobs: Job[], opts: RunJobsOptions<Job, Result>): Promise<Result[]> {
+  const threads = Math.min(opts.threads ?? 1, jobs.length);
+  if (threads <= 1) {
+    const results: Result[] = [];
+    for (const [i, job] of jobs.entries()) {
+      const r = await opts.here(job, i);
+      opts.onDone?.(r, i);
+      results.push(r);
+    }
+    return results;
+  }
+  const backend = engineInfo()?.backend;
+  const pool = new WorkerPool(opts.worker, { size: threads });
+  const progress = runsProgress(jobs.length, (done, total) => opts.onProgress?.(done, total));
+  try {
+    return await Promise.all(
+      jobs.map(async (job, i) => {
+        const r = await pool.run<Job & { backend?: string }, Result>({ ...job, backend }, (e) => {
+          const { done, total } = e as { done: number; total: number };
+          progress.step(i, done, total);
+        });
+        progress.finish(i);
+        opts.onDone?.(r, i);
+        return r;
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
 }

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
-import { engineInfo } from '../engine/backend.ts';
-import { runsProgress, WorkerPool } from '../engine/worker-pool.ts';
+import { runJobs } from '../engine/worker-pool.ts';
 import { meanStd } from '../evaluate/metrics.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { runCompareJob, type CompareJob, type CompareJobResult } from './compare-job.ts';
+import { runCompareJob, type CompareJob } from './compare-job.ts';
 import type { FitCallbacks, FitConfig } from './fit.ts';
 import type { Strategy } from './strategies.ts';
 
@@ -69,8 +68,18 @@ export async function compareStrategies(opts: CompareOptions): Promise<{ results
       jobs.push({ base: opts.base, strategy, seed, train, test: opts.test, out: join(opts.out, `${strategy}-seed${seed}`), fit: { ...opts.fit, ...opts.fitByStrategy?.[strategy] } });
     }
   }
-  const threads = Math.min(opts.threads ?? 1, jobs.length);
-  const done = threads > 1 ? await runInWorkers(jobs, threads, opts) : await runHere(jobs, opts);
+  // with workers, scratch (every layer trains, the longest runs) starts first
+  const order = (opts.threads ?? 1) > 1 ? [...jobs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch')) : jobs;
+  const done = await runJobs(order, {
+    threads: opts.threads,
+    worker: new URL('./compare-worker.ts', import.meta.url),
+    here: (job) => {
+      opts.onRun?.({ strategy: job.strategy, seed: job.seed });
+      return runCompareJob(job, opts.callbacks);
+    },
+    onDone: (r) => opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds }),
+    onProgress: (d, t) => opts.callbacks?.onStep?.('training runs', d, t),
+  });
   const results = opts.strategies.map((strategy) => {
     const runs = opts.seeds.map((seed) => done.find((r) => r.strategy === strategy && r.seed === seed)!);
     const acc = meanStd(runs.map((r) => r.accuracy));
@@ -86,38 +95,4 @@ export async function compareStrategies(opts: CompareOptions): Promise<{ results
   const summary = { results, perClass: opts.perClass, seeds: opts.seeds, testSize: opts.test.size };
   await writeJsonAtomic(join(opts.out, 'results.json'), summary);
   return summary;
-}
-
-async function runHere(jobs: CompareJob[], opts: CompareOptions): Promise<CompareJobResult[]> {
-  const done: CompareJobResult[] = [];
-  for (const job of jobs) {
-    opts.onRun?.({ strategy: job.strategy, seed: job.seed });
-    const r = await runCompareJob(job, opts.callbacks);
-    done.push(r);
-    opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });
-  }
-  return done;
-}
-
-async function runInWorkers(jobs: CompareJob[], threads: number, opts: CompareOptions): Promise<CompareJobResult[]> {
-  const backend = engineInfo()?.backend;
-  const pool = new WorkerPool(new URL('./compare-worker.ts', import.meta.url), { size: threads });
-  try {
-    // scratch trains every layer and takes longest: start those runs first
-    const order = [...jobs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch'));
-    const progress = runsProgress(order.length, (done, total) => opts.callbacks?.onStep?.('training runs', done, total));
-    return await Promise.all(
-      order.map(async (job, i) => {
-        const r = await pool.run<CompareJob, CompareJobResult>({ ...job, backend } as CompareJob, (e) => {
-          const { done, total } = e as { done: number; total: number };
-          progress.step(i, done, total);
-        });
-        progress.finish(i);
-        opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds });
-        return r;
-      }),
-    );
-  } finally {
-    await pool.close();
-  }
 }

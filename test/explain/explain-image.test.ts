@@ -29,8 +29,9 @@ test('Integrated Gradients on an image model: completeness (small delta), one va
   for (const r of e.rows) {
     assert.equal(r.attributions.length, 28 * 28);
     const total = r.attributions.reduce((a, b) => a + b, 0);
-    // Outputs are class probabilities: completeness within 0.002 absolute plus 2% of Σφ (ReLU kinks limit quadrature).
-    assert.ok(Math.abs(r.delta!) < 0.002 + 0.02 * Math.abs(total), `delta ${r.delta} vs Σ ${total}`);
+    // Outputs are class probabilities: completeness within 0.001 absolute plus 1% of Σφ (ReLU kinks
+    // limit quadrature; measured |δ| ≈ 1e-4 at 128 points, 3e-3 at 32).
+    assert.ok(Math.abs(r.delta!) < 0.001 + 0.01 * Math.abs(total), `delta ${r.delta} vs Σ ${total}`);
     assert.ok(existsSync(r.png!));
     const meta = await sharp(r.png!).metadata();
     assert.equal(meta.width, 2 * meta.height!);

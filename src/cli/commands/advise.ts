@@ -5,7 +5,7 @@ import { TransferkitError } from '../../errors.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { positiveInt, positiveNumber } from './curve.ts';
+import { positiveInt, positiveNumber } from '../parsers.ts';
 
 interface AdviseFlags {
   base: string;

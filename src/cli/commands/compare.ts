@@ -4,7 +4,8 @@ import { compareTransfer } from '../../choose/curve.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { cutAtFlag, fitOverrides, positiveInt, withExperimentOptions, type ExperimentFlags } from './curve.ts';
+import { positiveInt } from '../parsers.ts';
+import { cutAtFlag, fitOverrides, withExperimentOptions, type ExperimentFlags } from './curve.ts';
 
 /** `transferkit compare`: transfer against scratch on one training set, with the negative-transfer verdict. */
 export function registerCompare(program: Command): void {

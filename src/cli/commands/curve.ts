@@ -6,9 +6,7 @@ import { STRATEGIES, type Strategy } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { positiveInt, positiveNumber } from '../parsers.ts';
-
-export { positiveInt, positiveNumber };
+import { positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
 
 /** Commander parser: comma-separated strategies. */
 export function strategyList(v: string): Strategy[] {
@@ -55,7 +53,7 @@ export function withExperimentOptions(cmd: Command): Command {
     .option('--test <data>', 'fixed test set (default: a stratified 25% of --train, seed 0, never trained on)')
     .option('--seeds <n>', 'number of seeds; runs are paired by seed (default 3)', positiveInt)
     .option('--strategies <list>', 'comma-separated strategies (default extract,finetune,scratch)', strategyList)
-    .option('--val-per-class <n>', 'validation examples per class held out of the pool for the training dynamics: one extra monitored run per strategy and size (curve default 10, compare default 0); the compared runs train for their full budget without them', (v: string) => Number(v))
+    .option('--val-per-class <n>', 'validation examples per class held out of the pool for the training dynamics: one extra monitored run per strategy and size (curve default 10, compare default 0); the compared runs train for their full budget without them', wholeNumber)
     .option('--epochs <n>', 'epochs per phase (default: about 600 steps, 10 to 60)', positiveInt)
     .option('--finetune-epochs <n>', 'epochs of the fine-tuning phase', positiveInt)
     .option('--lr <rate>', 'head / scratch learning rate (default 0.002)', positiveNumber)

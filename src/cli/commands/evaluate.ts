@@ -1,10 +1,10 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { evaluateModel } from '../../evaluate/evaluate-model.ts';
 import { crossValidate } from '../../evaluate/kfold.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { positiveInt } from '../parsers.ts';
+import { intAtLeast, wholeNumber } from '../parsers.ts';
 
 interface EvaluateFlags {
   model: string;
@@ -17,10 +17,6 @@ interface EvaluateFlags {
   json?: boolean;
 }
 
-const folds = (v: string) => {
-  if (positiveInt(v) < 2) throw new InvalidArgumentError(`expected a whole number of folds of at least 2, got "${v}"`);
-  return Number(v);
-};
 
 /** `transferkit evaluate`: score a trained model on labelled data, or cross-validate its recipe. */
 export function registerEvaluate(program: Command): void {
@@ -30,8 +26,8 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
-    .option('--kfold <k>', "stratified k-fold cross-validation: refit the run's config (base, strategy, epochs, …) on k − 1 folds of --data and score the held-out fold, k times (--model must be a run folder)", folds)
-    .option('--seed <n>', 'seed of the fold assignment and the refits (default: the run’s seed)', Number)
+    .option('--kfold <k>', "stratified k-fold cross-validation: refit the run's config (base, strategy, epochs, …) on k − 1 folds of --data and score the held-out fold, k times (--model must be a run folder)", intAtLeast(2))
+    .option('--seed <n>', 'seed of the fold assignment and the refits (default: the run’s seed)', wholeNumber)
     .addHelpText(
       'after',
       '\nExamples:\n  $ transferkit evaluate --model runs/mnist --data builtin:mnist\n  $ transferkit evaluate --model runs/penguins --data test.csv --label species --json\n  $ transferkit evaluate --model runs/iris --data builtin:iris --kfold 5',

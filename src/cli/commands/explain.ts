@@ -6,6 +6,7 @@ import { TransferkitError } from '../../errors.ts';
 import type { Audience } from '../../explain/narrative/types.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
+import { positiveInt, wholeNumber } from '../parsers.ts';
 
 interface ExplainFlags {
   model: string;
@@ -41,20 +42,20 @@ export function registerExplain(program: Command): void {
     .addOption(new Option('--method <name>', 'explanation method (tabular/text: shap, exact-shap, kernel-shap, lime, permutation, pdp, mean-shap, counterfactual; images: ig, saliency, smoothgrad, gradcam, occlusion, lime)').choices([...EXPLAIN_METHODS]).default('shap'))
     .option('--rows <list>', 'rows to explain, 0-based, comma-separated (default 0)')
     .option('--background <data>', 'reference data (default: a sample of the run\'s training data)')
-    .option('--background-size <n>', 'background rows kept (default 100)', Number)
+    .option('--background-size <n>', 'background rows kept (default 100)', positiveInt)
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .addOption(new Option('--link <link>', 'explain probabilities or log-odds').choices(['identity', 'logit']))
     .option('--label <column>', 'label column of CSV data')
     .option('--feature <column>', 'feature for --method pdp')
-    .option('--nsamples <n>', 'sampling budget of kernel-shap and lime', Number)
-    .option('--repeats <n>', 'repeats of permutation importance (default 10)', Number)
-    .option('--seed <n>', 'random seed (same seed, same explanation)', Number)
+    .option('--nsamples <n>', 'sampling budget of kernel-shap and lime', positiveInt)
+    .option('--repeats <n>', 'repeats of permutation importance (default 10)', positiveInt)
+    .option('--seed <n>', 'random seed (same seed, same explanation)', wholeNumber)
     .addOption(new Option('--audience <who>', 'also tell the explanation in plain words for this audience').choices(['technical', 'business', 'regulatory', 'end-user']))
     .option('--immutable <columns>', 'counterfactuals: comma-separated columns that must not change')
     .option('--range <column=min:max|a|b>', 'counterfactuals: allowed values of a column (repeatable)', (v: string, all: string[] = []) => [...all, v])
-    .option('--count <n>', 'counterfactuals per row (default 3)', Number)
+    .option('--count <n>', 'counterfactuals per row (default 3)', positiveInt)
     .option('--layer <name>', 'images: conv layer for gradcam (default: the last conv block)')
-    .option('--steps <n>', 'images: integration steps of ig (default 64)', Number)
+    .option('--steps <n>', 'images: integration steps of ig (default 64)', positiveInt)
     .option('--out <dir>', 'images: write a heatmap PNG per row into this folder')
     .addHelpText(
       'after',

@@ -84,7 +84,7 @@ export function registerFit(program: Command): void {
     .option('--unfreeze <k|layers>', 'when fine-tuning, unfreeze the top k weighted base layers (default 2), or the base layers named or indexed in a comma-separated list', parseUnfreeze)
     .option('--patience <n>', 'early-stopping patience in epochs (default 5)', wholeNumber)
     .option('--per-class <n>', 'use only N training examples per class (seeded)', wholeNumber)
-    .option('--val-fraction <f>', 'share of --train held out for validation when --val is absent (0 turns it off)', Number)
+    .option('--val-fraction <f>', 'share of --train held out for validation when --val is absent (0 turns it off)', fraction)
     .addOption(new Option('--class-weights <how>', 'weigh classes by inverse frequency').choices(['none', 'balanced']))
     .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint')

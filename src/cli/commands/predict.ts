@@ -3,6 +3,7 @@ import { predictDataset } from '../../evaluate/predict.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
+import { positiveInt } from '../parsers.ts';
 
 /** `transferkit predict`: classify every example of a dataset. */
 export function registerPredict(program: Command): void {
@@ -12,7 +13,7 @@ export function registerPredict(program: Command): void {
     .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--label <column>', 'label column of CSV data, if it has one')
     .option('--out <file>', 'also write the predictions as JSON lines to this file')
-    .option('--limit <n>', 'rows to show in the text output (default 20)', Number)
+    .option('--limit <n>', 'rows to show in the text output (default 20)', positiveInt)
     .addHelpText('after', '\nExamples:\n  $ transferkit predict --model runs/mnist --data my-digits/\n  $ transferkit predict --model runs/spam --data inbox.jsonl --out predictions.jsonl --json')
     .action((opts: { model: string; data: string; label?: string; out?: string; limit?: number; backend?: string; json?: boolean }) =>
       runCommand(opts, async () => {

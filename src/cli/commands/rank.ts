@@ -4,7 +4,7 @@ import { listZooModels } from '../../models/zoo.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { positiveInt } from './curve.ts';
+import { positiveInt } from '../parsers.ts';
 
 interface RankFlags {
   candidates?: string;
