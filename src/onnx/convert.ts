@@ -23,6 +23,7 @@ import { basename } from 'node:path';
 import { TransferkitError } from '../errors.ts';
 import type { FeatureSpec } from '../data/features.ts';
 import { saveModel, type ModelMeta, type ModelMetaInput } from '../models/io.ts';
+import { binaryConst, concatConst, FoldError, gatherConst, shapeOf, sliceConst, squeezeConst, unsqueezeConst, type ConstValue } from './shape-folding.ts';
 import { attributes, tensorDims, tensorValues, type AttrValue, type Onnx } from './proto.ts';
 import { nodeName, readOnnx, type OnnxModel } from './read.ts';
 import { spatialOut } from './shapes.ts';
@@ -73,11 +74,7 @@ interface Sym {
   nonNeg: boolean;
 }
 
-interface Const {
-  kind: 'const';
-  data: Float64Array;
-  dims: number[];
-}
+type Const = ConstValue;
 
 type Value = Sym | Const;
 
@@ -361,10 +358,51 @@ class Converter {
       case 'Gather':
       case 'Unsqueeze':
       case 'Squeeze':
-        this.unsupported('shape arithmetic is not supported (simplify the model with onnx-simplifier, or export it with constant shapes, so a Reshape gets a constant target)');
-      // falls through (unsupported throws)
+      case 'Slice':
+      case 'Cast':
+        return this.fold(out, () => this.foldShapeOp(op, a));
       default:
         this.unsupported(`the op is not supported by the converter`);
+    }
+  }
+
+  /** Stores a value computed at conversion time; a step that cannot fold becomes UNSUPPORTED_OP. */
+  private fold(out: string, compute: () => Const): void {
+    try {
+      this.values.set(out, compute());
+    } catch (err) {
+      if (err instanceof FoldError) this.unsupported(`${err.message} (shape arithmetic is computed while converting, and this step cannot be)`);
+      throw err;
+    }
+  }
+
+  /** Shape, Gather, Unsqueeze, Squeeze, Slice and Cast on values known at conversion time. */
+  private foldShapeOp(op: string, a: Record<string, AttrValue>): Const {
+    const x = this.get(0);
+    if (op === 'Shape') {
+      const shape = x.kind === 'const' ? x.dims : this.onnxShape(x);
+      return shapeOf(shape, Number(a.start ?? 0), a.end === undefined ? shape.length : Number(a.end));
+    }
+    if (x.kind !== 'const') this.unsupported(`${op} of a computed tensor (only shape arithmetic on values known before running, such as Shape → Gather → Reshape, converts)`);
+    const c = x as Const;
+    const listInput = (i: number): number[] | undefined => (this.node.input?.[i] ? Array.from(this.constInput(i, `input ${i}`).data) : undefined);
+    const axes = (): number[] => (this.m.opset >= 13 ? (listInput(1) ?? []) : ints(a.axes, []));
+    switch (op) {
+      case 'Gather':
+        return gatherConst(c, this.constInput(1, 'indices'), Number(a.axis ?? 0));
+      case 'Unsqueeze':
+        return unsqueezeConst(c, axes());
+      case 'Squeeze':
+        return squeezeConst(c, axes());
+      case 'Slice':
+        return this.m.opset < 10
+          ? sliceConst(c, ints(a.starts, []), ints(a.ends, []), Array.isArray(a.axes) ? (a.axes as number[]) : undefined)
+          : sliceConst(c, listInput(1) ?? [], listInput(2) ?? [], listInput(3), listInput(4));
+      default: {
+        // Cast: to an integer type truncates; other types keep the values
+        const toInt = [2, 3, 4, 5, 6, 7, 12, 13].includes(Number(a.to));
+        return toInt ? { ...c, data: c.data.map((v, i) => (c.batchAt?.includes(i) ? v : Math.trunc(v))) } : c;
+      }
     }
   }
 
@@ -559,7 +597,12 @@ class Converter {
     if (this.node.input?.[1]) {
       const v = this.values.get(this.node.input[1]);
       if (!v || v.kind !== 'const') this.unsupported('Reshape with a computed shape (run onnx-simplifier / export with constant shapes so the target is a constant)');
-      target = Array.from((v as Const).data);
+      const c = v as Const;
+      target = Array.from(c.data);
+      if (c.batchAt?.length) {
+        if (c.batchAt.length !== 1 || c.batchAt[0] !== 0) this.unsupported(`Reshape to [${target.map((t, i) => (c.batchAt!.includes(i) ? 'batch' : t))}], which moves the batch size away from the first dim`);
+        target[0] = -1; // the batch itself; below, the first dim of a Reshape that keeps the batch is the batch
+      }
     } else {
       target = ints(this.attr('shape'), []);
     }
@@ -588,6 +631,8 @@ class Converter {
   }
 
   private concat(out: string, a: Record<string, AttrValue>): void {
+    const names = this.node.input ?? [];
+    if (names.length > 0 && names.every((n) => this.isConst(n))) return this.fold(out, () => concatConst(names.map((n) => this.values.get(n) as Const), Number(a.axis ?? 0)));
     const ins = (this.node.input ?? []).map((_, i) => this.sym(i, 'Concat of a constant'));
     const rank = this.onnxShape(ins[0]).length;
     let axis = Number(a.axis ?? 0);
@@ -613,7 +658,7 @@ class Converter {
     const av = this.values.get(an);
     const bv = this.values.get(bn);
     if (!av || !bv) this.unsupported('an input is produced by a node that did not convert');
-    if (av!.kind === 'const' && bv!.kind === 'const') this.unsupported(`${op} of two constants (fold constants with onnx-simplifier first)`);
+    if (av!.kind === 'const' && bv!.kind === 'const') return this.fold(out, () => binaryConst(op, av as Const, bv as Const));
     if (av!.kind === 'sym' && bv!.kind === 'sym') {
       if (op === 'Sub' || op === 'Div') this.unsupported(`${op} of two computed tensors`);
       let [x, y] = [av as Sym, bv as Sym];
@@ -908,7 +953,7 @@ class Converter {
       where: `${this.m.path} › ${name}`,
       hint:
         'The converter handles Conv (groups, depthwise), Gemm, MatMul, Add/Sub/Mul/Div, BatchNormalization, Relu, LeakyRelu, Clip(0, max), Sigmoid, Tanh, Softmax, ' +
-        'MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Concat, Dropout, Identity. Use the model as a frozen feature extractor instead (createOnnxExtractor / --taps), which runs any op.',
+        'MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Concat, Dropout, Identity, and shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Slice, Cast on values known before running). Use the model as a frozen feature extractor instead (createOnnxExtractor / --taps), which runs any op.',
     });
   }
 }

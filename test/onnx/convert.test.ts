@@ -157,6 +157,31 @@ test('a model exported with a fixed batch of 1 (Reshape [1, -1]) converts and ru
   model.dispose();
 });
 
+test('shape arithmetic as PyTorch exports it (x.view(x.size(0), -1), x.reshape(*x.shape[:2], -1)) is computed while converting', async () => {
+  const b = new OnnxGraphBuilder();
+  const x = b.input('x', ['N', 2, 4, 4]);
+  const [c] = b.node('Conv', [x, b.initializer('w', [3, 2, 3, 3], randomInput(54, 5)), b.initializer('b', [3], [0.1, -0.2, 0.3])], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] }, { name: 'conv' });
+  const [relu] = b.node('Relu', [c], {}, { name: 'relu' });
+  // x.reshape(x.shape[0], x.shape[1], -1): Shape → Slice [0:2] → Concat with [-1]
+  const [s1] = b.node('Shape', [relu], {}, { name: 'shape1' });
+  const [nc] = b.node('Slice', [s1, b.initializer('s0', [1], [0], 'int64'), b.initializer('s2', [1], [2], 'int64')], {}, { name: 'first_two' });
+  const [t1] = b.node('Concat', [nc, b.initializer('m1', [1], [-1], 'int64')], { axis: 0 }, { name: 'target1' });
+  const [r1] = b.node('Reshape', [relu, t1], {}, { name: 'to_nc_hw' });
+  // x.view(x.size(0), -1): Shape → Gather 0 → Unsqueeze → Concat with [-1] (with a Cast on the way, as some exporters add)
+  const [s2] = b.node('Shape', [r1], {}, { name: 'shape2' });
+  const [n] = b.node('Gather', [s2, b.initializer('zero', [], [0], 'int64')], { axis: 0 }, { name: 'batch' });
+  const [nl] = b.node('Unsqueeze', [n, b.initializer('axis0', [1], [0], 'int64')], {}, { name: 'batch_list' });
+  const [nc64] = b.node('Cast', [nl], { to: 7 }, { name: 'cast' });
+  const [t2] = b.node('Concat', [nc64, b.initializer('m1b', [1], [-1], 'int64')], { axis: 0 }, { name: 'target2' });
+  const [r2] = b.node('Reshape', [r1, t2], {}, { name: 'to_vector' });
+  const [y] = b.node('Gemm', [r2, b.initializer('fc', [4, 48], randomInput(192, 6, 0.2))], { transB: 1 }, { name: 'fc' });
+  b.output(y);
+  const { err, model } = await parity(b.toBytes(), [3, 2, 4, 4], 4);
+  assert.ok(err <= 1e-4, `max abs error ${err}`);
+  assert.deepEqual(model.outputs[0].shape, [null, 4]);
+  model.dispose();
+});
+
 test('unsupported ops and unsupported variants are errors naming the op and the node', async () => {
   const before = tf.memory().numTensors;
   await expectError(() => convertOnnx(parseOnnx(unsupportedOpModel(), 'gelu.onnx')), 'UNSUPPORTED_OP', [/Erf/, /"gelu_erf"/]);
@@ -176,12 +201,17 @@ test('unsupported ops and unsupported variants are errors naming the op and the 
   const err = await expectError(() => convertOnnx(parseOnnx(mp.toBytes(), 'pool.onnx')), 'UNSUPPORTED_OP', [/MaxPool/, /"pool"/, /negative/]);
   assert.match(err.hint ?? '', /feature extractor/);
 
+  // Shape arithmetic on the batch size cannot be computed while converting.
   const shape = new OnnxGraphBuilder();
   const xs = shape.input('x', ['N', 2, 4, 4]);
   const [s] = shape.node('Shape', [xs], {}, { name: 'dyn_shape' });
-  const [r] = shape.node('Reshape', [xs, s], {}, { name: 'dyn_reshape' });
+  const [n] = shape.node('Gather', [s, shape.initializer('zero', [], [0], 'int64')], { axis: 0 }, { name: 'batch' });
+  const [twice] = shape.node('Mul', [n, shape.initializer('two', [], [2], 'int64')], {}, { name: 'twice_batch' });
+  const [t] = shape.node('Unsqueeze', [twice, shape.initializer('axis0', [1], [0], 'int64')], {}, { name: 'as_list' });
+  const [target] = shape.node('Concat', [t, shape.initializer('minus1', [1], [-1], 'int64')], { axis: 0 }, { name: 'target' });
+  const [r] = shape.node('Reshape', [xs, target], {}, { name: 'dyn_reshape' });
   shape.output(r);
-  await expectError(() => convertOnnx(parseOnnx(shape.toBytes(), 'shape.onnx')), 'UNSUPPORTED_OP', [/Shape node "dyn_shape"/]);
+  await expectError(() => convertOnnx(parseOnnx(shape.toBytes(), 'shape.onnx')), 'UNSUPPORTED_OP', [/Mul node "twice_batch"/, /batch size/]);
 });
 
 function nchwFromNhwc(x: Float32Array, [n, h, w, c]: number[]): Float32Array {
