@@ -7,10 +7,11 @@
  *   node --import tsx scripts/advisor-bench.ts          # about 25 minutes on 2 busy CPU cores
  *
  * Options (environment): SEEDS (default 2), PAIRS (indices into the list below, e.g. 0,2; default all),
- * OUT (default results/choose/advisor-bench.json). Needs the zoo models of scripts/train-zoo.ts and,
+ * OUT (default results/choose/advisor-bench.json), MERGE=1 (re-measure only PAIRS, e.g. after a
+ * source was retrained, and keep the other pairs' rows of the existing OUT file, in list order). Needs the zoo models of scripts/train-zoo.ts and,
  * for the Fashion-MNIST target, `apt-get install dataset-fashion-mnist`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -34,6 +35,9 @@ const PAIRS = [
 const seeds = Array.from({ length: Number(process.env.SEEDS ?? 2) }, (_, i) => i + 1);
 const pairs = process.env.PAIRS ? process.env.PAIRS.split(',').map((i) => PAIRS[Number(i)]) : PAIRS;
 const outFile = process.env.OUT ?? 'results/choose/advisor-bench.json';
+/** With MERGE=1, the existing rows of the pairs not re-measured are kept. */
+const previous = process.env.MERGE === '1' ? (JSON.parse(await readFile(outFile, 'utf8')) as { rows: Array<Record<string, unknown>> }).rows : [];
+const samePair = (a: Record<string, unknown>, b: { base: string; target: string; perClass: number }) => a.base === b.base && a.target === b.target && a.perClass === b.perClass;
 
 tf.env().set('PROD', true);
 await initEngine();
@@ -86,7 +90,8 @@ try {
     const cells = r.results.map((x) => `${x.quadrant === r.quadrant ? '**' : ''}${(100 * x.accuracy).toFixed(1)} ± ${(100 * x.std).toFixed(1)}${x.quadrant === r.quadrant ? '**' : ''}`);
     console.log(`| ${r.base} → ${r.target} | ${r.perClass} | ${r.pad?.toFixed(2) ?? 'n/a'} | ${r.labelMatch?.toFixed(2) ?? 'n/a'} | ${r.quadrant} | ${cells.join(' | ')} | ${r.gapPoints.toFixed(1)} |`);
   }
-  await writeJsonAtomic(outFile, { seeds, rows });
+  const merged = PAIRS.map((p) => rows.find((r) => samePair(r, p)) ?? previous.find((r) => samePair(r, p))).filter((r) => r !== undefined);
+  await writeJsonAtomic(outFile, { seeds, rows: merged });
   console.log(`wrote ${outFile}`);
 } finally {
   await rm(tmp, { recursive: true, force: true });

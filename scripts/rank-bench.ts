@@ -8,9 +8,11 @@
  * Targets: MNIST (the demo's split: 25% test, seed 0) and Fashion-MNIST (the 10,000 test images,
  * split the same way; needs `apt-get install dataset-fashion-mnist`).
  * Options (environment): PER_CLASS (default 10), SEEDS (default 2), TARGETS (mnist,fashion),
- * CANDIDATES (default: every available zoo model), OUT (default results/choose/rank-bench.json).
+ * CANDIDATES (default: every available zoo model), OUT (default results/choose/rank-bench.json),
+ * MERGE=1 (re-measure only CANDIDATES — e.g. a retrained model — and keep the other candidates'
+ * rows of the existing OUT file; Kendall τ is recomputed over all rows).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -30,6 +32,11 @@ const seeds = Array.from({ length: Number(process.env.SEEDS ?? 2) }, (_, i) => i
 const targets = (process.env.TARGETS ?? 'mnist,fashion').split(',');
 const candidates = process.env.CANDIDATES?.split(',') ?? listZooModels().filter((m) => m.available).map((m) => m.name);
 const outFile = process.env.OUT ?? 'results/choose/rank-bench.json';
+/** With MERGE=1, the existing results whose rows for other candidates are kept. */
+const previous = process.env.MERGE === '1' ? (JSON.parse(await readFile(outFile, 'utf8')) as { candidates: string[]; report: Array<{ target: string; rows: Row[] }> }) : undefined;
+
+/** One candidate's measured row. */
+interface Row { candidate: string; scores: Record<TransferabilityMetric, number>; accuracy: number; std: number; perSeed: number[] }
 
 tf.env().set('PROD', true);
 await initEngine();
@@ -46,7 +53,7 @@ const report: Record<string, unknown>[] = [];
 try {
   for (const target of targets) {
     const { pool, test } = await benchTarget(target);
-    const rows: Array<{ candidate: string; scores: Record<TransferabilityMetric, number>; accuracy: number; std: number; perSeed: number[] }> = [];
+    const measured: Row[] = [];
     for (const candidate of candidates) {
       const scores: Record<TransferabilityMetric, number[]> = { logme: [], leep: [], hscore: [], nce: [] };
       const accs: number[] = [];
@@ -59,7 +66,7 @@ try {
         console.log(`${target} ${candidate} seed ${seed}: LogME ${r.ranking[0].scores.logme.toFixed(3)}, fine-tuned accuracy ${run.accuracy.toFixed(4)} (${run.seconds.toFixed(0)} s)`);
       }
       const acc = meanAndStd(accs);
-      rows.push({
+      measured.push({
         candidate,
         scores: Object.fromEntries(TRANSFERABILITY_METRICS.map((m) => [m, meanAndStd(scores[m]).mean])) as Record<TransferabilityMetric, number>,
         accuracy: acc.mean,
@@ -67,6 +74,8 @@ try {
         perSeed: accs,
       });
     }
+    const kept = previous?.report.find((r) => r.target === target)?.rows.filter((r) => !candidates.includes(r.candidate)) ?? [];
+    const rows = [...kept, ...measured].sort((a, b) => a.candidate.localeCompare(b.candidate));
     const tau = Object.fromEntries(TRANSFERABILITY_METRICS.map((m) => [m, kendallTau(rows.map((r) => r.scores[m]), rows.map((r) => r.accuracy))]));
     report.push({ target, perClass, seeds, testSize: test.size, rows, tau });
     console.log(`\n### ${target}, ${perClass} labels per class, ${seeds.length} seeds (test set ${test.size})\n`);
@@ -77,7 +86,8 @@ try {
     }
     console.log(`\nKendall τ with fine-tuned accuracy: ${TRANSFERABILITY_METRICS.map((m) => `${m} ${tau[m].toFixed(2)}`).join(', ')}\n`);
   }
-  await writeJsonAtomic(outFile, { candidates, report });
+  const allCandidates = [...new Set([...(previous?.candidates ?? []), ...candidates])].sort();
+  await writeJsonAtomic(outFile, { candidates: allCandidates, report });
   console.log(`wrote ${outFile}`);
 } finally {
   await rm(tmp, { recursive: true, force: true });

@@ -3,28 +3,47 @@
  * with its model card, to models/fashion-cnn/.
  *
  *   sudo apt-get install dataset-fashion-mnist
- *   npm run train:fashion-cnn            # about 30 minutes on 2 CPU cores (wasm backend)
+ *   npm run train:fashion-cnn            # about 65 minutes on one core (wasm backend is single-threaded)
  *
- * Options (environment): EPOCHS (default 10), SEED (default 42).
+ * Options (environment): EPOCHS (default 10), SEED (default 42), AUGMENT (default
+ * `shift=0.1,rotate=12,zoom=0.1`; `none` trains on the plain images), POLISH_EPOCHS (default 1:
+ * epochs on the plain images at lr 0.0001 after the augmented phase), SNAPSHOTS (a folder: the
+ * model after every epoch goes to `<folder>/<phase>-<epoch>/`, for studying how transferable
+ * the features are as training goes, and `pretrain-best/` with `pretrain.json` after pretraining),
+ * RESUME=1 (with SNAPSHOTS: skip pretraining, start the polish phase from `<folder>/pretrain-best`,
+ * e.g. to try another POLISH_EPOCHS; same result as an uninterrupted run), OUT (default
+ * models/fashion-cnn).
+ *
+ * Why augmentation: a source trained on shifted, rotated and zoomed clothing learns features
+ * that transfer better to other small grayscale images. Measured on the demo protocol with a
+ * pilot on 20,000 images, 4 epochs: fine-tuning to MNIST at 10 digits per class 0.878 with
+ * augmented pretraining against 0.849 without; the shipped model (best epoch 7 of 10, one polish
+ * epoch) gives 0.885 against scratch's 0.848 in the demo, and 90.5% on Fashion-MNIST's test set.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { subset } from '../src/data/dataset.ts';
 import { transformFeatures, type FeatureSpec } from '../src/data/features.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { classificationMetrics } from '../src/evaluate/metrics.ts';
 import { buildCnn } from '../src/models/architectures.ts';
-import { saveModel } from '../src/models/io.ts';
+import { loadModel, saveModel } from '../src/models/io.ts';
+import { writeJsonAtomic } from '../src/util/atomic.ts';
 import { countParams } from '../src/models/surgery.ts';
-import { predictProbs, trainModel } from '../src/transfer/train.ts';
+import { parseAugment } from '../src/transfer/augment.ts';
+import { predictProbs, trainModel, type TrainOptions } from '../src/transfer/train.ts';
 import { seedMathRandom } from '../src/util/random.ts';
 
 const epochs = Number(process.env.EPOCHS ?? 10);
 const seed = Number(process.env.SEED ?? 42);
-const outDir = fileURLToPath(new URL('../models/fashion-cnn/', import.meta.url));
+const augmentText = process.env.AUGMENT ?? 'shift=0.1,rotate=12,zoom=0.1';
+const augment = augmentText === 'none' ? undefined : parseAugment(augmentText);
+const polishEpochs = Number(process.env.POLISH_EPOCHS ?? 1);
+const snapshots = process.env.SNAPSHOTS;
+const resume = process.env.RESUME === '1';
+const outDir = process.env.OUT ? `${process.env.OUT.replace(/\/$/, '')}/` : fileURLToPath(new URL('../models/fashion-cnn/', import.meta.url));
 
 tf.env().set('PROD', true);
 const engine = await initEngine();
@@ -37,19 +56,37 @@ const { train, val } = trainValTestSplit(full, { val: 5000 / full.size, test: 0,
 const spec: FeatureSpec = { kind: 'image', height: 28, width: 28, channels: 1 };
 const toData = (ds: typeof train) => ({ ...transformFeatures(spec, ds), y: ds.labels });
 
-const model = buildCnn([28, 28, 1], full.classes.length, { seed });
+/** What the augmented pretraining phase did (kept next to the snapshots so RESUME=1 can report it). */
+interface PretrainSummary { epochs: number; bestEpoch: number; minutes: number }
 const t0 = performance.now();
-const res = await trainModel(model, toData(train), {
-  epochs,
-  batchSize: 64,
-  learningRate: 1e-3,
-  seed,
-  val: toData(val),
-  patience: 3,
-  phase: 'pretrain',
-  onEpoch: (r) => console.log(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)} acc ${r.accuracy.toFixed(4)} val loss ${r.valLoss?.toFixed(4)} val acc ${r.valAccuracy?.toFixed(4)} (${r.seconds.toFixed(0)} s)`),
-});
-const minutes = (performance.now() - t0) / 60000;
+const snapshotMeta = (name: string) => ({ format: 'transferkit-model@1' as const, name, classes: full.classes, features: spec, createdAt: new Date().toISOString() });
+let model: tf.LayersModel;
+let pretrain: PretrainSummary;
+const log: TrainOptions['onEpoch'] = async (r) => {
+  console.log(`${r.phase} epoch ${r.epoch}: loss ${r.loss.toFixed(4)} acc ${r.accuracy.toFixed(4)} val loss ${r.valLoss?.toFixed(4)} val acc ${r.valAccuracy?.toFixed(4)} (${r.seconds.toFixed(0)} s)`);
+  if (snapshots) await saveModel(model, `${snapshots}/${r.phase}-${r.epoch}`, snapshotMeta(`fashion-cnn ${r.phase} epoch ${r.epoch}`));
+};
+if (resume) {
+  if (!snapshots) throw new Error('RESUME=1 needs SNAPSHOTS: the folder an earlier run wrote its snapshots to.');
+  model = (await loadModel(`${snapshots}/pretrain-best`)).model;
+  pretrain = JSON.parse(await readFile(`${snapshots}/pretrain.json`, 'utf8')) as PretrainSummary;
+  console.log(`resuming after pretraining (best epoch ${pretrain.bestEpoch} of ${pretrain.epochs})`);
+} else {
+  model = buildCnn([28, 28, 1], full.classes.length, { seed });
+  const res = await trainModel(model, toData(train), { epochs, batchSize: 64, learningRate: 1e-3, seed, val: toData(val), patience: 3, phase: 'pretrain', augment, onEpoch: log });
+  pretrain = { epochs: res.history.length, bestEpoch: res.bestEpoch, minutes: (performance.now() - t0) / 60000 };
+  if (snapshots) {
+    await saveModel(model, `${snapshots}/pretrain-best`, snapshotMeta('fashion-cnn pretrain best'));
+    await writeJsonAtomic(`${snapshots}/pretrain.json`, pretrain);
+  }
+}
+// the polish phase draws its dropout masks from its own seed, so a resumed run matches an uninterrupted one
+seedMathRandom(`${seed}:polish`);
+const t1 = performance.now();
+const polish = polishEpochs > 0 && augment
+  ? await trainModel(model, toData(train), { epochs: polishEpochs, batchSize: 64, learningRate: 1e-4, seed, val: toData(val), patience: 3, phase: 'polish', onEpoch: log })
+  : undefined;
+const minutes = pretrain.minutes + (performance.now() - t1) / 60000;
 restore();
 
 const test = toData(testSet);
@@ -67,7 +104,7 @@ await saveModel(model, outDir, {
   accuracy: m.accuracy,
   macroF1: m.macroF1,
   trainedOn: 'Fashion-MNIST training set (55,000 train / 5,000 validation)',
-  training: { script: 'scripts/train-fashion-cnn.ts', seed, epochs: res.history.length, bestEpoch: res.bestEpoch },
+  training: { script: 'scripts/train-fashion-cnn.ts', seed, epochs: pretrain.epochs, bestEpoch: pretrain.bestEpoch, augment: augment ? augmentText : undefined, polishEpochs: polish?.history.length ?? 0 },
 });
 
 const card = `# fashion-cnn
@@ -81,7 +118,9 @@ default source model for transfer learning (\`--base fashion-cnn\`).
 - Parameters: ${params.total.toLocaleString('en-US')}; weights ${(params.total * 4 / 1e6).toFixed(1)} MB (float32).
 - Input: 28×28×1 grayscale images scaled to [0, 1]. Output: probabilities of 10 clothing classes.
 - Trained with transferkit ${engine.tfjsVersion ? `on TensorFlow.js ${engine.tfjsVersion}` : ''} (${engine.backend} backend), Adam (lr 0.001), batch 64,
-  early stopping on validation loss (patience 3), seed ${seed}; best epoch ${res.bestEpoch} of ${res.history.length}, ${minutes.toFixed(1)} minutes on one core of a 2-core machine that was busy with other work.
+  ${augment ? `augmentation \`${augmentText}\` (seeded), ` : ''}early stopping on validation loss (patience 3), seed ${seed}; best epoch ${pretrain.bestEpoch} of ${pretrain.epochs}${polish ? `, then ${polish.history.length} epoch(s) on the plain images at lr 0.0001 (best: ${polish.bestEpoch})` : ''}; ${minutes.toFixed(1)} minutes on a 2-core machine.
+- Why augmentation: features learnt from shifted, rotated and zoomed clothing transfer better to
+  other small grayscale images (see \`scripts/train-fashion-cnn.ts\`).
 
 ## Intended use
 A source of image features for transfer to small grayscale image tasks (the demo transfers it
@@ -111,4 +150,3 @@ npm run train:fashion-cnn
 `;
 await writeFile(`${outDir}MODEL_CARD.md`, card);
 console.log(`wrote ${outDir}`);
-void subset;
