@@ -347,6 +347,8 @@ class Converter {
       }
       case 'Reshape':
         return this.reshape(out, a);
+      case 'Pad':
+        return this.pad(out, a);
       case 'Concat':
         return this.concat(out, a);
       case 'Add':
@@ -628,6 +630,27 @@ class Converter {
     const y: Sym = { kind: 'sym', t, layout: { kind: 'plain' }, nonNeg: x.nonNeg };
     this.values.set(out, rest.length === 3 ? this.toNhwc(y) : y);
     this.layerOf[out] = this.layerNameOf(this.values.get(out) as Sym);
+  }
+
+  /** Pad: zero padding of the two spatial dims of an image tensor (constant mode, value 0). */
+  private pad(out: string, a: Record<string, AttrValue>): void {
+    const mode = String(a.mode ?? 'constant');
+    if (mode !== 'constant') this.unsupported(`Pad in "${mode}" mode (only constant zero padding converts)`);
+    const opset11 = this.m.opset >= 11;
+    const pads = opset11 ? Array.from(this.constInput(1, 'pads').data) : ints(a.pads, []);
+    const value = opset11 ? (this.node.input?.[2] ? this.constScalar(2) : 0) : Number(a.value ?? 0);
+    if (value !== 0) this.unsupported(`Pad with the value ${value} (only zero padding converts)`);
+    if (opset11 && this.node.input?.[3]) this.unsupported('Pad with an axes input');
+    const x = this.sym(0);
+    const rank = this.onnxShape(x).length;
+    if (pads.length !== 2 * rank) this.unsupported(`Pad with ${pads.length} pads for a rank-${rank} tensor`);
+    if (pads.every((p) => p === 0)) return this.alias(out, x);
+    const [nb, cb, top, left, ne, ce, bottom, right] = pads;
+    if (rank !== 4 || nb !== 0 || cb !== 0 || ne !== 0 || ce !== 0) this.unsupported(`Pad [${pads}] (only the height and width of an image tensor can be padded)`);
+    if ([top, left, bottom, right].some((p) => p < 0)) this.unsupported(`Pad [${pads}] with negative pads (cropping)`);
+    const y = this.zeroPad(this.toNhwc(x, 'the padded tensor'), [[top, bottom], [left, right]], 'zeropad');
+    // zeros keep a non-negative tensor non-negative
+    this.set(out, y.t, y.layout, x.nonNeg);
   }
 
   private concat(out: string, a: Record<string, AttrValue>): void {
@@ -953,7 +976,7 @@ class Converter {
       where: `${this.m.path} › ${name}`,
       hint:
         'The converter handles Conv (groups, depthwise), Gemm, MatMul, Add/Sub/Mul/Div, BatchNormalization, Relu, LeakyRelu, Clip(0, max), Sigmoid, Tanh, Softmax, ' +
-        'MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Concat, Dropout, Identity, and shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Slice, Cast on values known before running). Use the model as a frozen feature extractor instead (createOnnxExtractor / --taps), which runs any op.',
+        'MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Pad (zeros, height and width), Concat, Dropout, Identity, and shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Slice, Cast on values known before running). Use the model as a frozen feature extractor instead (createOnnxExtractor / --taps), which runs any op.',
     });
   }
 }

@@ -182,6 +182,27 @@ test('shape arithmetic as PyTorch exports it (x.view(x.size(0), -1), x.reshape(*
   model.dispose();
 });
 
+test('Pad (zeros on height and width, opset 13 input or opset 10 attribute) converts and matches onnxruntime; reflect mode is refused', async () => {
+  for (const opset of [13, 10]) {
+    const b = new OnnxGraphBuilder({ opset });
+    const x = b.input('x', ['N', 2, 5, 5]);
+    const pads = [0, 0, 1, 2, 0, 0, 2, 1];
+    const [p] = opset >= 11 ? b.node('Pad', [x, b.initializer('pads', [8], pads, 'int64')], {}, { name: 'pad' }) : b.node('Pad', [x], { pads }, { name: 'pad' });
+    const [c] = b.node('Conv', [p, b.initializer('w', [3, 2, 3, 3], randomInput(54, 5))], { kernel_shape: [3, 3] }, { name: 'conv' });
+    const [f] = b.node('Flatten', [c], { axis: 1 }, { name: 'flat' });
+    const [y] = b.node('MatMul', [f, b.initializer('fc', [108, 4], randomInput(432, 6, 0.2))], {}, { name: 'fc' });
+    b.output(y);
+    const { err, model } = await parity(b.toBytes(), [3, 2, 5, 5], 7);
+    assert.ok(err <= 1e-4, `opset ${opset}: max abs error ${err}`);
+    model.dispose();
+  }
+  const r = new OnnxGraphBuilder();
+  const xr = r.input('x', ['N', 2, 5, 5]);
+  const [pr] = r.node('Pad', [xr, r.initializer('pads', [8], [0, 0, 1, 1, 0, 0, 1, 1], 'int64')], { mode: 'reflect' }, { name: 'reflect_pad' });
+  r.output(pr);
+  await expectError(() => convertOnnx(parseOnnx(r.toBytes(), 'reflect.onnx')), 'UNSUPPORTED_OP', [/Pad node "reflect_pad"/, /reflect/]);
+});
+
 test('unsupported ops and unsupported variants are errors naming the op and the node', async () => {
   const before = tf.memory().numTensors;
   await expectError(() => convertOnnx(parseOnnx(unsupportedOpModel(), 'gelu.onnx')), 'UNSUPPORTED_OP', [/Erf/, /"gelu_erf"/]);
