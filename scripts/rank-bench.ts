@@ -33,7 +33,7 @@ const targets = (process.env.TARGETS ?? 'mnist,fashion').split(',');
 const candidates = process.env.CANDIDATES?.split(',') ?? listZooModels().filter((m) => m.available).map((m) => m.name);
 const outFile = process.env.OUT ?? 'results/choose/rank-bench.json';
 /** With MERGE=1, the existing results whose rows for other candidates are kept. */
-const previous = process.env.MERGE === '1' ? (JSON.parse(await readFile(outFile, 'utf8')) as { candidates: string[]; report: Array<{ target: string; rows: Row[] }> }) : undefined;
+const previous = process.env.MERGE === '1' ? (JSON.parse(await readFile(outFile, 'utf8')) as { candidates: string[]; report: Array<Record<string, unknown> & { target: string; rows: Row[] }> }) : undefined;
 
 /** One candidate's measured row. */
 interface Row { candidate: string; scores: Record<TransferabilityMetric, number>; accuracy: number; std: number; perSeed: number[] }
@@ -87,7 +87,8 @@ try {
     console.log(`\nKendall τ with fine-tuned accuracy: ${TRANSFERABILITY_METRICS.map((m) => `${m} ${tau[m].toFixed(2)}`).join(', ')}\n`);
   }
   const allCandidates = [...new Set([...(previous?.candidates ?? []), ...candidates])].sort();
-  await writeJsonAtomic(outFile, { candidates: allCandidates, report });
+  const otherTargets = previous?.report.filter((r) => !targets.includes(r.target)) ?? [];
+  await writeJsonAtomic(outFile, { candidates: allCandidates, report: [...report, ...otherTargets] });
   console.log(`wrote ${outFile}`);
 } finally {
   await rm(tmp, { recursive: true, force: true });
