@@ -11,7 +11,8 @@
  * model after every epoch goes to `<folder>/<phase>-<epoch>/`, for studying how transferable
  * the features are as training goes, and `pretrain-best/` with `pretrain.json` after pretraining),
  * RESUME=1 (with SNAPSHOTS: skip pretraining, start the polish phase from `<folder>/pretrain-best`,
- * e.g. to try another POLISH_EPOCHS; same result as an uninterrupted run), OUT (default
+ * e.g. to try another POLISH_EPOCHS; the polish phase reseeds its random draws, so it starts
+ * from the same state as in an uninterrupted run), OUT (default
  * models/fashion-cnn).
  *
  * Why augmentation: a source trained on shifted, rotated and zoomed clothing learns features
@@ -29,7 +30,7 @@ import { trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { classificationMetrics } from '../src/evaluate/metrics.ts';
 import { buildCnn } from '../src/models/architectures.ts';
-import { loadModel, saveModel } from '../src/models/io.ts';
+import { loadModel, MODEL_META_FORMAT, saveModel } from '../src/models/io.ts';
 import { writeJsonAtomic } from '../src/util/atomic.ts';
 import { countParams } from '../src/models/surgery.ts';
 import { parseAugment } from '../src/transfer/augment.ts';
@@ -55,11 +56,13 @@ const testSet = await loadDataset('builtin:fashion-mnist-test');
 const { train, val } = trainValTestSplit(full, { val: 5000 / full.size, test: 0, seed });
 const spec: FeatureSpec = { kind: 'image', height: 28, width: 28, channels: 1 };
 const toData = (ds: typeof train) => ({ ...transformFeatures(spec, ds), y: ds.labels });
+const trainData = toData(train);
+const valData = toData(val);
 
 /** What the augmented pretraining phase did (kept next to the snapshots so RESUME=1 can report it). */
 interface PretrainSummary { epochs: number; bestEpoch: number; minutes: number }
 const t0 = performance.now();
-const snapshotMeta = (name: string) => ({ format: 'transferkit-model@1' as const, name, classes: full.classes, features: spec, createdAt: new Date().toISOString() });
+const snapshotMeta = (name: string) => ({ format: MODEL_META_FORMAT, name, classes: full.classes, features: spec, createdAt: new Date().toISOString() });
 let model: tf.LayersModel;
 let pretrain: PretrainSummary;
 const log: TrainOptions['onEpoch'] = async (r) => {
@@ -73,18 +76,18 @@ if (resume) {
   console.log(`resuming after pretraining (best epoch ${pretrain.bestEpoch} of ${pretrain.epochs})`);
 } else {
   model = buildCnn([28, 28, 1], full.classes.length, { seed });
-  const res = await trainModel(model, toData(train), { epochs, batchSize: 64, learningRate: 1e-3, seed, val: toData(val), patience: 3, phase: 'pretrain', augment, onEpoch: log });
+  const res = await trainModel(model, trainData, { epochs, batchSize: 64, learningRate: 1e-3, seed, val: valData, patience: 3, phase: 'pretrain', augment, onEpoch: log });
   pretrain = { epochs: res.history.length, bestEpoch: res.bestEpoch, minutes: (performance.now() - t0) / 60000 };
   if (snapshots) {
     await saveModel(model, `${snapshots}/pretrain-best`, snapshotMeta('fashion-cnn pretrain best'));
     await writeJsonAtomic(`${snapshots}/pretrain.json`, pretrain);
   }
 }
-// the polish phase draws its dropout masks from its own seed, so a resumed run matches an uninterrupted one
+// the polish phase draws from its own seed, so a resumed run starts it in the same state as an uninterrupted one
 seedMathRandom(`${seed}:polish`);
 const t1 = performance.now();
 const polish = polishEpochs > 0 && augment
-  ? await trainModel(model, toData(train), { epochs: polishEpochs, batchSize: 64, learningRate: 1e-4, seed, val: toData(val), patience: 3, phase: 'polish', onEpoch: log })
+  ? await trainModel(model, trainData, { epochs: polishEpochs, batchSize: 64, learningRate: 1e-4, seed, val: valData, patience: 3, phase: 'polish', onEpoch: log })
   : undefined;
 const minutes = pretrain.minutes + (performance.now() - t1) / 60000;
 restore();
@@ -95,7 +98,7 @@ console.log(`test accuracy ${m.accuracy.toFixed(4)}, macro F1 ${m.macroF1.toFixe
 const params = countParams(model);
 
 await saveModel(model, outDir, {
-  format: 'transferkit-model@1',
+  format: MODEL_META_FORMAT,
   name: 'fashion-cnn',
   description: 'Small CNN pretrained on Fashion-MNIST (10 clothing classes, 28×28 grayscale)',
   classes: full.classes,

@@ -656,7 +656,7 @@ class Converter {
   private concat(out: string, a: Record<string, AttrValue>): void {
     const names = this.node.input ?? [];
     if (names.length > 0 && names.every((n) => this.isConst(n))) return this.fold(out, () => concatConst(names.map((n) => this.values.get(n) as Const), Number(a.axis ?? 0)));
-    const ins = (this.node.input ?? []).map((_, i) => this.sym(i, 'Concat of a constant'));
+    const ins = names.map((_, i) => this.sym(i, 'Concat of a constant'));
     const rank = this.onnxShape(ins[0]).length;
     let axis = Number(a.axis ?? 0);
     if (axis < 0) axis += rank;

@@ -196,5 +196,7 @@ export function binaryConst(op: string, a: ConstValue, b: ConstValue): ConstValu
   } }[op];
   if (!f) throw new FoldError(`${op} of constants`);
   const data = Float64Array.from({ length: n }, (_, i) => f(a.data[a.data.length === 1 ? 0 : i], b.data[b.data.length === 1 ? 0 : i]));
-  return { kind: 'const', data, dims: a.data.length >= b.data.length ? a.dims : b.dims };
+  // the result has the larger operand's dims; between two single values, the higher rank ([1] over [])
+  const aWins = a.data.length !== b.data.length ? a.data.length > b.data.length : a.dims.length >= b.dims.length;
+  return { kind: 'const', data, dims: aWins ? a.dims : b.dims };
 }

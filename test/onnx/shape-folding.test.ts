@@ -42,6 +42,8 @@ test('Gather, Squeeze and Concat on matrices; arithmetic folds on plain values a
 
   assert.deepEqual([...binaryConst('Mul', c([7, 7], [2]), c([2], [])).data], [14, 14]);
   assert.deepEqual([...binaryConst('Div', c([64], [1]), c([8], [])).data], [8]);
+  assert.deepEqual(binaryConst('Mul', c([3], []), c([2], [1])).dims, [1], 'a scalar times a 1-element list is a list, whichever comes first');
+  assert.deepEqual(binaryConst('Mul', c([2], [1]), c([3], [])).dims, [1]);
   assert.throws(() => binaryConst('Div', c([7], []), c([2], [])), /remainder/);
   assert.throws(() => binaryConst('Mul', gatherConst(shapeOf([null, 3]), c([0], [])), c([2], [])), /batch size/);
 });
