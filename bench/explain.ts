@@ -30,7 +30,7 @@ export interface ExplainBenchRow {
  * ```
  */
 export async function benchExplain(): Promise<ExplainBenchRow[]> {
-  const golden = new URL('../../shared/golden/', import.meta.url);
+  const golden = new URL('../test/fixtures/golden/', import.meta.url);
   const { model } = JSON.parse(readFileSync(fileURLToPath(new URL('breast_cancer_shapley_logreg.json', golden)), 'utf8')) as { model: { w_raw: number[]; b_raw: number } };
   const lines = readFileSync(fileURLToPath(new URL('breast_cancer.csv', golden)), 'utf8').trim().split('\n').slice(1);
   const X = lines.map((l) => Float64Array.from(l.split(',').slice(0, 30).map(Number)));

@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// The transferkit CLI. The sources are TypeScript, run through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The transferkit CLI: the compiled JavaScript in dist/ (built by `npm run build`, which
+// `npm ci`, `npm test` and `npm pack` run).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('transferkit: the compiled CLI (dist/) is missing; run `npm run build` in the transferkit folder.\n');
+  process.exit(1);
+}
+await import(main.href);

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
-import { runJobs } from '../engine/worker-pool.ts';
+import { runJobs, workerBeside } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { loadTrainedModel } from '../evaluate/trained-model.ts';
@@ -125,7 +125,7 @@ export async function runAllAndScore(
   const jobs = specs.map(({ callbacks: _local, ...job }) => job);
   return runJobs(jobs, {
     threads: opts.threads,
-    worker: new URL('./experiment-worker.ts', import.meta.url),
+    worker: workerBeside(import.meta.url, 'experiment-worker'),
     here: (_job, i) => runAndScore(specs[i]),
     onDone: (r, i) => opts.onDone?.(r, specs[i]),
     onProgress: opts.onProgress,

@@ -43,6 +43,32 @@ export interface WorkerPoolOptions {
 }
 
 /**
+ * The URL of a worker module that sits beside the calling module: `name.js` when the caller
+ * runs compiled (dist/), `name.ts` when it runs from source (tests, scripts under tsx).
+ *
+ * @param here the caller's `import.meta.url`.
+ * @param name the worker module's file name without extension.
+ * @example
+ * ```ts
+ * const pool = new WorkerPool(workerBeside(import.meta.url, 'experiment-worker'));
+ * ```
+ */
+export function workerBeside(here: string, name: string): URL {
+  return new URL(`./${name}${here.endsWith('.ts') ? '.ts' : '.js'}`, here);
+}
+
+/**
+ * Starts a worker thread on a module. Compiled modules load directly; TypeScript sources need
+ * tsx's loader, which workers do not inherit on Node 20, so it is registered inside the worker
+ * (located from here, so it works whatever the current directory is).
+ */
+function startWorker(moduleUrl: URL): Worker {
+  if (!moduleUrl.pathname.endsWith('.ts')) return new Worker(moduleUrl);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  return new Worker(`import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`, { eval: true });
+}
+
+/**
  * A fixed set of worker threads running one module's job function.
  *
  * @example
@@ -68,12 +94,8 @@ export class WorkerPool {
 
   constructor(moduleUrl: URL, opts: WorkerPoolOptions = {}) {
     this.size = Math.max(1, Math.floor(opts.size ?? availableParallelism()));
-    // Workers do not inherit tsx's loader hooks on Node 20: register them inside each worker
-    // (tsx located from here, so it works whatever the current directory is).
-    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-    const source = `import(${tsx}).then(({ register }) => { register(); return import(${JSON.stringify(moduleUrl.href)}); });`;
     for (let i = 0; i < this.size; i++) {
-      const worker = new Worker(source, { eval: true });
+      const worker = startWorker(moduleUrl);
       worker.on('message', (reply: Reply) => {
         if ('event' in reply) {
           this.pending.get(reply.id)?.onEvent?.(reply.event);

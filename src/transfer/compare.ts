@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
-import { runJobs } from '../engine/worker-pool.ts';
+import { runJobs, workerBeside } from '../engine/worker-pool.ts';
 import { meanStd } from '../evaluate/metrics.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { runCompareJob, type CompareJob } from './compare-job.ts';
@@ -72,7 +72,7 @@ export async function compareStrategies(opts: CompareOptions): Promise<{ results
   const order = (opts.threads ?? 1) > 1 ? [...jobs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch')) : jobs;
   const done = await runJobs(order, {
     threads: opts.threads,
-    worker: new URL('./compare-worker.ts', import.meta.url),
+    worker: workerBeside(import.meta.url, 'compare-worker'),
     here: (job) => {
       opts.onRun?.({ strategy: job.strategy, seed: job.seed });
       return runCompareJob(job, opts.callbacks);

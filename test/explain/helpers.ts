@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '../../src/util/random.ts';
 import type { PredictFn } from '../../src/explain/types.ts';
 
-/** /work/shared/golden, reached from /work/main/test/explain as ../../../shared/golden. */
-export const GOLDEN_DIR = new URL('../../../shared/golden/', import.meta.url);
+/** The golden fixtures copied into the repository (test/fixtures/golden; see its README). */
+export const GOLDEN_DIR = new URL('../fixtures/golden/', import.meta.url);
 
 export function readGoldenJson<T = any>(name: string): T {
   return JSON.parse(readFileSync(fileURLToPath(new URL(name, GOLDEN_DIR)), 'utf8')) as T;

@@ -1,11 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/backend.ts';
 import { buildCnn, buildLogistic, buildMlp } from '../../src/models/architectures.ts';
@@ -17,6 +15,7 @@ import { layerMultipliers, lrFactor, parseLayerLr } from '../../src/transfer/sch
 import { applyPhase, parseUnfreezeSchedule, prepareModel } from '../../src/transfer/strategies.ts';
 import { AdamW, predictProbs, trainModel, type TensorData } from '../../src/transfer/train.ts';
 import { createRng, seedMathRandom } from '../../src/util/random.ts';
+import { cli } from '../cli/helpers.ts';
 import { expectError } from '../data/helpers.ts';
 import { blobs } from './helpers.ts';
 
@@ -317,13 +316,6 @@ test('bad control options get clear errors and leave no run folder', async () =>
 });
 
 test('the CLI takes the controls and LoRA flags and explains them in --help', async () => {
-  const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
-  const cli = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [bin, ...args], { env: { ...process.env, CI: '1' } }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
-    });
   const help = await cli('fit', '--help');
   for (const flag of ['--unfreeze-schedule', '--lr-decay', '--layer-lr', '--lr-schedule', '--warmup', '--weight-decay', '--l2sp', '--head-dropout', '--label-smoothing', '--augment', '--lora-rank', '--lora-alpha', '--lora-layers']) {
     assert.ok(help.stdout.includes(flag), `--help documents ${flag}`);
