@@ -22,6 +22,7 @@ import { benchExplain } from './explain.ts';
 import { benchKernels } from './kernels.ts';
 import { benchOnnx } from './onnx.ts';
 import { benchParallel } from './parallel.ts';
+import { benchStartup, startupTable } from './startup.ts';
 
 interface Row {
   task: string;
@@ -74,6 +75,7 @@ const kernels = await benchKernels();
 const explain = await benchExplain();
 const onnx = await benchOnnx();
 const parallel = await benchParallel();
+const startup = benchStartup();
 
 const md = [
   '| task | backend | throughput | × cpu | peak RSS |',
@@ -95,9 +97,11 @@ const md = [
   '| 6 training runs (demo protocol, 20 epochs), wasm | threads | wall time | runs/min | speed-up | same accuracies |',
   '|---|---|---|---|---|---|',
   ...parallel.map((p) => `| compareStrategies | ${p.threads} | ${p.seconds.toFixed(1)} s | ${p.runsPerMinute.toFixed(1)} | ${p.speedup.toFixed(2)} | ${p.sameResults ? 'yes' : 'NO'} |`),
+  '',
+  startupTable(startup),
 ].join('\n');
 const dir = fileURLToPath(new URL('.', import.meta.url));
-await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx, parallel }, null, 2) + '\n');
+await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx, parallel, startup }, null, 2) + '\n');
 await writeFile(`${dir}RESULTS.md`, md + '\n');
 await updateReadme(`${dir}../README.md`, md);
 console.log(md);

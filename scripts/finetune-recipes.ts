@@ -126,7 +126,8 @@ for (const recipe of recipes) {
     const dir = join(out, `${recipe.name}-seed${seed}`);
     await rm(dir, { recursive: true, force: true });
     const res = await fit({ valFraction: 0, ...(DEMO_FIT as Partial<FitConfig>), strategy: 'finetune', ...recipe.config, base, train, seed, out: dir });
-    const m = await evaluateModel({ model: dir, data: testSet });
+    const m = await evaluateModel({ model: res.model, data: testSet });
+    res.model.dispose();
     acc.push(m.accuracy);
     sec.push(res.seconds);
     params = { trainableParams: res.trainableParams, totalParams: res.totalParams };

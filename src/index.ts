@@ -1,53 +1,65 @@
 /**
  * transferkit — transfer learning and model explainability for TypeScript, offline on CPU.
  *
+ * The root export holds the names a user's program needs: load data, fit by transfer, evaluate,
+ * predict, explain, choose how to transfer, adapt to a shift. Each area has its own entry point
+ * with everything it offers (building blocks included): `transferkit/data`, `/models`,
+ * `/transfer`, `/evaluate`, `/explain`, `/adapt`, `/choose`, `/onnx`, `/measures`, `/engine`.
+ *
+ * The engine starts itself on first use (WebAssembly with transferkit's training kernels, or
+ * tfjs-node when installed); call {@link initEngine} only to choose a backend.
+ *
  * @example
  * ```ts
- * import { initEngine, fit, evaluateModel } from 'transferkit';
- * await initEngine();
- * await fit({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10, strategy: 'finetune', out: 'runs/mnist' });
- * const m = await evaluateModel({ model: 'runs/mnist', data: 'builtin:mnist' });
+ * import { fit, evaluateModel } from 'transferkit';
+ * const { model } = await fit({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10, strategy: 'finetune', out: 'runs/mnist' });
+ * const m = await evaluateModel({ model, data: 'builtin:mnist' });
+ * model.dispose();
  * ```
+ *
+ * @module
  */
 export { TransferkitError } from './errors.ts';
-export { initEngine, engineInfo, type BackendName, type EngineInfo } from './engine/backend.ts';
-export { WorkerPool, serveJobs, type WorkerPoolOptions } from './engine/worker-pool.ts';
+export { initEngine, engineInfo, type BackendName, type EngineInfo, type InitEngineOptions } from './engine/backend.ts';
 
-export { subset, classCounts, type Dataset, type Features, type DataKind } from './data/dataset.ts';
-export { loadDataset, relabel } from './data/load.ts';
-export { listBuiltinDatasets } from './data/builtins.ts';
-export { trainValTestSplit, stratifiedKFold, samplePerClass } from './data/split.ts';
-export { fitFeatures, transformFeatures, featureNames, inputShape, type FeatureSpec } from './data/features.ts';
-export { fitTextVectorizer, transformText } from './data/text-features.ts';
+// data
+export type { Dataset, DataKind, Features } from './data/dataset.ts';
+export { loadDataset, type LoadOptions } from './data/load.ts';
+export { datasetFromRows, datasetFromTensors, type DataRow, type RowsOptions, type TensorsOptions } from './data/from-memory.ts';
+export { listBuiltinDatasets, type BuiltinInfo } from './data/builtins.ts';
+export { samplePerClass, trainValTestSplit, stratifiedKFold } from './data/split.ts';
 
-export { buildCnn, buildMlp, buildLogistic } from './models/architectures.ts';
-export { listLayers, resolveLayer, cutAt, replaceHead, freeze, unfreeze, keepBatchNormInInference, countParams } from './models/surgery.ts';
-export { saveModel, loadModel, checkInputShape, type ModelMeta } from './models/io.ts';
-export { listZooModels, resolveModelRef } from './models/zoo.ts';
+// models
+export { listZooModels, resolveModelRef, type ZooModel } from './models/zoo.ts';
+export { loadModel, saveModel, type ModelMeta, type LoadedModel } from './models/io.ts';
+export { listLayers, cutAt, replaceHead, freeze, unfreeze, countParams, type LayerInfo } from './models/surgery.ts';
+export { convertOnnx, convertOnnxToDir } from './onnx/convert.ts';
 
-export { trainModel, predictProbs, balancedClassWeights, type TrainOptions, type EpochRecord } from './transfer/train.ts';
-export { planPhases, prepareModel, applyPhase, STRATEGIES, type Strategy } from './transfer/strategies.ts';
-export { fit, resumeFit, type FitConfig, type FitResult } from './transfer/fit.ts';
-export { compareStrategies } from './transfer/compare.ts';
-export { runDemo } from './transfer/demo.ts';
+// transfer
+export { fit, resumeFit, type FitConfig, type FitCallbacks, type FitResult } from './transfer/fit.ts';
+export { STRATEGIES, type Strategy } from './transfer/strategies.ts';
+export { runDemo, type DemoOptions, type DemoResult } from './transfer/demo.ts';
 
-export { classificationMetrics, binaryRocAuc, type ClassificationMetrics } from './evaluate/metrics.ts';
-export { evaluateModel } from './evaluate/evaluate-model.ts';
-export { predictDataset } from './evaluate/predict.ts';
-export { loadTrainedModel } from './evaluate/trained-model.ts';
+// evaluate and predict
+export { evaluateModel, type EvaluateOptions } from './evaluate/evaluate-model.ts';
+export { predictDataset, type Prediction, type PredictOptions, type PredictResult } from './evaluate/predict.ts';
+export { loadTrainedModel, type TrainedModel } from './evaluate/trained-model.ts';
+export type { FittedModel, ModelInput } from './evaluate/model-handle.ts';
+export { crossValidate, type KFoldOptions, type KFoldResult } from './evaluate/kfold.ts';
+export { classificationMetrics, type ClassificationMetrics } from './evaluate/metrics.ts';
 
-export * from './explain/index.ts';
+// choose how to transfer, and prove it helped
+export { advise, type Advice, type AdviseOptions } from './choose/advisor.ts';
+export { fitAuto, type FitAutoResult } from './choose/fit-auto.ts';
+export { rankSources, type Ranking, type RankOptions } from './choose/rank.ts';
+export { learningCurve, compareTransfer, type CurveOptions, type CurveResult, type CompareTransferOptions } from './choose/curve.ts';
+export type { TransferVerdict } from './choose/verdict.ts';
+
+// domain shift
+export { diagnoseShift, type DiagnoseOptions, type ShiftDiagnosis } from './adapt/diagnose.ts';
+export { adapt, type AdaptConfig, type AdaptResult } from './adapt/adapt.ts';
+
+// explanations
 export { explain, EXPLAIN_METHODS, type ExplainOptions } from './explain/model/explain.ts';
-export { explainModel, type ModelExplanation } from './explain/model/explain-model.ts';
-export { explainImages, heatmapPng } from './explain/model/explain-image.ts';
-export { whatIf } from './explain/model/what-if.ts';
-
-export * from './measures/index.ts';
-
-export * from './onnx/index.ts';
-export * as lora from './transfer/lora/index.ts';
-export * as deepAdaptation from './adapt/deep/index.ts';
-
-export * from './adapt/index.ts';
-export * from './choose/index.ts';
-export { crossValidate } from './evaluate/kfold.ts';
+export { whatIf, type WhatIfOptions } from './explain/model/what-if.ts';
+export type { Explanation, ExplanationHeader, ExplanationKind, ExplanationScope } from './explain/model/explanation.ts';

@@ -28,6 +28,7 @@ import { pickRows, type Rows } from './rows.ts';
 import { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
 import { validateCandidates, VALIDATORS, type ValidatorChoice, type ValidatorName } from './validators.ts';
 import { fitView } from './views.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 export type { DomainMeasures, ScoreSummary } from './scores.ts';
 
@@ -196,6 +197,7 @@ export interface AdaptCallbacks {
  * ```
  */
 export async function adapt(config: AdaptConfig, callbacks: AdaptCallbacks = {}): Promise<AdaptResult> {
+  await ensureEngine();
   checkConfig(config);
   if (config.out) await checkOut(config.out);
   const base = config.base ? await loadBase(config.base) : undefined;

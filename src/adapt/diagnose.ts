@@ -15,6 +15,7 @@ import { createRng } from '../util/random.ts';
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase } from './features.ts';
 import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
 import { fitView } from './views.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** The verdicts {@link diagnoseShift} can reach. */
 export type ShiftVerdict = 'no significant shift' | 'covariate shift' | 'label shift' | 'covariate and label shift';
@@ -108,6 +109,7 @@ export interface ShiftDiagnosis {
  * ```
  */
 export async function diagnoseShift(opts: DiagnoseOptions): Promise<ShiftDiagnosis> {
+  await ensureEngine();
   const alpha = opts.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new TransferkitError('BAD_OPTION', `alpha must be in (0, 1), got ${alpha}`, { hint: 'E.g. 0.05.' });
   const base = opts.base ? await loadBase(opts.base) : undefined;

@@ -26,6 +26,7 @@ import { replaceHead } from '../models/surgery.ts';
 import { forward } from '../transfer/strategies.ts';
 import { autoRows, concatRows, denseRows, type Rows } from './rows.ts';
 import { loadBaseModel } from '../onnx/load-base.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /**
  * Source and target in one feature space, and how to put more data into it.
@@ -193,6 +194,7 @@ export async function sharedFeatures(source: Dataset, target: Dataset, opts: Sha
  * ```
  */
 export async function loadBase(ref: string): Promise<LoadedBase> {
+  await ensureEngine();
   const { model, meta } = await loadBaseModel(ref);
   const spec = meta?.features as FeatureSpec | undefined;
   let image: ImageSize | undefined;

@@ -28,3 +28,4 @@ export { selectPseudoLabels, selfTrain, type SelfTrainOptions, type SelfTrainRes
 export { fitPca, projectRows, type Pca, type PcaOptions } from './svd.ts';
 export { devRisk, informationMaximization, meanEntropy, softNeighborhoodDensity, validateCandidates, VALIDATOR_BETTER, VALIDATORS, type CandidateEvidence, type ValidateOptions, type ValidatorChoice, type ValidatorName } from './validators.ts';
 export { fitView, type View } from './views.ts';
+export * as deep from './deep/index.ts';

@@ -21,6 +21,7 @@ import type { FitConfig } from '../transfer/fit.ts';
 import { trainingBudget } from './budget.ts';
 import { measureSimilarity, SIMILAR_LABELS, SIMILAR_PAD, type SimilarityReport } from './similarity.ts';
 import { earlierCut, loadSource, loadTargetFor, weightedBaseLayers } from './source.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** The four cells of the rule. */
 export type Quadrant = 'small-similar' | 'large-similar' | 'small-different' | 'large-different';
@@ -226,6 +227,7 @@ export interface Advice {
  * ```
  */
 export async function advise(opts: AdviseOptions): Promise<Advice> {
+  await ensureEngine();
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const src = await loadSource(opts.base);
   const all = await loadTargetFor(src, opts.train, opts);
@@ -286,6 +288,7 @@ export async function adviseFitConfig(
   config: Omit<FitConfig, 'strategy'> & { strategy?: FitConfig['strategy'] | 'auto' },
   opts: { source?: string | Dataset; thresholds?: Partial<AdvisorThresholds> } = {},
 ): Promise<{ config: FitConfig; advice: Advice }> {
+  await ensureEngine();
   if (!config.base) {
     throw new TransferkitError('MISSING_BASE', 'The auto strategy needs a pretrained model to advise on', { hint: 'Pass --base <zoo name or model folder>.' });
   }

@@ -20,6 +20,7 @@ import { measureSimilarity } from './similarity.ts';
 import { earlierCut, loadSource, loadTargetFor } from './source.ts';
 import { meanAndStd } from './stats.ts';
 import { headlineVerdict, transferVerdict, type ShiftSummary, type TransferVerdict } from './verdict.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** The strategies a curve runs by default. */
 export const CURVE_STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch'];
@@ -152,6 +153,7 @@ export interface CurveResult {
  * ```
  */
 export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
+  await ensureEngine();
   const t0 = performance.now();
   const strategies = opts.strategies ?? [...CURVE_STRATEGIES];
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${s}"`, { hint: `Use some of: ${STRATEGIES.join(', ')}.` });
@@ -418,6 +420,7 @@ export type CompareTransferOptions = Omit<CurveOptions, 'sizes'> & { perClass?: 
  * ```
  */
 export async function compareTransfer(opts: CompareTransferOptions): Promise<CurveResult & { point: CurvePoint }> {
+  await ensureEngine();
   const res = await learningCurve({ valPerClass: 0, ...opts, sizes: [opts.perClass ?? 'all'] });
   return { ...res, point: res.points[0] };
 }

@@ -11,11 +11,11 @@ import type { Dataset } from '../data/dataset.ts';
 import { runJobs, workerBeside } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
-import { loadTrainedModel } from '../evaluate/trained-model.ts';
 import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
 import { predictProbs, type EpochRecord } from '../transfer/train.ts';
 import { trainingBudget } from './budget.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 export { trainingBudget } from './budget.ts';
 
@@ -64,6 +64,7 @@ export interface RunOutcome {
  * ```
  */
 export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
+  await ensureEngine();
   const budget = trainingBudget(spec.train.size);
   const config: FitConfig = {
     learningRate: 2e-3,
@@ -82,17 +83,23 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
   // scratch is the whole architecture from random weights, wherever transfer cuts the base
   if (spec.strategy === 'scratch') delete config.cutAt;
   const res = await fit(config, spec.callbacks);
-  const history = (await readFile(join(spec.out, 'history.jsonl'), 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as EpochRecord);
-  if (spec.score === false) {
-    return { strategy: spec.strategy, seed: spec.seed, accuracy: NaN, correct: new Uint8Array(0), seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
+  const trained = res.model;
+  let probs: Float32Array;
+  let test: Dataset;
+  let history: EpochRecord[];
+  try {
+    history = (await readFile(join(spec.out, 'history.jsonl'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as EpochRecord);
+    if (spec.score === false) {
+      return { strategy: spec.strategy, seed: spec.seed, accuracy: NaN, correct: new Uint8Array(0), seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
+    }
+    test = relabel(spec.test, trained.classes);
+    probs = predictProbs(trained.model, transformFeatures(trained.features, test));
+  } finally {
+    trained.dispose();
   }
-  const trained = await loadTrainedModel(spec.out);
-  const test = relabel(spec.test, trained.classes);
-  const probs = predictProbs(trained.model, transformFeatures(trained.features, test));
-  trained.model.dispose();
   const k = trained.classes.length;
   const correct = new Uint8Array(test.size);
   let hits = 0;
@@ -121,6 +128,7 @@ export async function runAllAndScore(
   specs: RunSpec[],
   opts: { threads?: number; onDone?: (outcome: RunOutcome, spec: RunSpec) => void; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<RunOutcome[]> {
+  await ensureEngine();
   // functions do not cross to a worker: the jobs are the specs without their callbacks
   const jobs = specs.map(({ callbacks: _local, ...job }) => job);
   return runJobs(jobs, {

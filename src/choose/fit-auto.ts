@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
+import { ensureEngine } from '../engine/backend.ts';
 import { fit, type FitCallbacks, type FitConfig, type FitResult } from '../transfer/fit.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { adviseFitConfig, type Advice, type AdvisorThresholds } from './advisor.ts';
@@ -46,17 +47,18 @@ export interface FitAutoResult {
   advice: Advice;
   /** The config that was trained: the plan merged with the explicit settings (also `<out>/config.json`). */
   config: FitConfig;
-  /** The training result. */
+  /** The training result; `fit.model` is the caller's to `dispose()`. */
   fit: FitResult;
-  /** Path of the saved advice. */
-  adviceFile: string;
+  /** Path of the saved advice (absent without `out`: nothing is written). */
+  adviceFile?: string;
 }
 
 /**
  * Advises how to transfer (`advise`: target size, source/target similarity, the four-way rule)
  * and trains with the recommended plan. The advice is written atomically to `<out>/advice.json`
  * as soon as the run folder exists (after the first epoch), so an interrupted run keeps it too;
- * `config.json` holds the concrete strategy, so `resumeFit` continues the run as usual.
+ * `config.json` holds the concrete strategy, so `resumeFit` continues the run as usual. Without
+ * `out` nothing is written. The trained model (`result.fit.model`) is the caller's to `dispose()`.
  *
  * @throws TransferkitError `MISSING_BASE` without `base` (there is nothing to advise on).
  * @example
@@ -66,11 +68,12 @@ export interface FitAutoResult {
  * ```
  */
 export async function fitAuto(config: AutoFitConfig, opts: FitAutoOptions = {}): Promise<FitAutoResult> {
+  await ensureEngine();
   const { config: planned, advice } = await adviseFitConfig(config, { source: opts.source, thresholds: opts.thresholds });
   opts.onAdvice?.(advice, planned);
-  const adviceFile = join(planned.out, ADVICE_FILE);
+  const adviceFile = planned.out === undefined ? undefined : join(planned.out, ADVICE_FILE);
   let pending: Promise<void> | undefined;
-  const saveAdvice = () => (pending ??= writeJsonAtomic(adviceFile, advice));
+  const saveAdvice = () => (pending ??= adviceFile === undefined ? Promise.resolve() : writeJsonAtomic(adviceFile, advice));
   const cb = opts.callbacks ?? {};
   const res = await fit(planned, {
     ...cb,
@@ -80,6 +83,13 @@ export async function fitAuto(config: AutoFitConfig, opts: FitAutoOptions = {}):
       cb.onEpoch?.(record);
     },
   });
-  await saveAdvice();
-  return { advice, config: planned, fit: res, adviceFile };
+  try {
+    await saveAdvice();
+  } catch (err) {
+    res.model.dispose();
+    throw err;
+  }
+  const result: FitAutoResult = { advice, config: planned, fit: res };
+  if (adviceFile !== undefined) result.adviceFile = adviceFile;
+  return result;
 }

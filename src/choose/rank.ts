@@ -12,6 +12,7 @@ import { leep } from '../measures/leep.ts';
 import { logME } from '../measures/logme.ts';
 import { nce } from '../measures/nce.ts';
 import { capRows, embed, loadSource, loadTargetFor } from './source.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** The transferability scores; higher is better for each. */
 export type TransferabilityMetric = 'logme' | 'leep' | 'hscore' | 'nce';
@@ -77,6 +78,7 @@ export interface Ranking {
  * ```
  */
 export async function rankSources(opts: RankOptions): Promise<Ranking> {
+  await ensureEngine();
   if (opts.candidates.length === 0) throw new TransferkitError('NO_CANDIDATES', 'No candidate models to rank', { hint: 'Pass --candidates a,b,c (see `transferkit models`).' });
   const metric = opts.metric ?? 'logme';
   if (!TRANSFERABILITY_METRICS.includes(metric)) {

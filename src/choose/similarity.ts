@@ -11,6 +11,7 @@ import { mmd } from '../measures/mmd.ts';
 import { nce } from '../measures/nce.ts';
 import { proxyADistance } from '../measures/proxy-a-distance.ts';
 import { capRows, embed, loadSource, loadTargetFor, sourceSample, type SourceModel } from './source.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /**
  * Proxy A-distance below which source and target count as similar. PAD = 2(1 − 2·err) of a
@@ -105,6 +106,7 @@ export interface SimilarityReport {
  * ```
  */
 export async function measureSimilarity(opts: SimilarityOptions): Promise<SimilarityReport> {
+  await ensureEngine();
   const src = typeof opts.base === 'string' ? await loadSource(opts.base) : opts.base;
   const seed = opts.seed ?? 0;
   const maxRows = opts.maxRows ?? 500;

@@ -18,6 +18,7 @@ import { forward, prepareModel, splitAtHead } from '../transfer/strategies.ts';
 import { predictProbs } from '../transfer/train.ts';
 import { createRng } from '../util/random.ts';
 import { loadBaseModel } from '../onnx/load-base.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** A loaded source model with what is needed to feed it data. */
 export interface SourceModel {
@@ -57,6 +58,7 @@ const KNOWN_SOURCE_DATA: Record<string, string> = { 'fashion-cnn': 'builtin:fash
  * ```
  */
 export async function loadSource(ref: string): Promise<SourceModel> {
+  await ensureEngine();
   const { model, meta, dir } = await loadBaseModel(ref);
   let features = meta?.features as FeatureSpec | undefined;
   const shape = model.inputs[0].shape;

@@ -39,10 +39,71 @@ export interface CsvOptions {
   domain?: string;
 }
 
-/** A parsed data row: its fields and the 1-based file line it starts on. */
-interface Row {
+/**
+ * Options for {@link readCsv}: those of {@link loadCsv}, plus what reading data for an
+ * already trained model needs.
+ *
+ * @example
+ * ```ts
+ * const opts: ReadCsvOptions = { label: 'species', labelOptional: true, columns: ['bill_length_mm'], fill: { bill_length_mm: 43.9 } };
+ * ```
+ */
+export interface ReadCsvOptions extends Omit<CsvOptions, 'label'> {
+  /** Name of the label column; absent: every row is unlabelled. */
+  label?: string;
+  /**
+   * The label column may be missing from the header (every row is then unlabelled), and
+   * label cells may be empty (those rows are unlabelled), instead of `MISSING_LABEL` / `EMPTY_LABEL`.
+   */
+  labelOptional?: boolean;
+  /**
+   * Read only these feature columns, in this order (other columns are ignored, and so are
+   * their missing values); one absent from the header is `MISSING_COLUMN` naming it and the file.
+   */
+  columns?: string[];
+  /**
+   * `impute: 'mean'`: by column name, the value its missing cells get instead of the data's own
+   * mean or most frequent value: a number for a numeric column (e.g. the training mean saved
+   * with a model), a string for a categorical one (`''` keeps the cell missing, which a model's
+   * one-hot encoding reads as an unseen category).
+   */
+  fill?: Record<string, number | string>;
+}
+
+/**
+ * A data row of a CSV: its fields, the 1-based file line it starts on, and its 0-based index
+ * among the data rows (the header not counted).
+ *
+ * @example
+ * ```ts
+ * const row: CsvRow = { fields: ['5.1', 'setosa'], line: 2, row: 0 };
+ * ```
+ */
+export interface CsvRow {
   fields: string[];
   line: number;
+  row: number;
+}
+
+/**
+ * What {@link readCsv} returns: the dataset, the header, and the raw rows kept (after
+ * `impute: 'drop'`), one per example, in order.
+ *
+ * @example
+ * ```ts
+ * const { ds, kept } = readCsv(buf, 'new.csv', { impute: 'drop' });
+ * kept.map((r) => r.row); // source rows of the examples
+ * ```
+ */
+export interface CsvTable {
+  ds: Dataset;
+  header: string[];
+  headerLine: number;
+  kept: CsvRow[];
+  /** Data rows in the text, before `impute: 'drop'`. */
+  total: number;
+  /** Whether the label column was present (false also when no label was asked for). */
+  labelled: boolean;
 }
 
 /**
@@ -64,36 +125,81 @@ interface Row {
  * ```
  */
 export async function loadCsv(path: string, opts: CsvOptions): Promise<Dataset> {
-  const impute = opts.impute ?? 'none';
+  checkImpute(opts.impute ?? 'none');
+  await requireFile(path, 'CSV file');
+  return readCsv(await readFile(path), path, opts).ds;
+}
+
+function checkImpute(impute: string): void {
   if (!['none', 'mean', 'drop'].includes(impute)) {
     throw new TransferkitError('BAD_OPTION', `Unknown impute mode "${impute}"`, {
       where: 'impute option',
       hint: 'Use one of: none, mean, drop.',
     });
   }
-  await requireFile(path, 'CSV file');
-  const buf = await readFile(path);
-  const { header, headerLine, rows } = parseRows(buf, path);
+}
 
-  const labelIdx = header.indexOf(opts.label);
-  if (labelIdx < 0) {
-    const near = header.find((h) => h.toLowerCase() === opts.label.toLowerCase());
+/**
+ * Reads CSV text (a file's bytes, or standard input) named `path` in errors, like
+ * {@link loadCsv}, with the options of reading new data for a trained model: an optional label
+ * column, only the model's feature columns, and fill values for missing numbers.
+ *
+ * Errors: those of {@link loadCsv}, plus `MISSING_COLUMN` (a column of `columns` absent).
+ *
+ * @example
+ * ```ts
+ * const { ds, kept } = readCsv(await readFile('new.csv'), 'new.csv', { label: 'species', labelOptional: true, columns: ['a', 'b'] });
+ * ```
+ */
+export function readCsv(buf: Buffer | string, path: string, opts: ReadCsvOptions = {}): CsvTable {
+  const impute = opts.impute ?? 'none';
+  checkImpute(impute);
+  const { header, headerLine, rows } = parseRows(typeof buf === 'string' ? Buffer.from(buf, 'utf8') : buf, path);
+
+  const labelIdx = opts.label === undefined ? -1 : header.indexOf(opts.label);
+  if (opts.label !== undefined && labelIdx < 0 && !opts.labelOptional) {
+    const near = header.find((h) => h.toLowerCase() === opts.label!.toLowerCase());
     throw new TransferkitError('MISSING_LABEL', `Label column "${opts.label}" is not in the CSV header (line ${headerLine}). Available columns: ${header.join(', ')}`, {
       where: `${path}:${headerLine}`,
       hint: near ? `Did you mean --label "${near}"? Column names are case-sensitive.` : `Pass --label with one of: ${header.join(', ')}.`,
     });
   }
+  if (labelIdx >= 0 && opts.columns?.includes(opts.label!)) {
+    throw new TransferkitError('BAD_OPTION', `The label column "${opts.label}" is also a feature column the model needs`, {
+      where: `${path}:${headerLine}, column "${opts.label}"`,
+      hint: 'Name the column that holds the classes with --label, not one of the model\'s input columns.',
+    });
+  }
 
-  for (const row of rows) {
-    if (isMissing(row.fields[labelIdx])) {
-      throw new TransferkitError('EMPTY_LABEL', `Row at line ${row.line} has no label in column "${opts.label}" (value ${JSON.stringify(row.fields[labelIdx])})`, {
-        where: `${path}:${row.line}, column "${opts.label}"`,
-        hint: 'Every row needs a label: fill it in or remove the row. Missing labels are not imputed.',
-      });
+  if (labelIdx >= 0 && !opts.labelOptional) {
+    for (const row of rows) {
+      if (isMissing(row.fields[labelIdx])) {
+        throw new TransferkitError('EMPTY_LABEL', `Row at line ${row.line} has no label in column "${opts.label}" (value ${JSON.stringify(row.fields[labelIdx])})`, {
+          where: `${path}:${row.line}, column "${opts.label}"`,
+          hint: 'Every row needs a label: fill it in or remove the row. Missing labels are not imputed.',
+        });
+      }
     }
   }
 
-  const featureIdx = header.map((_, i) => i).filter((i) => i !== labelIdx);
+  let featureIdx: number[];
+  if (opts.columns) {
+    featureIdx = opts.columns.map((c) => {
+      const i = header.indexOf(c);
+      if (i < 0) {
+        const near = header.find((h) => h.toLowerCase() === c.toLowerCase());
+        throw new TransferkitError('MISSING_COLUMN', `${path} has no column "${c}", which the model needs (its header, line ${headerLine}: ${header.join(', ')})`, {
+          where: `${path}:${headerLine}, column "${c}"`,
+          hint: near
+            ? `Rename column "${near}" to "${c}": column names are case-sensitive.`
+            : `Add the column "${c}". The model needs columns: ${opts.columns!.join(', ')}.`,
+        });
+      }
+      return i;
+    });
+  } else {
+    featureIdx = header.map((_, i) => i).filter((i) => i !== labelIdx);
+  }
   let kept = rows;
   if (impute === 'none') {
     const missing = countMissing(rows, featureIdx);
@@ -114,14 +220,14 @@ export async function loadCsv(path: string, opts: CsvOptions): Promise<Dataset> 
     }
   }
 
-  const columns = featureIdx.map((i) => buildColumn(header[i], kept.map((r) => r.fields[i]), impute === 'mean', path));
-  const { labels, classes } = encodeLabels(kept.map((r) => r.fields[labelIdx].trim()));
+  const columns = featureIdx.map((i) => buildColumn(header[i], kept.map((r) => r.fields[i]), impute === 'mean', path, opts.fill?.[header[i]]));
+  const { labels, classes } = encodeLabels(kept.map((r) => (labelIdx < 0 || isMissing(r.fields[labelIdx]) ? null : r.fields[labelIdx].trim())));
   const ds: Dataset = { name: path, size: kept.length, features: { kind: 'tabular', columns }, labels, classes };
   if (opts.domain !== undefined) ds.domain = opts.domain;
-  return ds;
+  return { ds, header, headerLine, kept, total: rows.length, labelled: labelIdx >= 0 };
 }
 
-function parseRows(buf: Buffer, path: string): { header: string[]; headerLine: number; rows: Row[] } {
+function parseRows(buf: Buffer, path: string): { header: string[]; headerLine: number; rows: CsvRow[] } {
   if (buf.toString('utf8').trim() === '') {
     throw new TransferkitError('EMPTY_DATA', `The CSV file is empty`, { where: path, hint: 'A CSV needs a header row naming the columns, then one row per example.' });
   }
@@ -154,7 +260,7 @@ function parseRows(buf: Buffer, path: string): { header: string[]; headerLine: n
       });
     }
   });
-  const rows: Row[] = [];
+  const rows: CsvRow[] = [];
   for (let r = 1; r < records.length; r++) {
     const fields = records[r].record;
     if (fields.length !== header.length) {
@@ -163,7 +269,7 @@ function parseRows(buf: Buffer, path: string): { header: string[]; headerLine: n
         hint: 'Every row needs one value per header column; quote values that contain commas.',
       });
     }
-    rows.push({ fields, line: lines[r] });
+    rows.push({ fields, line: lines[r], row: r - 1 });
   }
   if (rows.length === 0) {
     throw new TransferkitError('EMPTY_DATA', `The CSV has a header row but no data rows`, { where: path, hint: 'Add one row per example below the header.' });
@@ -192,7 +298,7 @@ function lineStarts(buf: Buffer, records: Array<{ info: { bytes: number } }>): n
   return out;
 }
 
-function countMissing(rows: Row[], cols: number[]): { count: number; first?: { line: number; col: number } } {
+function countMissing(rows: CsvRow[], cols: number[]): { count: number; first?: { line: number; col: number } } {
   let count = 0;
   let first: { line: number; col: number } | undefined;
   for (const r of rows) {
@@ -206,26 +312,30 @@ function countMissing(rows: Row[], cols: number[]): { count: number; first?: { l
   return { count, first };
 }
 
-function buildColumn(name: string, raw: string[], impute: boolean, path: string): TabularColumn {
+export function buildColumn(name: string, raw: string[], impute: boolean, path: string, fillValue?: number | string): TabularColumn {
   const present = raw.filter((v) => !isMissing(v));
-  if (present.length === 0) {
+  const fixed = impute ? fillValue : undefined;
+  if (present.length === 0 && fixed === undefined) {
     throw new TransferkitError('MISSING_VALUE', `Column "${name}" has no values at all, so there is nothing to impute from`, {
       where: `${path}, column "${name}"`,
       hint: 'Remove the column from the CSV or fill it in.',
     });
   }
-  const numeric = present.every((v) => parseNumber(v) !== undefined);
+  const numeric = present.every((v) => parseNumber(v) !== undefined) && (present.length > 0 || typeof fixed === 'number');
   if (numeric) {
-    const values = new Float64Array(raw.length);
-    let sum = 0;
-    for (const v of present) sum += parseNumber(v)!;
-    const mean = sum / present.length;
-    raw.forEach((v, i) => (values[i] = isMissing(v) ? (impute ? mean : NaN) : parseNumber(v)!));
-    return { name, type: 'numeric', values };
+    let fill = NaN;
+    if (typeof fixed === 'number') fill = fixed;
+    else if (impute) {
+      let sum = 0;
+      for (const v of present) sum += parseNumber(v)!;
+      fill = sum / present.length;
+    }
+    return { name, type: 'numeric', values: Float64Array.from(raw, (v) => (isMissing(v) ? fill : parseNumber(v)!)) };
   }
   const trimmed = raw.map((v) => v.trim());
   let fill = '';
-  if (impute) {
+  if (typeof fixed === 'string') fill = fixed;
+  else if (impute) {
     const counts = new Map<string, number>();
     for (const v of present) counts.set(v.trim(), (counts.get(v.trim()) ?? 0) + 1);
     fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || naturalCompare(a[0], b[0]))[0][0];

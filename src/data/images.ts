@@ -55,7 +55,7 @@ export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze(['.png', '.jpg'
 export function checkImageSize(size: ImageSize, where = 'image size option'): void {
   for (const k of ['height', 'width'] as const) {
     if (!Number.isInteger(size[k]) || size[k] <= 0 || size[k] > 4096) {
-      throw new TransferkitError('BAD_OPTION', `Image ${k} must be a whole number from 1 to 4096, got ${size[k]}`, { where, hint: 'For example --image-size 28x28x1.' });
+      throw new TransferkitError('BAD_OPTION', `Image ${k} must be a whole number from 1 to 4096, got ${size[k]}`, { where, hint: 'Use whole numbers, e.g. { height: 28, width: 28, channels: 1 }.' });
     }
   }
   if (size.channels !== 1 && size.channels !== 3) {
@@ -145,19 +145,54 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
       hint: 'Pass a folder with one subfolder per class, e.g. data/cats/*.jpg and data/dogs/*.jpg.',
     });
   }
-  const entries = await readdir(dir, { withFileTypes: true });
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(naturalCompare);
+  const { classes, files } = await listClassFolders(dir);
   if (classes.length === 0) {
-    const loose = entries.filter((e) => e.isFile() && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase())).length;
+    const loose = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && isImageName(e.name)).length;
     throw new TransferkitError('NO_CLASS_FOLDERS', `${dir} has no class subfolders${loose ? ` (it has ${loose} image files directly inside)` : ''}`, {
       where: dir,
       hint: 'Put the images of each class in their own subfolder, named after the class: dir/cat/1.png, dir/dog/2.png, …',
     });
   }
-  const files: Array<{ path: string; label: number }> = [];
+  const pixels = await loadImageFiles(files.map((f) => f.path), size);
+  const labels = Int32Array.from(files, (f) => f.label);
+  const ds: Dataset = { name: dir, size: files.length, features: { kind: 'image', pixels, ...size }, labels, classes };
+  if (opts.domain !== undefined) ds.domain = opts.domain;
+  return ds;
+}
+
+/**
+ * True for a file name with an image extension ({@link IMAGE_EXTENSIONS}) that is not hidden.
+ *
+ * @example
+ * ```ts
+ * isImageName('cat.JPG'); // true
+ * isImageName('.DS_Store'); // false
+ * ```
+ */
+export function isImageName(name: string): boolean {
+  return !name.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+/**
+ * Lists a `dir/<class>/<image>` folder as {@link loadImageFolder} reads it: the class
+ * subfolders in natural order (none when the folder has no subfolders), and every image with
+ * its class index, in the order of the examples. `name` is the path relative to `dir` with `/`.
+ *
+ * Errors: `EMPTY_CLASS` (a class folder without images).
+ *
+ * @example
+ * ```ts
+ * const { classes, files } = await listClassFolders('photos');
+ * files[0]; // { path: 'photos/cat/1.png', name: 'cat/1.png', label: 0 }
+ * ```
+ */
+export async function listClassFolders(dir: string): Promise<{ classes: string[]; files: Array<{ path: string; name: string; label: number }> }> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(naturalCompare);
+  const files: Array<{ path: string; name: string; label: number }> = [];
   for (const [label, cls] of classes.entries()) {
     const names = (await readdir(join(dir, cls), { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.') && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()))
+      .filter((e) => e.isFile() && isImageName(e.name))
       .map((e) => e.name)
       .sort(naturalCompare);
     if (names.length === 0) {
@@ -166,26 +201,36 @@ export async function loadImageFolder(dir: string, opts: ImageFolderOptions = {}
         hint: `Add images (${IMAGE_EXTENSIONS.join(', ')}) or remove the folder.`,
       });
     }
-    for (const name of names) files.push({ path: join(dir, cls, name), label });
+    for (const name of names) files.push({ path: join(dir, cls, name), name: `${cls}/${name}`, label });
   }
+  return { classes, files };
+}
+
+/**
+ * Reads image files (4 at a time) with {@link loadImageFile}, each resized to `size`, into one
+ * NHWC array of `paths.length × height × width × channels` floats in [0, 1].
+ *
+ * @example
+ * ```ts
+ * const pixels = await loadImageFiles(['a.png', 'b.jpg'], { height: 28, width: 28, channels: 1 });
+ * ```
+ */
+export async function loadImageFiles(paths: readonly string[], size: ImageSize): Promise<Float32Array> {
+  checkImageSize(size);
   const per = size.height * size.width * size.channels;
-  const pixels = new Float32Array(files.length * per);
-  const labels = new Int32Array(files.length);
+  const pixels = new Float32Array(paths.length * per);
   let next = 0;
   const worker = async () => {
-    while (next < files.length) {
+    while (next < paths.length) {
       const i = next++;
       try {
-        pixels.set(await loadImageFile(files[i].path, size), i * per);
+        pixels.set(await loadImageFile(paths[i], size), i * per);
       } catch (err) {
-        next = files.length; // stop the other workers too
+        next = paths.length; // stop the other workers too
         throw err;
       }
-      labels[i] = files[i].label;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(4, files.length) }, worker));
-  const ds: Dataset = { name: dir, size: files.length, features: { kind: 'image', pixels, ...size }, labels, classes };
-  if (opts.domain !== undefined) ds.domain = opts.domain;
-  return ds;
+  await Promise.all(Array.from({ length: Math.min(4, paths.length) }, worker));
+  return pixels;
 }

@@ -15,6 +15,8 @@ export type { Dataset, Features, DataKind, ImageFeatures, TabularFeatures, Tabul
 export { subset, classCounts } from './dataset.ts';
 export { loadDataset, relabel, SUPPORTED_DATASET_FORMS, type LoadOptions } from './load.ts';
 export { listBuiltinDatasets, builtinNames, loadBuiltin, FASHION_MNIST_CLASSES, type BuiltinInfo, type BuiltinOptions } from './builtins.ts';
+export { datasetFromRows, datasetFromTensors, type DataRow, type RowsOptions, type TensorsOptions } from './from-memory.ts';
+export { loadNewData, patternToRegExp, STDIN_NAME, type NewData, type NewDataOptions } from './new-data.ts';
 export { loadCsv, type CsvOptions, type Impute } from './csv.ts';
 export { loadJsonl, type JsonlOptions } from './jsonl.ts';
 export { loadIdxPair, readIdx, type IdxArray, type IdxPairOptions } from './idx.ts';

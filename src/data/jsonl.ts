@@ -40,12 +40,43 @@ export interface JsonlOptions {
  * ```
  */
 export async function loadJsonl(path: string, opts: JsonlOptions = {}): Promise<Dataset> {
+  await requireFile(path, 'JSONL file');
+  return readJsonl(await readFile(path, 'utf8'), path, opts).ds;
+}
+
+/**
+ * What {@link readJsonl} returns: the dataset, and per example its JSON object and its 1-based
+ * line.
+ *
+ * @example
+ * ```ts
+ * const { ds, records, lines } = readJsonl('{"text": "hi"}\n', 'inline');
+ * ```
+ */
+export interface JsonlTable {
+  ds: Dataset;
+  records: Array<Record<string, unknown>>;
+  lines: number[];
+}
+
+/**
+ * Reads JSON Lines text (a file's contents, or standard input) named `path` in errors, exactly
+ * as {@link loadJsonl} reads a file, also returning each example's object (for id fields).
+ *
+ * @example
+ * ```ts
+ * const { ds } = readJsonl('{"text": "win money"}\n{"text": "lunch?"}\n', '<stdin>');
+ * ds.labels; // Int32Array [-1, -1]: unlabelled
+ * ```
+ */
+export function readJsonl(content: string, path: string, opts: JsonlOptions = {}): JsonlTable {
   const textField = opts.textField ?? 'text';
   const labelField = opts.labelField ?? 'label';
-  await requireFile(path, 'JSONL file');
-  const lines = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = content.replace(/^\uFEFF/, '').split(/\r?\n/);
   const texts: string[] = [];
   const raw: Array<string | null> = [];
+  const records: Array<Record<string, unknown>> = [];
+  const lineNumbers: number[] = [];
   lines.forEach((line, i) => {
     const n = i + 1;
     if (line.trim() === '') return;
@@ -91,6 +122,8 @@ export async function loadJsonl(path: string, opts: JsonlOptions = {}): Promise<
       });
     }
     texts.push(text);
+    records.push(rec);
+    lineNumbers.push(n);
   });
   if (texts.length === 0) {
     throw new TransferkitError('EMPTY_DATA', 'The JSONL file has no lines', { where: path, hint: 'Add one JSON object per line: {"text": "…", "label": "…"}.' });
@@ -98,5 +131,5 @@ export async function loadJsonl(path: string, opts: JsonlOptions = {}): Promise<
   const { labels, classes } = encodeLabels(raw);
   const ds: Dataset = { name: path, size: texts.length, features: { kind: 'text', texts }, labels, classes };
   if (opts.domain !== undefined) ds.domain = opts.domain;
-  return ds;
+  return { ds, records, lines: lineNumbers };
 }

@@ -93,7 +93,7 @@ let queue: Promise<unknown> = Promise.resolve();
  * import { initEngine } from './engine/backend.ts';
  * const info = await initEngine();                       // auto
  * await initEngine({ backend: 'cpu' });                   // force the JS backend
- * // TRANSFERKIT_BACKEND=cpu transferkit train …          // same, from the shell
+ * // TRANSFERKIT_BACKEND=cpu transferkit fit …          // same, from the shell
  * ```
  */
 export async function initEngine(opts: InitEngineOptions = {}): Promise<EngineInfo> {
@@ -114,6 +114,40 @@ export async function initEngine(opts: InitEngineOptions = {}): Promise<EngineIn
  */
 export function engineInfo(): EngineInfo | undefined {
   return current;
+}
+
+/**
+ * Makes sure the engine runs before tfjs is touched, and returns it: the first call on a thread
+ * starts it exactly as `initEngine()` would (env `TRANSFERKIT_BACKEND`, else the fastest
+ * backend available: tensorflow if installed, else wasm); later calls return the running
+ * engine, so an earlier explicit `initEngine({ backend })` is kept (even when
+ * `TRANSFERKIT_BACKEND` says otherwise) and re-activated if tfjs was switched away from it.
+ *
+ * Every public entry point that runs tfjs (`fit`, `evaluateModel`, `explain`, `adapt`, …) calls
+ * it first, so a program need not call {@link initEngine} at all. Without it, tfjs would start
+ * on its first tensor with the pure-JS `cpu` backend (20–150× slower) and print its "install
+ * tfjs-node" banner; here the chosen backend is active before any tensor exists, so the banner
+ * never prints. Cheap after the first call (no await on the engine queue).
+ *
+ * @example
+ * ```ts
+ * import { ensureEngine } from './engine/backend.ts';
+ * export async function myEntryPoint(): Promise<void> {
+ *   await ensureEngine(); // first thing, before any tensor
+ *   // … tfjs work …
+ * }
+ * ```
+ */
+export function ensureEngine(): Promise<EngineInfo> {
+  if (current !== undefined && tf.getBackend() === current.backend) return Promise.resolve(current);
+  const run = queue.then(async () => {
+    if (current === undefined) return initEngineNow({});
+    // started before, but tfjs was switched to another backend since: back to the chosen one
+    if (tf.getBackend() === current.backend || (await trySetBackend(current.backend))) return current;
+    return initEngineNow({ backend: current.backend });
+  });
+  queue = run.catch(() => undefined);
+  return run;
 }
 
 async function initEngineNow(opts: InitEngineOptions): Promise<EngineInfo> {

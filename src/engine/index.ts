@@ -11,5 +11,5 @@
  *
  * @module
  */
-export { initEngine, engineInfo, type BackendName, type EngineInfo, type InitEngineOptions } from './backend.ts';
+export { initEngine, ensureEngine, engineInfo, type BackendName, type EngineInfo, type InitEngineOptions } from './backend.ts';
 export { WorkerPool, serveJobs, runJobs, workerBeside, type WorkerPoolOptions, type RunJobsOptions } from './worker-pool.ts';

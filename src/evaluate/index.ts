@@ -12,7 +12,8 @@
  * @module
  */
 export { evaluateModel, type EvaluateOptions } from './evaluate-model.ts';
-export { predictDataset, type Prediction } from './predict.ts';
+export { predictDataset, predictionsCsv, predictionsJsonl, trainedLabelOf, type Prediction, type PredictOptions, type PredictResult } from './predict.ts';
+export { openModel, fittedModel, modelName, IN_MEMORY, type FittedModel, type ModelInput, type TrainingData } from './model-handle.ts';
 export { loadTrainedModel, loadDataFor, type TrainedModel } from './trained-model.ts';
 export { crossValidate, type KFoldOptions, type KFoldResult, type FoldScore } from './kfold.ts';
 export { classificationMetrics, binaryRocAuc, meanStd, type ClassificationMetrics, type ClassMetrics } from './metrics.ts';

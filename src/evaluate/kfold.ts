@@ -5,13 +5,13 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { subset, type Dataset } from '../data/dataset.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { stratifiedKFold } from '../data/split.ts';
+import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
 import { fit, type FitConfig } from '../transfer/fit.ts';
 import { predictProbs } from '../transfer/train.ts';
@@ -30,7 +30,7 @@ export interface KFoldOptions {
   seed?: number;
   label?: string;
   impute?: 'none' | 'mean' | 'drop';
-  /** Folder for the fold runs (default: a temporary folder, removed afterwards). */
+  /** Folder for the fold runs (`fold-1`, …); default: none, the folds train in memory. */
   out?: string;
   onFold?: (e: { fold: number; k: number; accuracy?: number }) => void;
 }
@@ -76,6 +76,7 @@ export interface KFoldResult {
  * ```
  */
 export async function crossValidate(opts: KFoldOptions): Promise<KFoldResult> {
+  await ensureEngine();
   if (!existsSync(join(opts.run, 'config.json'))) {
     throw new TransferkitError('NOT_A_RUN', `--kfold refits the recipe of a run, but ${opts.run} is not a run folder (no config.json)`, {
       where: opts.run,
@@ -86,30 +87,34 @@ export async function crossValidate(opts: KFoldOptions): Promise<KFoldResult> {
   const { train: _t, out: _o, val: _v, createdAt: _c, classes: _cl, ...recipe } = saved;
   const seed = opts.seed ?? recipe.seed ?? 0;
   const trained = await loadTrainedModel(opts.run);
-  const ds = await loadDataFor(trained, opts.data, opts);
-  trained.model.dispose();
+  let ds: Dataset;
+  try {
+    ds = await loadDataFor(trained, opts.data, opts);
+  } finally {
+    trained.model.dispose();
+  }
   const folds = stratifiedKFold(dropUnlabelled(ds), opts.k, seed);
-  const root = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-kfold-')));
   const scores: FoldScore[] = [];
   let pooledHits = 0;
   let pooledN = 0;
-  try {
-    for (let f = 0; f < folds.length; f++) {
-      opts.onFold?.({ fold: f + 1, k: opts.k });
-      const out = join(root, `fold-${f + 1}`);
-      await fit({ ...recipe, seed, train: folds[f].train, out });
-      const model = await loadTrainedModel(out);
-      const test = relabel(folds[f].test, model.classes);
-      const probs = predictProbs(model.model, transformFeatures(model.features, test));
-      model.model.dispose();
-      const m = classificationMetrics(test.labels, probs, model.classes);
-      scores.push({ fold: f + 1, trainSize: folds[f].train.size, testSize: test.size, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss, rocAuc: m.rocAuc });
-      pooledHits += m.accuracy * m.n;
-      pooledN += m.n;
-      opts.onFold?.({ fold: f + 1, k: opts.k, accuracy: m.accuracy });
+  for (let f = 0; f < folds.length; f++) {
+    opts.onFold?.({ fold: f + 1, k: opts.k });
+    // the fold runs are written only when asked for (`out`); otherwise they train in memory
+    const res = await fit({ ...recipe, seed, train: folds[f].train, out: opts.out === undefined ? undefined : join(opts.out, `fold-${f + 1}`) });
+    const model = res.model;
+    let test: Dataset;
+    let probs: Float32Array;
+    try {
+      test = relabel(folds[f].test, model.classes);
+      probs = predictProbs(model.model, transformFeatures(model.features, test));
+    } finally {
+      model.dispose();
     }
-  } finally {
-    if (!opts.out) await rm(root, { recursive: true, force: true });
+    const m = classificationMetrics(test.labels, probs, model.classes);
+    scores.push({ fold: f + 1, trainSize: folds[f].train.size, testSize: test.size, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss, rocAuc: m.rocAuc });
+    pooledHits += m.accuracy * m.n;
+    pooledN += m.n;
+    opts.onFold?.({ fold: f + 1, k: opts.k, accuracy: m.accuracy });
   }
   const stat = (key: 'accuracy' | 'macroF1' | 'logLoss') => meanStd(scores.map((s) => s[key]));
   const acc = stat('accuracy');

@@ -1,12 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { FeatureSpec } from '../data/features.ts';
 import { loadDataset, relabel } from '../data/load.ts';
 import { TransferkitError } from '../errors.ts';
-import { loadModel, type ModelMeta } from '../models/io.ts';
-import { resolveModelRef } from '../models/zoo.ts';
+import type { ModelMeta } from '../models/io.ts';
+import type { resolveModelRef } from '../models/zoo.ts';
+import { loadBaseModel } from '../onnx/load-base.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** A model ready to predict: weights, class names and the preprocessing it was trained with. */
 export interface TrainedModel {
@@ -18,8 +18,9 @@ export interface TrainedModel {
 }
 
 /**
- * Loads a model for prediction from a run folder (its `model/`), a model folder, a
- * `model.json` path or a zoo name.
+ * Loads a model for prediction from anything {@link resolveModelRef} takes: a run folder (its
+ * `model/`), a model folder, a `model.json` path, a zoo name or an `.onnx` file (converted in
+ * memory).
  *
  * @example
  * ```ts
@@ -27,8 +28,8 @@ export interface TrainedModel {
  * ```
  */
 export async function loadTrainedModel(ref: string): Promise<TrainedModel> {
-  const path = existsSync(join(ref, 'config.json')) && existsSync(join(ref, 'model')) ? join(ref, 'model') : resolveModelRef(ref);
-  const { model, meta, dir } = await loadModel(path);
+  await ensureEngine();
+  const { model, meta, dir } = await loadBaseModel(ref);
   const shape = model.inputs[0].shape;
   const outputs = model.outputs[0].shape.at(-1) ?? 0;
   let features = meta?.features as FeatureSpec | undefined;

@@ -79,3 +79,11 @@ export type {
   NarrativeModel,
   NarrativePrediction,
 } from './narrative/types.ts';
+
+// explanations of trained models (what `transferkit explain` runs)
+export { explain, EXPLAIN_METHODS, type ExplainOptions } from './model/explain.ts';
+export { explainModel, MODEL_METHODS, type ExplainModelOptions, type ModelMethod } from './model/explain-model.ts';
+export { explainImages, heatmapPng, type ExplainImagesOptions } from './model/explain-image.ts';
+export { whatIf, type WhatIfOptions } from './model/what-if.ts';
+export type * from './model/explanation.ts';
+export { IMAGE_METHODS } from './model/explanation.ts';

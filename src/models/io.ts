@@ -294,7 +294,7 @@ async function locateModel(pathOrDir: string): Promise<{ dir: string; modelJsonP
   if (!ok) {
     throw new TransferkitError('MODEL_NOT_FOUND', `The folder "${pathOrDir}" has no model.json.`, {
       where: modelJsonPath,
-      hint: 'A model folder holds model.json, its weight files and transferkit.json; save one with saveModel() or `transferkit train`.',
+      hint: 'A model folder holds model.json, its weight files and transferkit.json; save one with saveModel() or `transferkit fit`.',
     });
   }
   return { dir, modelJsonPath };

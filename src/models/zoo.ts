@@ -64,34 +64,45 @@ export function listZooModels(root: string = zooRoot()): ZooModel[] {
 }
 
 /**
- * Turns a model reference into a model folder (or model.json) path: a zoo name such as
- * `'fashion-cnn'`, or a path to a model folder or model.json. A bare name that is both a zoo
- * model and a local folder means the zoo model; write `./name` for the local folder.
+ * Turns a model reference into the path of something to load — the one resolver behind every
+ * command and function that takes a model:
+ * - a zoo name such as `'fashion-cnn'` → its model folder;
+ * - a run folder written by `fit` or `adapt` (it holds `config.json` and `model/`) → its `model/`;
+ * - a model folder, a `model.json` path or an `.onnx` file → that path, made absolute.
+ *
+ * A bare name that is both a zoo model and a local folder means the zoo model; write `./name`
+ * for the local folder.
  *
  * @param root the zoo folder; defaults to {@link zooRoot}.
  * @throws TransferkitError `UNKNOWN_MODEL` for a bare name that is neither a zoo model nor an
  *   existing path; `MODEL_NOT_FOUND` for a path that does not exist.
  * @example
  * ```ts
- * const { model, meta } = await loadModel(resolveModelRef('fashion-cnn'));
+ * resolveModelRef('fashion-cnn'); // '/…/transferkit/models/fashion-cnn'
+ * resolveModelRef('runs/mnist');  // '/…/runs/mnist/model'
  * ```
  */
 export function resolveModelRef(ref: string, root: string = zooRoot()): string {
-  const looksLikePath = ref.includes('/') || ref.includes('\\') || ref.startsWith('.') || ref.endsWith('.json') || isAbsolute(ref);
+  const looksLikePath = ref.includes('/') || ref.includes('\\') || ref.startsWith('.') || /\.(json|onnx)$/i.test(ref) || isAbsolute(ref);
   if (!looksLikePath && ref.length > 0 && isDir(join(root, ref))) return resolve(root, ref);
-  if (ref.length > 0 && existsSync(ref)) return resolve(ref);
+  if (ref.length > 0 && existsSync(ref)) return isRunFolder(ref) ? resolve(ref, 'model') : resolve(ref);
   const zoo = safeNames(root);
   const available = zoo.length > 0 ? `Built-in models: ${zoo.join(', ')}.` : 'The built-in zoo is empty.';
   if (looksLikePath) {
     throw new TransferkitError('MODEL_NOT_FOUND', `No model at "${ref}": the path does not exist.`, {
       where: resolve(ref),
-      hint: `Pass a model folder or its model.json. ${available}`,
+      hint: `Pass a run folder, a model folder or its model.json, or an .onnx file. ${available}`,
     });
   }
   throw new TransferkitError('UNKNOWN_MODEL', `"${ref}" is not a built-in model and not an existing path.`, {
     where: ref,
-    hint: `${available} A path to a model folder or a model.json also works.`,
+    hint: `${available} A run folder, a model folder, a model.json or an .onnx file also works.`,
   });
+}
+
+/** A run folder: what `fit` and `adapt` write, with the trained model in `model/`. */
+function isRunFolder(path: string): boolean {
+  return isDir(path) && existsSync(join(path, 'config.json')) && existsSync(join(path, 'model', 'model.json'));
 }
 
 // ---- helpers ---------------------------------------------------------------

@@ -976,7 +976,7 @@ class Converter {
       where: `${this.m.path} › ${name}`,
       hint:
         'The converter handles Conv (groups, depthwise), Gemm, MatMul, Add/Sub/Mul/Div, BatchNormalization, Relu, LeakyRelu, Clip(0, max), Sigmoid, Tanh, Softmax, ' +
-        'MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Pad (zeros, height and width), Concat, Dropout, Identity, and shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Slice, Cast on values known before running). Use the model as a frozen feature extractor instead (createOnnxExtractor / --taps), which runs any op.',
+        'MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Pad (zeros, height and width), Concat, Dropout, Identity, and shape arithmetic (Shape, Gather, Unsqueeze, Squeeze, Slice, Cast on values known before running). Use the model as a frozen feature extractor instead (createOnnxExtractor in the API), which runs any op.',
     });
   }
 }

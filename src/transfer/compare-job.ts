@@ -59,6 +59,11 @@ export interface CompareJobResult {
  */
 export async function runCompareJob(job: CompareJob, callbacks?: FitCallbacks): Promise<CompareJobResult> {
   const res = await fit({ valFraction: 0, ...job.fit, base: job.base, strategy: job.strategy, train: job.train, seed: job.seed, out: job.out }, callbacks);
-  const m = await evaluateModel({ model: job.out, data: job.test });
+  let m;
+  try {
+    m = await evaluateModel({ model: res.model, data: job.test });
+  } finally {
+    res.model.dispose();
+  }
   return { strategy: job.strategy, seed: job.seed, accuracy: m.accuracy, macroF1: m.macroF1, seconds: res.seconds };
 }

@@ -7,6 +7,7 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { runCompareJob, type CompareJob } from './compare-job.ts';
 import type { FitCallbacks, FitConfig } from './fit.ts';
 import type { Strategy } from './strategies.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** Options of {@link compareStrategies}. */
 export interface CompareOptions {
@@ -61,6 +62,7 @@ export interface StrategyResult {
  * ```
  */
 export async function compareStrategies(opts: CompareOptions): Promise<{ results: StrategyResult[]; perClass: number; seeds: number[]; testSize: number }> {
+  await ensureEngine();
   const jobs: CompareJob[] = [];
   for (const seed of opts.seeds) {
     const train = { ...samplePerClass(opts.pool, opts.perClass, seed).sample, name: `${opts.pool.name} (${opts.perClass} per class, seed ${seed})` };

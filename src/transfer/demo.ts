@@ -5,6 +5,7 @@ import { trainValTestSplit } from '../data/split.ts';
 import { compareStrategies, type StrategyResult } from './compare.ts';
 import type { FitCallbacks } from './fit.ts';
 import type { Strategy } from './strategies.ts';
+import { ensureEngine } from '../engine/backend.ts';
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -51,6 +52,7 @@ export const DEMO_TEST_FRACTION = 0.25;
  * ```
  */
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  await ensureEngine();
   const t0 = performance.now();
   const perClass = opts.perClass ?? 10;
   const seeds = Array.from({ length: opts.seeds ?? 3 }, (_, i) => i + 1);

@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
 import { fitFeatures, transformFeatures, type FeatureSpec } from '../data/features.ts';
 import { loadDataset, relabel } from '../data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../data/split.ts';
+import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
 import { classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics.ts';
-import { checkInputShape, loadModel, saveModel, type ModelMeta } from '../models/io.ts';
+import { fittedModel, type FittedModel } from '../evaluate/model-handle.ts';
+import { disposeModelWeights, disposeWeightsNotIn } from '../models/dispose.ts';
+import { checkInputShape, loadModel, saveModel, type LoadedModel, type ModelMeta } from '../models/io.ts';
 import { keepBatchNormInInference } from '../models/surgery.ts';
 import { RunFolder, type RunState } from '../runs/run-folder.ts';
 import { seedMathRandom } from '../util/random.ts';
@@ -33,7 +37,15 @@ import { calibrateBatchNorm } from './batchnorm.ts';
 import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
 import { loadBaseModel } from '../onnx/load-base.ts';
 
-/** Everything `fit` needs; saved as the run's `config.json`. */
+/**
+ * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
+ * recorded by its description: name, kind, size, classes).
+ *
+ * @example
+ * ```ts
+ * const config: FitConfig = { strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', epochs: 50 };
+ * ```
+ */
 export interface FitConfig {
   /** Zoo name or path of the pretrained model; omit for `scratch --arch`. */
   base?: string;
@@ -68,8 +80,12 @@ export interface FitConfig {
   /** `balanced` weighs classes inversely to their frequency. */
   classWeights?: 'none' | 'balanced';
   seed?: number;
-  /** Run folder. */
-  out: string;
+  /**
+   * Run folder to write (`config.json`, `history.jsonl`, `metrics.json`, `model/`,
+   * `checkpoints/`), which `resumeFit`, the CLI and `loadTrainedModel` can use later. Without it
+   * nothing is written: the model is trained in memory and only returned (`FitResult.model`).
+   */
+  out?: string;
 
   // ---- fine-tuning controls -------------------------------------------------
   /**
@@ -116,15 +132,38 @@ export interface FitConfig {
   loraLayers?: Array<string | number>;
 }
 
-/** Progress callbacks of {@link fit}. */
+/**
+ * Progress callbacks of {@link fit}.
+ *
+ * @example
+ * ```ts
+ * const callbacks: FitCallbacks = { onEpoch: (r) => console.log(r.phase, r.epoch, r.valAccuracy) };
+ * ```
+ */
 export interface FitCallbacks {
   onEpoch?: (record: EpochRecord) => void;
   onStep?: (phase: string, done: number, total: number) => void;
 }
 
-/** What {@link fit} returns. */
+/**
+ * What {@link fit} returns.
+ *
+ * @example
+ * ```ts
+ * const res: FitResult = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris' });
+ * console.log(res.val?.accuracy);
+ * res.model.dispose();
+ * ```
+ */
 export interface FitResult {
-  out: string;
+  /** The run folder written, when `out` was given. */
+  out?: string;
+  /**
+   * The trained model with its classes and preprocessing, ready for `evaluateModel`, `explain`
+   * (as `model`) and tfjs (`.model`). **The caller owns it and must call `dispose()`** when done
+   * with it (tfjs does not garbage-collect weights); it is the same model as `<out>/model`.
+   */
+  model: FittedModel;
   strategy: Strategy;
   classes: string[];
   trainSize: number;
@@ -137,7 +176,7 @@ export interface FitResult {
   trainableParams: number;
   totalParams: number;
   resumed: boolean;
-  /** Phase and epoch of `checkpoints/best` (lowest validation loss, or training loss without validation data). */
+  /** Phase and epoch with the lowest validation loss (or training loss without validation data): what `checkpoints/best` holds when `out` is given. */
   best?: { phase: string; epoch: number; loss: number };
   /** Folder of the saved LoRA adapter (`lora` strategy). */
   adapter?: string;
@@ -151,55 +190,98 @@ interface FitState extends RunState {
 const DEFAULTS = { epochs: 30, learningRate: 1e-3, unfreeze: 2, patience: 5, batchSize: 32, seed: 0 };
 
 /**
- * Trains a model with a transfer strategy and writes a run folder (`config.json`,
- * `history.jsonl`, `metrics.json`, `model/`, `checkpoints/`). All inputs are checked before
- * the folder is created, so bad input leaves nothing behind.
+ * Trains a model with a transfer strategy and returns it (`result.model`, which the caller must
+ * `dispose()`). With `out` it also writes a run folder (`config.json`, `history.jsonl`,
+ * `metrics.json`, `model/`, `checkpoints/`); without, nothing is written. All inputs are
+ * checked before the folder is created, so bad input leaves nothing behind. `train` (and `val`)
+ * is a spec (`builtin:NAME`, a path) or a dataset in memory (`datasetFromRows`,
+ * `datasetFromTensors`, `loadDataset`). The engine starts itself if `initEngine` was not called.
  *
  * @example
  * ```ts
  * const res = await fit({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10, strategy: 'finetune', out: 'runs/mnist' });
  * console.log(res.val?.accuracy);
+ * res.model.dispose();
+ *
+ * const iris = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', epochs: 50 }); // in memory only
+ * const m = await evaluateModel({ model: iris.model, data: 'builtin:iris' });
+ * iris.model.dispose();
  * ```
  */
 export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Promise<FitResult> {
+  await ensureEngine();
   const cfg = { ...config };
   if (!STRATEGIES.includes(cfg.strategy)) {
     throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${cfg.strategy}"`, { hint: `Use one of: ${STRATEGIES.join(', ')}.` });
   }
+  if (cfg.out !== undefined && (typeof cfg.out !== 'string' || cfg.out.trim() === '')) {
+    throw new TransferkitError('BAD_OPTION', `out must be the path of a run folder, got ${JSON.stringify(cfg.out)}`, { where: 'out option', hint: 'Pass out: "runs/name", or leave out out to train in memory only.' });
+  }
   const prepared = await prepareInputs(cfg);
-  const run = await RunFolder.create(cfg.out, {
-    ...cfg,
-    train: datasetRef(cfg.train),
-    val: cfg.val === undefined ? undefined : datasetRef(cfg.val),
-    createdAt: new Date().toISOString(),
-    classes: prepared.classes,
-  });
+  let run: RunFolder | undefined;
   try {
+    if (cfg.out !== undefined) {
+      run = await RunFolder.create(cfg.out, {
+        ...cfg,
+        train: datasetRef(cfg.train),
+        val: cfg.val === undefined ? undefined : datasetRef(cfg.val),
+        createdAt: new Date().toISOString(),
+        classes: prepared.classes,
+      });
+    }
     return await trainRun(run, cfg, prepared, undefined, callbacks);
   } catch (err) {
+    disposeModelWeights(prepared.model.model);
     // Nothing was trained yet: leave no half-made run folder behind.
-    if (!(await run.state())) await rm(cfg.out, { recursive: true, force: true });
+    if (run && !(await run.state())) await rm(run.dir, { recursive: true, force: true });
     throw err;
   }
 }
 
 /**
- * Continues an interrupted run from its last checkpoint.
+ * Continues an interrupted run from its last checkpoint, and returns it like {@link fit} does
+ * (`result.model` is the caller's to `dispose()`). A run trained on a dataset in memory cannot be
+ * resumed (its folder records only a description of the data): that is `RESUME_IN_MEMORY`.
  *
  * @example
  * ```ts
- * await resumeFit('runs/mnist');
+ * const res = await resumeFit('runs/mnist');
+ * res.model.dispose();
  * ```
  */
 export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Promise<FitResult> {
+  await ensureEngine();
   const run = await RunFolder.open(out);
-  const cfg = { ...(await run.config<FitConfig & { train: string; val?: string }>()), out };
+  const saved = await run.config<FitConfig & { train: string | InMemoryRef; val?: string | InMemoryRef }>();
+  for (const [key, ref] of [['train', saved.train], ['val', saved.val]] as const) {
+    if (ref !== undefined && ref !== null && typeof ref !== 'string') {
+      throw new TransferkitError('RESUME_IN_MEMORY', `The run in ${out} was trained on a dataset in memory (${key}: "${(ref as InMemoryRef).name}", ${(ref as InMemoryRef).size} examples), which the run folder does not hold, so it cannot be resumed`, {
+        where: join(out, 'config.json'),
+        hint: 'Call fit again with the same dataset and a new out folder; runs trained on a file or builtin:NAME can be resumed.',
+      });
+    }
+  }
+  const cfg = { ...(saved as FitConfig & { train: string; val?: string }), out };
   const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
     throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another --out folder.' });
   }
   const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined);
-  return trainRun(run, cfg, prepared, state, callbacks);
+  try {
+    return await trainRun(run, cfg, prepared, state, callbacks);
+  } catch (err) {
+    disposeModelWeights(prepared.model.model);
+    throw err;
+  }
+}
+
+/** How `config.json` records a dataset that was given in memory. */
+interface InMemoryRef {
+  inMemory: true;
+  name: string;
+  kind: string;
+  size: number;
+  classes: string[];
 }
 
 interface PreparedInputs {
@@ -258,6 +340,26 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
   const seed = cfg.seed ?? DEFAULTS.seed;
   const controls = parseControls(cfg);
   const base = cfg.base ? await loadBaseModel(cfg.base) : undefined;
+  let made: PreparedModel | undefined;
+  try {
+    const inputs = await prepareWithBase(cfg, seed, controls, base, checkpoint, (m) => (made = m));
+    // fit owns the base it loaded: free what the new model does not use (its old head; all of it for scratch)
+    if (base) disposeWeightsNotIn([base.model], [inputs.model.model]);
+    return inputs;
+  } catch (err) {
+    disposeWeightsNotIn([base?.model, made?.model], []);
+    throw err;
+  }
+}
+
+async function prepareWithBase(
+  cfg: FitConfig,
+  seed: number,
+  controls: Controls,
+  base: LoadedModel | undefined,
+  checkpoint: string | undefined,
+  onModel: (m: PreparedModel) => void,
+): Promise<PreparedInputs> {
   const baseImage = base ? imageSpecOf(base.model, base.meta) : undefined;
   const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage }) : d);
   let train = await load(cfg.train);
@@ -273,7 +375,7 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
   }
   const features: FeatureSpec = (base?.meta?.features as FeatureSpec | undefined) ?? baseImage ?? fitFeatures(train);
   if (controls.augment && features.kind !== 'image') {
-    throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data, but ${datasetRef(cfg.train)} is ${features.kind} data`, { hint: 'Leave --augment out for tabular and text data.' });
+    throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data, but ${datasetName(cfg.train)} is ${features.kind} data`, { hint: 'Leave --augment out for tabular and text data.' });
   }
   const trainX = transformFeatures(features, train);
   const valX = val ? transformFeatures(features, val) : undefined;
@@ -286,7 +388,7 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
       if (cfg.strategy !== 'scratch') keepBatchNormInInference(saved.model);
       model = { model: saved.model, baseLayerCount };
     } else {
-      if (base) checkInputShape(base.model, trainX.shape.slice(1), datasetRef(cfg.train));
+      if (base) checkInputShape(base.model, trainX.shape.slice(1), datasetName(cfg.train));
       model = await prepareModel({
         strategy: cfg.strategy,
         base: base?.model,
@@ -300,6 +402,7 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
         lora: cfg.strategy === 'lora' ? { rank: cfg.loraRank, alpha: cfg.loraAlpha, layers: cfg.loraLayers } : undefined,
       });
     }
+    onModel(model);
     // check the layers named in options now, so a wrong name fails before the run folder exists
     if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
     if (controls.schedule) applyPhase(model, { name: 'gradual', trainable: 'schedule', learningRate: 0, epochs: 0 }, 0, { schedule: controls.schedule });
@@ -318,7 +421,8 @@ async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<Prepa
   }
 }
 
-async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, state: FitState | undefined, cb: FitCallbacks): Promise<FitResult> {
+/** Trains the prepared model; with a run folder also writes history, checkpoints, the model and metrics. */
+async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: PreparedInputs, state: FitState | undefined, cb: FitCallbacks): Promise<FitResult> {
   const t0 = performance.now();
   const seed = cfg.seed ?? DEFAULTS.seed;
   const { controls } = inputs;
@@ -338,7 +442,7 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
     source: { base: cfg.base, strategy: cfg.strategy },
     baseLayerCount: inputs.model.baseLayerCount,
   });
-  if (state) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
+  if (state && run) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
   const done = new Set(state?.donePhases ?? []);
   let best = state?.best;
   const restore = seedMathRandom(`${seed}:${state?.phase ?? ''}:${state?.epoch ?? 0}`);
@@ -353,15 +457,15 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
       applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch: startEpoch });
       const onEpoch = async (record: EpochRecord) => {
         epochs++;
-        await run.appendHistory(record);
-        await saveModel(model, run.path('checkpoints', 'last'), meta());
+        await run?.appendHistory(record);
+        if (run) await saveModel(model, run.path('checkpoints', 'last'), meta());
         const monitored = record.valLoss ?? record.loss;
         if (!best || monitored < best.loss - 1e-6) {
           best = { phase: phase.name, epoch: record.epoch, loss: monitored };
-          await saveModel(model, run.path('checkpoints', 'best'), meta());
+          if (run) await saveModel(model, run.path('checkpoints', 'best'), meta());
         }
         const next: FitState = { phase: phase.name, epoch: record.epoch, donePhases: [...done], finished: false, best };
-        await run.writeState(next);
+        await run?.writeState(next);
         cb.onEpoch?.(record);
       };
       const common: TrainOptions = {
@@ -390,7 +494,7 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
       }
       done.add(phase.name);
       const finished: FitState = { phase: phase.name, epoch: phase.epochs, donePhases: [...done], finished: false, best };
-      await run.writeState(finished);
+      await run?.writeState(finished);
     }
   } finally {
     restore();
@@ -405,35 +509,66 @@ async function trainRun(run: RunFolder, cfg: FitConfig, inputs: PreparedInputs, 
   const valMetrics = inputs.val ? classificationMetrics(inputs.val.y, predictProbs(model, inputs.val), inputs.classes) : undefined;
   const params = countTrainable(inputs.model, phases.at(-1)!, unfreeze, controls.schedule);
   let adapter: string | undefined;
+  // the model returned (and saved as the run's model): for lora a plain model with the adapter merged in
+  let final = model;
   if (cfg.strategy === 'lora') {
-    // the run's model is a plain model with the adapter merged in; the adapter is also saved alone
-    const plain = mergedModel(model);
-    await saveModel(plain, run.path('model'), meta());
-    adapter = run.path('adapter');
-    await saveAdapter(model, adapter, {
-      head: { numClasses: inputs.classes.length, cutAt: cfg.cutAt },
-      meta: { classes: inputs.classes, base: cfg.base, features: inputs.features },
-    });
-    for (const layer of plain.layers) if (!model.layers.includes(layer)) for (const w of layer.weights) w.dispose();
-  } else {
+    final = mergedModel(model);
+    try {
+      if (run) {
+        await saveModel(final, run.path('model'), meta());
+        // the adapter is also saved alone
+        adapter = run.path('adapter');
+        await saveAdapter(model, adapter, {
+          head: { numClasses: inputs.classes.length, cutAt: cfg.cutAt },
+          meta: { classes: inputs.classes, base: cfg.base, features: inputs.features },
+        });
+      }
+    } catch (err) {
+      disposeWeightsNotIn([final], [model]);
+      throw err;
+    }
+    // the LoRA model's own weights (adapters, layers the merge copied) are no longer needed
+    disposeWeightsNotIn([model], [final]);
+  } else if (run) {
     await saveModel(model, run.path('model'), meta());
   }
-  const result: FitResult = {
-    out: cfg.out,
-    strategy: cfg.strategy,
+  const handle = fittedModel(final, {
     classes: inputs.classes,
-    trainSize: inputs.train.y.length,
-    valSize: inputs.val?.y.length ?? 0,
-    val: valMetrics,
-    train: trainMetrics,
-    epochs,
-    seconds: (performance.now() - t0) / 1000,
-    ...params,
-    resumed: state !== undefined,
-    best,
-    adapter,
-  };
-  await run.writeJson('metrics.json', { train: trainMetrics, val: valMetrics, seconds: result.seconds, best });
+    features: inputs.features,
+    meta: meta(),
+    saved: run?.path('model'),
+    training: { data: cfg.train, label: cfg.label, impute: cfg.impute },
+  });
+  try {
+    return await finishRun(run, handle, {
+      out: cfg.out,
+      strategy: cfg.strategy,
+      classes: inputs.classes,
+      trainSize: inputs.train.y.length,
+      valSize: inputs.val?.y.length ?? 0,
+      val: valMetrics,
+      train: trainMetrics,
+      epochs,
+      seconds: (performance.now() - t0) / 1000,
+      ...params,
+      resumed: state !== undefined,
+      best,
+      adapter,
+    }, phases);
+  } catch (err) {
+    handle.dispose();
+    throw err;
+  }
+}
+
+/** Writes the run's metrics and final state (with a run folder) and returns the result with the model. */
+async function finishRun(run: RunFolder | undefined, model: FittedModel, summary: Omit<FitResult, 'model'>, phases: Phase[]): Promise<FitResult> {
+  const result: FitResult = { ...summary, model };
+  if (result.out === undefined) delete result.out;
+  if (result.adapter === undefined) delete result.adapter;
+  if (!run) return result;
+  const { best } = summary;
+  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best });
   const last: FitState = { phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true, best };
   await run.writeState(last);
   return result;
@@ -458,7 +593,13 @@ function keepRecord(r: EpochRecord, state: RunState, phases: Phase[]): boolean {
   return r.phase === state.phase && r.epoch <= state.epoch && phases.some((p) => p.name === r.phase);
 }
 
-function datasetRef(d: string | Dataset): string {
+/** How `config.json` records a dataset: its spec, or for a dataset in memory a description (it cannot be reloaded). */
+function datasetRef(d: string | Dataset): string | InMemoryRef {
+  return typeof d === 'string' ? d : { inMemory: true, name: d.name, kind: d.features.kind, size: d.size, classes: d.classes };
+}
+
+/** A dataset's name in messages. */
+function datasetName(d: string | Dataset): string {
   return typeof d === 'string' ? d : d.name;
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { buildCnn, buildLogistic, buildMlp } from '../models/architectures.ts';
+import { disposeWeightsNotIn } from '../models/dispose.ts';
 import { keepBatchNormInInference, replaceHead, resolveLayer } from '../models/surgery.ts';
 import { applyLora, modelFingerprint } from './lora/apply.ts';
 import { isLoraLayer } from './lora/layers.ts';
@@ -96,6 +97,11 @@ export interface LoraPrepareOptions {
  * `finetune`), the same architecture re-initialised (`scratch` with a base), or a default
  * architecture for the input shape (`scratch` without a base).
  *
+ * The caller keeps owning `base`: the new model shares the base layers it uses, and disposing
+ * either disposes those; the weights of models made along the way (a re-initialised copy, the
+ * model before LoRA) that the result does not use are freed here. The base's own unused layers
+ * (its old head) are the caller's to free, e.g. with `disposeWeightsNotIn([base], [model])`.
+ *
  * @example
  * ```ts
  * const { model, baseLayerCount } = await prepareModel({ strategy: 'extract', base, numClasses: 10, seed: 1 });
@@ -131,9 +137,30 @@ export async function prepareModel(opts: {
     return { model: buildArch(opts.arch ?? defaultArch(opts.inputShape), opts.inputShape, numClasses, seed), baseLayerCount: 0 };
   }
   const source = strategy === 'scratch' ? await reinitialised(opts.base) : opts.base;
+  // models made here and not returned: their weights the result does not use are freed below
+  const madeHere: tf.LayersModel[] = source === opts.base ? [] : [source];
+  try {
+    const prepared = await headOn({ ...opts, base: opts.base }, source, madeHere);
+    disposeWeightsNotIn(madeHere, [prepared.model, opts.base]);
+    return prepared;
+  } catch (err) {
+    disposeWeightsNotIn(madeHere, [opts.base]);
+    throw err;
+  }
+}
+
+async function headOn(
+  opts: Parameters<typeof prepareModel>[0] & { base: tf.LayersModel },
+  source: tf.LayersModel,
+  madeHere: tf.LayersModel[],
+): Promise<PreparedModel> {
+  const { strategy, numClasses, seed } = opts;
+  const headDropout = opts.headDropout ?? 0;
   let model = replaceHead(source, numClasses, { seed, cutAt: opts.cutAt, hidden: opts.headHidden });
+  madeHere.push(model);
   let baseLayerCount = countBaseLayers(source, model);
   if (headDropout > 0) model = withHeadDropout(model, headDropout);
+  madeHere.push(model);
   if (strategy !== 'scratch') keepBatchNormInInference(model);
   if (strategy === 'lora') {
     const headNames = new Set(model.layers.slice(baseLayerCount).map((l) => l.name));

@@ -89,6 +89,15 @@ test('fitAuto (API) returns the advice, the config trained and the fit result', 
   assert.equal(res.config.learningRate, res.advice.plan.learningRate);
   assert.equal(res.fit.strategy, 'extract');
   assert.equal(res.adviceFile, join(out, 'advice.json'));
-  assert.equal((await readJson(res.adviceFile)).quadrant, 'small-similar');
+  assert.equal((await readJson(res.adviceFile!)).quadrant, 'small-similar');
+  res.fit.model.dispose();
+  // without out: trained in memory, nothing written
+  const before = tf.memory().numTensors;
+  const mem = await fitAuto({ base, train: 'builtin:iris', perClass: 5, seed: 2, epochs: 5 }, { source: 'builtin:iris' });
+  assert.equal(mem.adviceFile, undefined);
+  assert.equal(mem.fit.out, undefined);
+  assert.equal(mem.fit.val?.accuracy, res.fit.val?.accuracy, 'the same plan and seed train the same model');
+  mem.fit.model.dispose();
+  assert.equal(tf.memory().numTensors, before, 'fitAuto leaves nothing but the model, and the model is disposed');
   await assert.rejects(fitAuto({ train: 'builtin:iris', out: join(root, 'api-no-base') }), /needs a pretrained model/);
 });

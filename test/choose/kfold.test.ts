@@ -17,7 +17,9 @@ process.on('exit', () => void rm(root, { recursive: true, force: true }));
 test("k-fold refits the run's recipe on each fold and scores the held-out fold", async () => {
   const run = join(root, 'run');
   await fit({ strategy: 'scratch', arch: 'logistic', train: 'builtin:iris', epochs: 15, learningRate: 0.05, seed: 3, out: run });
+  const before = tf.memory().numTensors;
   const cv = await crossValidate({ run, data: 'builtin:iris', k: 5 });
+  assert.equal(tf.memory().numTensors, before, 'the fold models are freed');
   assert.equal(cv.k, 5);
   assert.equal(cv.seed, 3, "the run's seed");
   assert.equal(cv.config.strategy, 'scratch');

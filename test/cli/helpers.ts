@@ -2,7 +2,7 @@
  * Running the `transferkit` binary from tests.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ const command: string[] = (() => {
   } catch {
     // not built
   }
-  return built >= newest(join(root, 'src')) ? [bin] : ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts')];
+  return built >= newest(join(root, 'src')) ? [bin] : ['--import', import.meta.resolve('tsx'), join(root, 'src', 'cli', 'main.ts')];
 })();
 
 /** Runs `transferkit ...args` (not a TTY: plain progress lines) and collects its exit code and output. */
@@ -46,6 +46,19 @@ export function cli(...args: string[]): Promise<{ code: number; stdout: string; 
     execFile(process.execPath, [...command, ...args], { env: { ...process.env, CI: '1' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
+  });
+}
+
+/** Runs `transferkit ...args` with `input` piped into its standard input. */
+export function cliWithInput(input: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...command, ...args], { env: { ...process.env, CI: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
   });
 }
 

@@ -26,6 +26,12 @@ test('Integrated Gradients on an image model: completeness (small delta), one va
   const e = await explain({ model: run, data: digits, method: 'ig', rows: [0, 7], steps: 128, out: join(root, 'maps') });
   assert.equal(e.kind, 'image');
   if (e.kind !== 'image') return;
+  assert.equal(e.scope, 'image');
+  assert.equal(e.method, 'ig');
+  assert.equal(e.model, run);
+  assert.deepEqual(e.classes, digits.classes);
+  assert.equal(e.explained, 2);
+  assert.ok(e.seconds > 0);
   for (const r of e.rows) {
     assert.equal(r.attributions.length, 28 * 28);
     const total = r.attributions.reduce((a, b) => a + b, 0);
@@ -49,4 +55,19 @@ test('Grad-CAM and occlusion give a map over the image; tabular methods are refu
   if (occ.kind === 'image') assert.ok(occ.rows[0].attributions.some((v) => v !== 0));
   await expectError(() => explain({ model: run, data: digits, method: 'permutation' }), 'KIND_MISMATCH', [/images/]);
   await expectError(() => explain({ model: run, data: digits, method: 'gradcam', layer: 'nope' }), 'UNKNOWN_LAYER', [/nope/]);
+});
+
+test('explain() on the image model fit returns in memory matches the saved run', async () => {
+  const res = await fit({ strategy: 'scratch', arch: 'cnn', train: digits, epochs: 3, seed: 1, valFraction: 0 });
+  try {
+    const mem = await explain({ model: res.model, data: digits, method: 'saliency', rows: [1] });
+    const saved = await explain({ model: run, data: digits, method: 'saliency', rows: [1] });
+    assert.equal(mem.kind, 'image');
+    assert.equal(mem.model, '(in memory)');
+    if (mem.kind !== 'image' || saved.kind !== 'image') return;
+    assert.equal(mem.rows[0].class, saved.rows[0].class);
+    mem.rows[0].attributions.forEach((v, i) => assert.ok(Math.abs(v - saved.rows[0].attributions[i]) < 1e-5));
+  } finally {
+    res.model.dispose();
+  }
 });

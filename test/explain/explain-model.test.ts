@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/backend.ts';
+import { explain } from '../../src/explain/model/explain.ts';
 import { explainModel } from '../../src/explain/model/explain-model.ts';
 import { fit } from '../../src/transfer/fit.ts';
 import { createRng } from '../../src/util/random.ts';
@@ -23,6 +24,12 @@ test('Shapley on a trained tabular model: one value per column (one-hot grouped)
     assert.equal(e.kind, 'shapley');
     if (e.kind !== 'shapley') return;
     assert.equal(e.method, 'exact-shap');
+    assert.equal(e.scope, 'local');
+    assert.equal(e.model, penguins);
+    assert.deepEqual(e.classes, ['Adelie', 'Chinstrap', 'Gentoo']);
+    assert.equal(e.explained, 2);
+    assert.ok(e.seconds >= 0);
+    assert.deepEqual(Object.keys(e).slice(0, 7), ['kind', 'scope', 'method', 'model', 'classes', 'explained', 'seconds'], 'the common header comes first');
     assert.deepEqual(e.features.slice(-2), ['Island', 'Sex']);
     for (const r of e.rows) {
       assert.equal(r.values.length, e.features.length);
@@ -42,11 +49,15 @@ test('permutation importance and partial dependence on a trained model', async (
   const p = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'permutation', repeats: 3 });
   assert.equal(p.kind, 'permutation');
   if (p.kind !== 'permutation') return;
+  assert.equal(p.scope, 'global');
+  assert.equal(p.explained, 333, 'measured on every labelled row');
   assert.ok(p.baseline > 0.9, `accuracy ${p.baseline}`);
   assert.ok(Math.max(...p.mean) > 0.05, 'shuffling some column hurts accuracy');
   const d = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'pdp', feature: 'Flipper Length (mm)' });
   assert.equal(d.kind, 'pdp');
   if (d.kind !== 'pdp') return;
+  assert.equal(d.scope, 'global');
+  assert.equal(d.explained, d.individual.length);
   d.average.forEach((a, g) => {
     const mean = d.individual.reduce((s, curve) => s + curve[g], 0) / d.individual.length;
     assert.ok(Math.abs(a - mean) < 1e-9, 'partial dependence is the mean of the ICE curves');
@@ -92,6 +103,8 @@ test('counterfactuals of a trained model respect immutable columns and reach the
   const e = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'counterfactual', rows: [3], className: 'Gentoo', immutable: ['Island', 'Sex'], count: 2, audience: 'business' });
   assert.equal(e.kind, 'counterfactual');
   if (e.kind !== 'counterfactual') return;
+  assert.equal(e.scope, 'what-if');
+  assert.equal(e.explained, 1);
   const r = e.rows[0];
   assert.equal(r.desired, 'Gentoo');
   assert.ok(r.counterfactuals.length > 0, r.reason ?? "no counterfactual");
@@ -113,8 +126,35 @@ test('mean |SHAP| ranks the same top column as permutation importance on penguin
   const g = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'mean-shap', rows: Array.from({ length: 30 }, (_, i) => i * 11) });
   const p = await explainModel({ model: penguins, data: 'builtin:penguins', method: 'permutation', repeats: 3 });
   assert.equal(g.kind, 'mean-shap');
+  assert.equal(g.scope, 'global');
+  assert.equal(g.explained, 30);
   if (g.kind !== 'mean-shap' || p.kind !== 'permutation') return;
   assert.equal(g.rows, 30);
   const top = (v: number[]) => v.indexOf(Math.max(...v));
   assert.equal(g.features[top(g.meanAbs)], p.features[top(p.mean)]);
+});
+
+test('explain() takes the model fit returns in memory: one Explanation type, the training data as background', async () => {
+  const res = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:penguins', epochs: 20, seed: 1 });
+  try {
+    const before = tf.memory().numTensors;
+    const e = await explain({ model: res.model, data: 'builtin:penguins', method: 'shap', rows: [3] });
+    assert.equal(tf.memory().numTensors, before, 'explain leaves the caller\'s model (and nothing else) in memory');
+    assert.equal(e.kind, 'shapley');
+    assert.equal(e.scope, 'local');
+    assert.equal(e.model, '(in memory)');
+    assert.deepEqual(e.classes, res.model.classes);
+    assert.equal(e.explained, 1);
+    if (e.kind !== 'shapley') return;
+    assert.match(e.background.source, /builtin:penguins \(the training data given to fit\)/);
+    // the same model saved in a run folder explains identically
+    const saved = await explain({ model: penguins, data: 'builtin:penguins', method: 'shap', rows: [3] });
+    if (saved.kind === 'shapley') assert.deepEqual(e.rows[0].values.map((v) => v.toFixed(6)), saved.rows[0].values.map((v) => v.toFixed(6)));
+    const lime = await explain({ model: res.model, data: 'builtin:penguins', method: 'lime', rows: [0], nsamples: 200 });
+    assert.equal(lime.kind, 'lime');
+    assert.equal(lime.scope, 'local');
+  } finally {
+    res.model.dispose();
+  }
+  await expectError(() => explain({ model: res.model, data: 'builtin:penguins', method: 'shap' }), 'MODEL_DISPOSED');
 });

@@ -40,7 +40,7 @@ describe('zoo', () => {
     const err = throwsCode(() => resolveModelRef('fashion-cnn', join(tmp, 'absent')), 'UNKNOWN_MODEL');
     assert.match(err.message, /fashion-cnn/);
     assert.match(err.hint!, /zoo is empty/);
-    assert.match(err.hint!, /path to a model folder or a model\.json/);
+    assert.match(err.hint!, /run folder, a model folder, a model\.json or an \.onnx file/);
   });
 
   test('lists models with card title, shape, classes, availability; resolves names and paths', async () => {
@@ -68,5 +68,21 @@ describe('zoo', () => {
     assert.match(err.hint!, /broken, tiny/);
     assert.equal(resolveModelRef(join(zoo, 'tiny', 'model.json'), join(tmp, 'absent')), join(zoo, 'tiny', 'model.json'));
     throwsCode(() => resolveModelRef('./no/such/model', zoo), 'MODEL_NOT_FOUND');
+  });
+
+  test('a run folder resolves to its model/, and an .onnx path to itself', async () => {
+    const run = join(tmp, 'runs', 'iris');
+    const model = buildMlp(4, 3, { hidden: [8], seed: 0 });
+    await saveModel(model, join(run, 'model'), { classes: ['x', 'y', 'z'], features: null });
+    model.dispose();
+    // without config.json it is just a folder (no run): no guessing
+    assert.equal(resolveModelRef(run, join(tmp, 'absent')), run);
+    await writeFile(join(run, 'config.json'), '{}');
+    assert.equal(resolveModelRef(run, join(tmp, 'absent')), join(run, 'model'));
+    assert.equal(resolveModelRef(join(run, 'model'), join(tmp, 'absent')), join(run, 'model'));
+    const onnx = join(tmp, 'net.onnx');
+    await writeFile(onnx, '');
+    assert.equal(resolveModelRef(onnx, join(tmp, 'absent')), onnx);
+    throwsCode(() => resolveModelRef('missing.onnx', join(tmp, 'absent')), 'MODEL_NOT_FOUND');
   });
 });

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.ts';
+import { datasetFromRows, datasetFromTensors } from '../../src/data/from-memory.ts';
 import { samplePerClass } from '../../src/data/split.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { evaluateModel } from '../../src/evaluate/evaluate-model.ts';
@@ -150,4 +151,100 @@ test('evaluating on labels the model does not know names them', async () => {
   const out = join(root, 'iris-eval');
   await fit({ strategy: 'scratch', arch: 'logistic', train: 'builtin:iris', out, epochs: 1, seed: 1 });
   await expectError(() => evaluateModel({ model: out, data: 'builtin:penguins' }), 'UNKNOWN_LABEL', [/Adelie/]);
+});
+
+test('fit without out trains in memory: writes nothing and returns a model evaluateModel takes', async () => {
+  const cwd = process.cwd();
+  const savedTmp = process.env.TMPDIR;
+  const empty = await mkdtemp(join(tmpdir(), 'tk-fit-nowrite-'));
+  const emptyTmp = await mkdtemp(join(tmpdir(), 'tk-fit-notmp-'));
+  process.chdir(empty);
+  process.env.TMPDIR = emptyTmp; // os.tmpdir() follows it
+  let res;
+  try {
+    res = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', epochs: 60, patience: 10, seed: 1 });
+  } finally {
+    process.chdir(cwd);
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+  }
+  assert.deepEqual(await readdir(empty), [], 'nothing written in the working directory');
+  assert.deepEqual(await readdir(emptyTmp), [], 'nor in a temporary folder');
+  assert.equal(res.out, undefined);
+  assert.equal(res.model.dir, '(in memory)');
+  assert.deepEqual(res.model.classes, ['setosa', 'versicolor', 'virginica']);
+  assert.equal(res.model.features.kind, 'tabular');
+  assert.ok(res.best, 'the best epoch is still reported');
+  const m = await evaluateModel({ model: res.model, data: 'builtin:iris' });
+  assert.equal(m.model, '(in memory)');
+  assert.ok(m.accuracy >= 0.9, `iris accuracy ${m.accuracy}`);
+  assert.equal(JSON.parse(JSON.stringify(res)).model.dir, '(in memory)', 'a result with its model stays printable as JSON');
+  res.model.dispose();
+  res.model.dispose(); // idempotent
+  await expectError(() => evaluateModel({ model: res.model, data: 'builtin:iris' }), 'MODEL_DISPOSED');
+});
+
+test('the model fit returns is the saved model, and disposing it leaves tf.memory() as before fit', async () => {
+  const cases: Array<[string, FitConfig]> = [
+    ['extract', { base: imageBase, strategy: 'extract', train: digits, epochs: 1, seed: 1 }],
+    ['finetune + dropout + hidden', { base: imageBase, strategy: 'finetune', train: digits, epochs: 1, seed: 1, headDropout: 0.2, headHidden: [8], l2sp: 0.01 }],
+    ['scratch from a base', { base: imageBase, strategy: 'scratch', train: digits, epochs: 1, seed: 1, valFraction: 0 }],
+    ['lora', { base: imageBase, strategy: 'lora', train: digits, epochs: 1, seed: 1, loraRank: 2 }],
+    ['mlp', { strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', epochs: 2, seed: 1 }],
+  ];
+  const x = { x: new Float32Array(784).fill(0.5), shape: [1, 28, 28, 1] };
+  for (const [what, cfg] of cases) {
+    for (const out of [undefined, join(root, `owned-${what.replace(/\W+/g, '-')}`)]) {
+      const before = tf.memory().numTensors;
+      const res = await fit({ ...cfg, out });
+      assert.ok(tf.memory().numTensors > before, `${what}: the returned model holds weights`);
+      if (out !== undefined) {
+        assert.equal(res.model.saved, join(out, 'model'));
+        const saved = await loadTrainedModel(out);
+        const input = saved.features.kind === 'image' ? x : { x: new Float32Array(4).fill(0.1), shape: [1, 4] };
+        assert.deepEqual(predictProbs(res.model.model, input), predictProbs(saved.model, input), `${what}: same predictions as the saved model`);
+        saved.model.dispose();
+      }
+      res.model.dispose();
+      assert.equal(tf.memory().numTensors, before, `${what} (${out ? 'run folder' : 'in memory'}): nothing left after dispose`);
+    }
+  }
+  // a fit that fails leaves nothing behind either
+  const before = tf.memory().numTensors;
+  await expectError(() => fit({ base: imageBase, strategy: 'finetune', train: digits, unfreeze: ['nope'] }), 'UNKNOWN_LAYER');
+  await assert.rejects(fit({ base: imageBase, strategy: 'extract', train: digits, epochs: 3 }, { onEpoch: () => { throw new Error('stop'); } }), /stop/);
+  assert.equal(tf.memory().numTensors, before, 'failed fits free their models');
+});
+
+test('in-memory datasets train like loaded ones; their runs record a description and refuse to resume', async () => {
+  const iris = await loadDataset('builtin:iris');
+  if (iris.features.kind !== 'tabular') throw new Error('tabular');
+  const cols = iris.features.columns;
+  const rows = Array.from({ length: iris.size }, (_, i) => ({
+    ...Object.fromEntries(cols.map((c) => [c.name, c.values[i]])),
+    species: iris.classes[iris.labels[i]],
+  }));
+  const fromRows = datasetFromRows(rows, { label: 'species', name: 'iris rows' });
+  const a = await fit({ strategy: 'scratch', arch: 'mlp', train: fromRows, epochs: 5, seed: 4 });
+  const b = await fit({ strategy: 'scratch', arch: 'mlp', train: iris, epochs: 5, seed: 4 });
+  assert.equal(a.val!.logLoss, b.val!.logLoss, 'rows in memory train exactly like the loaded dataset');
+  a.model.dispose();
+  b.model.dispose();
+
+  const matrix = Array.from({ length: iris.size }, (_, i) => cols.map((c) => Number(c.values[i])));
+  const fromTensors = datasetFromTensors(matrix, Array.from(iris.labels), { classes: iris.classes, name: 'iris matrix' });
+  const out = join(root, 'in-memory-run');
+  await assert.rejects(
+    fit({ strategy: 'scratch', arch: 'logistic', train: fromTensors, epochs: 4, patience: 100, seed: 2, out }, {
+      onEpoch: (r) => {
+        if (r.epoch === 2) throw new Error('power cut');
+      },
+    }),
+    /power cut/,
+  );
+  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual(config.train, { inMemory: true, name: 'iris matrix', kind: 'tabular', size: 150, classes: iris.classes });
+  const err = await expectError(() => resumeFit(out), 'RESUME_IN_MEMORY', [/iris matrix/, /in memory/]);
+  assert.match(err.hint ?? '', /fit/);
+  await expectError(() => fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out: '' }), 'BAD_OPTION', [/out/]);
 });

@@ -18,6 +18,7 @@ import {
   applyLora,
   attachAdapter,
   countTrainable,
+  isLoraLayer,
   listAdapters,
   loadAdapter,
   loraFingerprint,
@@ -188,6 +189,9 @@ test('fit --strategy lora trains adapters and head, saves a plain model and the 
   const trained = await loadTrainedModel(out);
   const { model: attached } = await attachAdapter((await loadModel(baseDir)).model, res.adapter);
   assert.ok(maxDiff(probs(attached), probs(trained.model)) < 1e-5, 'base + adapter = the merged run model');
+  assert.ok(!res.model.model.layers.some(isLoraLayer), 'the model resumeFit returns is the plain, merged model');
+  assert.ok(maxDiff(probs(res.model.model), probs(trained.model)) < 1e-6, 'the same model as the run’s');
+  res.model.dispose();
   const pretrained = (await loadModel(baseDir)).model.getLayer('dense1').getWeights()[0].dataSync();
   const checkpoint = await loadModel(join(out, 'checkpoints', 'last'));
   assert.deepEqual(loraLayers(checkpoint.model)[0].kernelVariable.read().dataSync() as Float32Array, pretrained as Float32Array, 'the wrapped base kernel never trained');

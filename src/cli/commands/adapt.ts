@@ -8,6 +8,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { commaList, factor, fraction, intAtLeast, nonNegative, positiveInt, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 interface AdaptFlags {
   source: string[];
@@ -50,7 +51,7 @@ export function registerAdapt(program: Command): void {
     .requiredOption('--target <data>', 'target-domain data; labels, if present, are only used to score before/after')
     .option('--target-labels <data>', 'a few labelled target examples to train on as well')
     .option('--test <data>', 'labelled target data to score on (default: --target when it has labels)')
-    .option('--base <model>', 'images: adapt on the features of this model (zoo name, folder, model.json or .onnx file); the saved model is the base with a new head (deep methods fine-tune it end to end)')
+    .option('--base <model>', `images: adapt on the features of this model (${MODEL_REF_FORMS}); the saved model is the base with a new head (deep methods fine-tune it end to end)`)
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
     .addOption(new Option('--method <name>', 'adaptation method; auto tries the candidates and lets --validator choose').choices([...ADAPT_METHOD_NAMES]).default('auto'))

@@ -6,6 +6,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt, positiveNumber } from '../parsers.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 interface AdviseFlags {
   base: string;
@@ -28,7 +29,7 @@ interface AdviseFlags {
 export function registerAdvise(program: Command): void {
   withCommonOptions(program.command('advise'))
     .description('recommend how to transfer: measures target size and source/target similarity (MMD, proxy A-distance, source label distribution) and turns the four-way rule into a plan')
-    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder, model.json or .onnx file')
+    .requiredOption('--base <model>', `pretrained model: ${MODEL_REF_FORMS}`)
     .requiredOption('--train <data>', 'target training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--source <data>', "a sample of the base model's training data (default: the sample the model records)")
     .option('--per-class <n>', 'labelled examples per class you will train with (as fit --per-class)', positiveInt)

@@ -7,6 +7,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 /** Commander parser: comma-separated strategies. */
 export function strategyList(v: string): Strategy[] {
@@ -48,7 +49,7 @@ export interface ExperimentFlags {
 /** Adds the options `curve` and `compare` share. */
 export function withExperimentOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--base <model>', 'pretrained model: zoo name, model folder, model.json or .onnx file')
+    .requiredOption('--base <model>', `pretrained model: ${MODEL_REF_FORMS}`)
     .requiredOption('--train <data>', 'target data to draw labelled training examples from')
     .option('--test <data>', 'fixed test set (default: a stratified 25% of --train, seed 0, never trained on)')
     .option('--seeds <n>', 'number of seeds; runs are paired by seed (default 3)', positiveInt)

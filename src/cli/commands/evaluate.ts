@@ -5,6 +5,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { intAtLeast, wholeNumber } from '../parsers.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 interface EvaluateFlags {
   model: string;
@@ -22,7 +23,7 @@ interface EvaluateFlags {
 export function registerEvaluate(program: Command): void {
   withCommonOptions(program.command('evaluate'))
     .description('score a model on labelled data: accuracy, per-class precision/recall/F1, macro F1, confusion matrix, ROC AUC, log loss; or cross-validate a run with --kfold')
-    .requiredOption('--model <path>', 'run folder, model folder, model.json or zoo name')
+    .requiredOption('--model <path>', MODEL_REF_FORMS)
     .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))

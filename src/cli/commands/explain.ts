@@ -1,7 +1,16 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
+import type { Impute } from '../../data/csv.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import { loadDataset } from '../../data/load.ts';
+import { loadDataForPrediction } from '../../evaluate/predict.ts';
+import { loadTrainedModel, type TrainedModel } from '../../evaluate/trained-model.ts';
 import { explain, EXPLAIN_METHODS } from '../../explain/model/explain.ts';
-import type { explainImages, ImageMethod } from '../../explain/model/explain-image.ts';
-import type { ModelExplanation, ModelMethod } from '../../explain/model/explain-model.ts';
+import type { ImageMethod } from '../../explain/model/explain-image.ts';
+import type { ModelMethod } from '../../explain/model/explain-model.ts';
+import type { Explanation } from '../../explain/model/explanation.ts';
 import { TransferkitError } from '../../errors.ts';
 import type { Audience } from '../../explain/narrative/types.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
@@ -21,6 +30,7 @@ interface ExplainFlags {
   class?: string;
   link?: 'identity' | 'logit';
   label?: string;
+  impute?: Impute;
   feature?: string;
   nsamples?: number;
   repeats?: number;
@@ -45,7 +55,8 @@ export function registerExplain(program: Command): void {
     .option('--background-size <n>', 'background rows kept (default 100)', positiveInt)
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .addOption(new Option('--link <link>', 'explain probabilities or log-odds').choices(['identity', 'logit']))
-    .option('--label <column>', 'label column of CSV data')
+    .option('--label <column>', 'label column of CSV data (default: the one the model was trained with, when the data has it)')
+    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean (the training means saved with the model), drop (skip those rows; --rows still count every row of the file)').choices(['none', 'mean', 'drop']))
     .option('--feature <column>', 'feature for --method pdp')
     .option('--nsamples <n>', 'sampling budget of kernel-shap and lime', positiveInt)
     .option('--repeats <n>', 'repeats of permutation importance (default 10)', positiveInt)
@@ -67,17 +78,19 @@ Examples:
   $ transferkit explain --model runs/spam --data inbox.jsonl --method lime --class spam
   $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --method counterfactual --immutable Island,Sex --range "Body Mass (g)=3000:5000"
   $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --audience end-user
+  $ transferkit explain --model runs/penguins --data new-penguins.csv --rows 0 --impute mean
   $ transferkit explain --model runs/mnist --data builtin:mnist --rows 0,1 --method ig --out heatmaps/`,
     )
     .action((flags: ExplainFlags) =>
       runCommand(flags, async () => {
         await startEngine(flags.backend);
+        const input = await explainInputs(flags);
         const e = await explain({
           model: flags.model,
-          data: flags.data,
+          data: input.data,
           method: flags.method,
-          rows: flags.rows?.split(',').map((r) => Number(r.trim())),
-          background: flags.background,
+          rows: input.rows,
+          background: input.background,
           backgroundSize: flags.backgroundSize,
           className: flags.class,
           link: flags.link,
@@ -94,10 +107,75 @@ Examples:
           steps: flags.steps,
           out: flags.out,
         });
+        input.renumber(e);
         const narratives = 'narratives' in e && e.narratives ? e.narratives.map((n) => `\n── row ${n.row}, for a ${n.audience} reader ──\n${n.text}`) : [];
         return { json: e, text: [describe(e), ...narratives].join('\n') };
       }),
     );
+}
+
+/**
+ * Loads the data to explain (and a background given as a path) as new data for the model:
+ * labels optional (the training label column is used when present), the model's columns,
+ * `--impute` with the training means. With `--impute drop`, `--rows` name rows of the file,
+ * and the explanation's row numbers are turned back into them.
+ */
+async function explainInputs(flags: ExplainFlags): Promise<{
+  data: string | Dataset;
+  background?: string | Dataset;
+  rows?: number[];
+  renumber: (e: Explanation) => void;
+}> {
+  const asked = flags.rows?.split(',').map((r) => Number(r.trim()));
+  const trained = await loadTrainedModel(flags.model);
+  trained.model.dispose();
+  const opts = { label: flags.label, autoId: false, impute: flags.impute };
+  const input = await loadDataForPrediction(trained, flags.data, opts);
+  if (flags.method === 'permutation' && input.ds.labels.every((l) => l < 0)) {
+    throw new TransferkitError('NO_LABELS', `Permutation importance measures the drop in accuracy, so it needs labelled data, and ${input.ds.name} has no labels`, {
+      where: input.ds.name,
+      hint: 'Pass data with the label column (name it with --label <column>), or use --method mean-shap for a global importance without labels.',
+    });
+  }
+  let background: string | Dataset | undefined;
+  if (flags.background !== undefined) background = (await loadDataForPrediction(trained, flags.background, opts)).ds;
+  else background = await recordedBackground(trained);
+  if (input.dropped === 0) return { data: input.ds, background, rows: asked, renumber: () => undefined };
+  const position = new Map(input.rows.map((r, i) => [r, i]));
+  const rows = asked?.map((r) => {
+    const i = position.get(r);
+    if (i !== undefined) return i;
+    if (Number.isInteger(r) && r >= 0 && r <= Math.max(...input.rows)) {
+      throw new TransferkitError('ROW_DROPPED', `Row ${r} of ${input.ds.name} has a missing value, so --impute drop skipped it`, {
+        where: `${input.ds.name}, row ${r}`,
+        hint: 'Pass --impute mean to explain it with the training means filled in, or choose another row.',
+      });
+    }
+    return r + input.ds.size; // past the end: explain reports it
+  });
+  const renumber = (e: Explanation) => {
+    const back = (o: unknown) => {
+      if (o && typeof o === 'object' && typeof (o as { row?: unknown }).row === 'number') (o as { row: number }).row = input.rows[(o as { row: number }).row] ?? (o as { row: number }).row;
+    };
+    const { rows: list, narratives } = e as { rows?: unknown; narratives?: unknown };
+    if (Array.isArray(list)) list.forEach(back);
+    if (Array.isArray(narratives)) narratives.forEach(back);
+  };
+  return { data: input.ds, background, rows, renumber };
+}
+
+/**
+ * The run's training data as the default background when `fit` loaded it with `--impute`
+ * (loaded the same way); otherwise undefined, and explain finds the background itself.
+ */
+async function recordedBackground(trained: TrainedModel): Promise<Dataset | undefined> {
+  if (trained.features.kind !== 'tabular' || basename(trained.dir) !== 'model') return undefined;
+  const config = join(dirname(trained.dir), 'config.json');
+  if (!existsSync(config)) return undefined;
+  const cfg = JSON.parse(await readFile(config, 'utf8')) as { train?: unknown; label?: string; impute?: Impute };
+  if (typeof cfg.train !== 'string' || cfg.impute === undefined || cfg.impute === 'none') return undefined;
+  const ds = await loadDataset(cfg.train, { label: cfg.label, impute: cfg.impute });
+  return { ...ds, name: `${cfg.train} (the training data recorded in the run)` };
 }
 
 /** Parses `column=min:max` (numeric) or `column=a|b|c` (categories). */
@@ -114,7 +192,7 @@ function parseRanges(specs: string[]): Record<string, readonly [number, number] 
   return out;
 }
 
-function describe(e: ModelExplanation | Awaited<ReturnType<typeof explainImages>>): string {
+function describe(e: Explanation): string {
   switch (e.kind) {
     case 'image':
       return e.rows

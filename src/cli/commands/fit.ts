@@ -10,6 +10,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { commaList, factor, fraction, nonNegative, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 interface FitFlags {
   base?: string;
@@ -67,7 +68,7 @@ const layerLr = (v: string) => {
 export function registerFit(program: Command): void {
   withCommonOptions(program.command('fit'))
     .description('train a model for a new task by transfer (extract, finetune) or from scratch, writing a run folder')
-    .option('--base <model>', 'pretrained model: zoo name (see `transferkit models`), model folder, model.json, or an .onnx file (converted on the fly)')
+    .option('--base <model>', `pretrained model: ${MODEL_REF_FORMS} (ONNX is converted on the fly)`)
     .option('--train <data>', 'training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--val <data>', 'validation data (default: a stratified 15% of --train)')
     .option('--label <column>', 'label column of CSV data')
@@ -136,7 +137,7 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
       runCommand(flags, async () => {
         if (flags.strategy === 'auto' && !flags.resume && !flags.base) {
           throw new TransferkitError('MISSING_BASE', '--strategy auto needs --base: the advisor measures the target against a pretrained model', {
-            hint: 'Pass --base <zoo name or model folder> (see `transferkit models`), or choose --strategy scratch.',
+            hint: 'Pass --base with a pretrained model (see `transferkit models`), or choose --strategy scratch.',
           });
         }
         if (flags.source !== undefined && flags.strategy !== 'auto') throw usage("--source is only used by --strategy auto (to measure how similar the target is to the base model's data)");
@@ -206,17 +207,20 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
         } finally {
           progress.stop();
         }
-        const score = res.val ?? res.train;
+        // the CLI only reports: the trained model is in the run folder
+        const { model: trained, ...report } = res;
+        trained.dispose();
+        const score = report.val ?? report.train;
         const text = [
           ...(advice ? [...describeAdvice(advice), ''] : []),
-          `${res.resumed ? 'resumed and finished' : 'trained'} ${res.strategy} on ${res.trainSize} examples (${res.classes.length} classes) in ${res.seconds.toFixed(1)} s`,
-          `trainable parameters: ${res.trainableParams} of ${res.totalParams}`,
-          `${res.val ? `validation (${res.valSize})` : 'training'} accuracy ${fmt(score.accuracy)}, macro F1 ${fmt(score.macroF1)}`,
-          ...(res.best ? [`best checkpoint: ${res.best.phase} epoch ${res.best.epoch} (${res.val ? 'validation' : 'training'} loss ${fmt(res.best.loss)})`] : []),
-          ...(res.adapter ? [`adapter: ${res.adapter}`] : []),
-          ...(advice ? [`run folder: ${res.out} (the advice is in advice.json)`] : [`run folder: ${res.out}`]),
+          `${report.resumed ? 'resumed and finished' : 'trained'} ${report.strategy} on ${report.trainSize} examples (${report.classes.length} classes) in ${report.seconds.toFixed(1)} s`,
+          `trainable parameters: ${report.trainableParams} of ${report.totalParams}`,
+          `${report.val ? `validation (${report.valSize})` : 'training'} accuracy ${fmt(score.accuracy)}, macro F1 ${fmt(score.macroF1)}`,
+          ...(report.best ? [`best checkpoint: ${report.best.phase} epoch ${report.best.epoch} (${report.val ? 'validation' : 'training'} loss ${fmt(report.best.loss)})`] : []),
+          ...(report.adapter ? [`adapter: ${report.adapter}`] : []),
+          ...(advice ? [`run folder: ${report.out} (the advice is in advice.json)`] : [`run folder: ${report.out}`]),
         ].join('\n');
-        return { json: advice ? { ...res, advice } : res, text };
+        return { json: advice ? { ...report, advice } : report, text };
       }),
     );
 }

@@ -9,8 +9,8 @@ import { runCommand, table } from '../output.ts';
 /** `transferkit inspect <model>`: layers, shapes, parameters and what the model was trained for. */
 export function registerInspect(program: Command): void {
   withCommonOptions(program.command('inspect <model>'))
-    .description('list the layers of a model (zoo name, model folder or model.json), or the nodes of an .onnx file')
-    .addHelpText('after', '\nExamples:\n  $ transferkit inspect fashion-cnn\n  $ transferkit inspect runs/mnist/model --json\n  $ transferkit inspect resnet18.onnx      nodes, ops and output shapes (names to use as --taps)')
+    .description('list the layers of a model (run folder, zoo name, model folder or model.json), or the nodes of an .onnx file')
+    .addHelpText('after', '\nExamples:\n  $ transferkit inspect fashion-cnn\n  $ transferkit inspect runs/mnist --json\n  $ transferkit inspect resnet18.onnx      nodes, ops and output shapes (node names to read as features in the API: createOnnxExtractor)')
     .action((ref: string, opts: { backend?: string; json?: boolean }) =>
       runCommand(opts, async () => {
         if (/\.onnx$/i.test(ref)) return inspectOnnx(ref);

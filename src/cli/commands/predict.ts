@@ -1,34 +1,98 @@
-import type { Command } from 'commander';
-import { predictDataset } from '../../evaluate/predict.ts';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { patternToRegExp } from '../../data/new-data.ts';
+import { TransferkitError } from '../../errors.ts';
+import { predictDataset, predictionsCsv, predictionsJsonl } from '../../evaluate/predict.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt } from '../parsers.ts';
+
+interface PredictFlags {
+  model: string;
+  data: string;
+  label?: string;
+  id?: string;
+  impute?: 'none' | 'mean' | 'drop';
+  out?: string;
+  limit?: number;
+  backend?: string;
+  json?: boolean;
+}
 
 /** `transferkit predict`: classify every example of a dataset. */
 export function registerPredict(program: Command): void {
   withCommonOptions(program.command('predict'))
     .description('predict the class of every example (labels in the data are optional)')
-    .requiredOption('--model <path>', 'run folder, model folder, model.json or zoo name')
-    .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
-    .option('--label <column>', 'label column of CSV data, if it has one')
-    .option('--out <file>', 'also write the predictions as JSON lines to this file')
+    .requiredOption('--model <path>', MODEL_REF_FORMS)
+    .requiredOption(
+      '--data <data>',
+      "builtin:NAME, .csv, .jsonl, idx file, image folder (flat, or one subfolder per class), one image, a quoted pattern such as 'photos/*.png', or - (standard input: CSV or JSON lines)",
+    )
+    .option('--label <column>', 'label column (CSV) or field (JSONL) holding the true class (default: the one the model was trained with, when the data has it)')
+    .option('--id <column>', 'id column (CSV) or field (JSONL) that names each row in the output (default: one named "id", when present)')
+    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean (the training means saved with the model), drop (skip those rows)').choices(['none', 'mean', 'drop']))
+    .option('--out <file>', 'also write every prediction to this file: CSV for .csv (id, predicted, confidence, p_<class>…, actual), JSON lines otherwise')
     .option('--limit <n>', 'rows to show in the text output (default 20)', positiveInt)
-    .addHelpText('after', '\nExamples:\n  $ transferkit predict --model runs/mnist --data my-digits/\n  $ transferkit predict --model runs/spam --data inbox.jsonl --out predictions.jsonl --json')
-    .action((opts: { model: string; data: string; label?: string; out?: string; limit?: number; backend?: string; json?: boolean }) =>
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ transferkit predict --model runs/penguins --data new-penguins.csv --out predictions.csv
+      (a CSV without the label column: the columns the model was trained on are enough)
+  $ transferkit predict --model runs/mnist --data my-digits/
+      (a flat folder of images, or one subfolder per class to also get the true class)
+  $ transferkit predict --model runs/mnist --data photo.png
+  $ transferkit predict --model runs/mnist --data 'scans/*.png' --out predictions.jsonl
+  $ cat new-penguins.csv | transferkit predict --model runs/penguins --data - --json
+  $ transferkit predict --model runs/penguins --data new-penguins.csv --impute mean --id tag
+  $ transferkit predict --model runs/spam --data inbox.jsonl --out predictions.jsonl --json`,
+    )
+    .action((opts: PredictFlags) =>
       runCommand(opts, async () => {
+        if (opts.out !== undefined) checkOut(opts.out, opts.data);
         await startEngine(opts.backend);
-        const res = await predictDataset(opts);
-        if (opts.out) await writeFileAtomic(opts.out, res.predictions.map((p) => JSON.stringify(p)).join('\n') + '\n');
+        const res = await predictDataset({ model: opts.model, data: opts.data, label: opts.label, id: opts.id, impute: opts.impute });
+        if (opts.out) await writeFileAtomic(opts.out, extname(opts.out).toLowerCase() === '.csv' ? predictionsCsv(res) : predictionsJsonl(res));
         const shown = res.predictions.slice(0, opts.limit ?? 20);
+        const labelled = res.predictions.some((p) => p.actual !== undefined);
+        const idHeader = res.idColumn ?? (res.predictions.some((p) => typeof p.id === 'string') ? 'file' : 'row');
         const text = [
+          ...res.warnings.map((w) => `warning: ${w}`),
+          res.dropped > 0 ? `${res.dropped} row${res.dropped === 1 ? '' : 's'} with missing values skipped (--impute drop)` : '',
           table(
-            ['row', 'predicted', 'confidence', 'actual'],
-            shown.map((p) => [String(p.index), p.label, fmt(p.confidence), p.actual ?? '']),
+            [idHeader, 'predicted', 'confidence', ...(labelled ? ['actual'] : [])],
+            shown.map((p) => [String(p.id), p.label, fmt(p.confidence), ...(labelled ? [p.actual ?? ''] : [])]),
           ),
           res.predictions.length > shown.length ? `… ${res.predictions.length - shown.length} more${opts.out ? ` in ${opts.out}` : ' (use --out or --json for all)'}` : '',
-        ].join('\n');
-        return { json: res, text };
+          opts.out ? `${res.predictions.length} prediction${res.predictions.length === 1 ? '' : 's'} written to ${opts.out}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
+        return { json: opts.out ? { ...res, out: opts.out } : res, text };
       }),
     );
+}
+
+/** Refuses an output file that is the input data (writing it would destroy the input). */
+function checkOut(out: string, data: string): void {
+  if (data === '-' || data.startsWith('builtin:')) return;
+  const same = (a: string, b: string) => {
+    if (resolve(a) === resolve(b)) return true;
+    try {
+      return realpathSync(a) === realpathSync(b);
+    } catch {
+      return false;
+    }
+  };
+  // a pattern such as photos/*.png: the output must not be one of the files it matches
+  const matched = /[*?]/.test(basename(data)) && same(dirname(out), dirname(data)) && patternToRegExp(basename(data)).test(basename(out));
+  if (same(out, data) || matched) {
+    throw new TransferkitError('OUT_IS_INPUT', `--out ${out} is ${matched ? 'one of the input files' : 'the input data file'}, which writing the predictions would overwrite`, {
+      where: out,
+      hint: 'Write the predictions to another file, e.g. --out predictions.csv.',
+    });
+  }
 }

@@ -5,6 +5,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt } from '../parsers.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 interface RankFlags {
   candidates?: string;
@@ -23,7 +24,7 @@ interface RankFlags {
 export function registerRank(program: Command): void {
   withCommonOptions(program.command('rank'))
     .description('rank candidate pretrained models for a target task without fine-tuning them (LogME, LEEP, H-score, NCE)')
-    .option('--candidates <models>', 'comma-separated zoo names, model folders or .onnx files (default: every available zoo model)')
+    .option('--candidates <models>', `comma-separated models, each a ${MODEL_REF_FORMS} (default: every available zoo model)`)
     .requiredOption('--train <data>', 'labelled target data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .addOption(new Option('--metric <score>', 'score to rank by').choices([...TRANSFERABILITY_METRICS]).default('logme'))
     .option('--per-class <n>', 'score on N labelled examples per class (seeded), as fit --per-class', positiveInt)

@@ -3,6 +3,7 @@ import { diagnoseShift } from '../../adapt/diagnose.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { probability, wholeNumber } from '../parsers.ts';
+import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 interface ShiftFlags {
   source: string;
@@ -24,7 +25,7 @@ export function registerShift(program: Command): void {
     .description('diagnose domain shift between two datasets: MMD with a permutation p-value, proxy A-distance, CORAL distance, per-column drift, label shift (BBSE), and a verdict')
     .requiredOption('--source <data>', 'source (training-domain) data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .requiredOption('--target <data>', 'target (new-domain) data; its labels, if any, are not used')
-    .option('--base <model>', 'image data: compare features of this model (zoo name, folder or model.json) instead of raw pixels')
+    .option('--base <model>', `image data: compare features of this model (${MODEL_REF_FORMS}) instead of raw pixels`)
     .option('--label <column>', 'label column of CSV data (enables the label-shift estimate)')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
     .option('--alpha <p>', 'significance level of the tests (default 0.05)', probability)

@@ -3,12 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { subset, type Dataset } from '../../data/dataset.ts';
 import { TransferkitError } from '../../errors.ts';
+import { IN_MEMORY, type FittedModel } from '../../evaluate/model-handle.ts';
 import { loadDataFor, type TrainedModel } from '../../evaluate/trained-model.ts';
 import { createRng } from '../../util/random.ts';
 
 /**
  * The background (reference) data of an explanation: the given data, or by default a sample of
- * the data the model was trained on, as recorded in its run's `config.json`.
+ * the data the model was trained on: for a model `fit` returned in memory, the training data it
+ * was given; else as recorded in its run's `config.json`.
  *
  * @example
  * ```ts
@@ -25,13 +27,22 @@ export async function backgroundData(
   if (given !== undefined) {
     data = await loadDataFor(trained, given, { label: opts.label, labelled: false });
     source = typeof given === 'string' ? given : given.name;
+  } else if ((trained as Partial<FittedModel>).training) {
+    const training = (trained as FittedModel).training!;
+    data = await loadDataFor(trained, training.data, { label: opts.label ?? training.label, impute: training.impute, labelled: false });
+    source = `${typeof training.data === 'string' ? training.data : training.data.name} (the training data given to fit)`;
   } else {
     const config = join(dirname(trained.dir), 'config.json');
-    const train = existsSync(config) ? (JSON.parse(await readFile(config, 'utf8')) as { train?: unknown; label?: string }) : undefined;
+    const train = trained.dir !== IN_MEMORY && existsSync(config) ? (JSON.parse(await readFile(config, 'utf8')) as { train?: unknown; label?: string }) : undefined;
     if (typeof train?.train !== 'string') {
-      throw new TransferkitError('NO_BACKGROUND', 'This model has no recorded training data to use as the explanation background', {
+      const inMemory = typeof train?.train === 'object' && train.train !== null;
+      throw new TransferkitError('NO_BACKGROUND', inMemory
+        ? 'This model was trained on a dataset in memory, which its run folder does not hold, so there is no training data to use as the explanation background'
+        : 'This model has no recorded training data to use as the explanation background', {
         where: trained.dir,
-        hint: 'Pass --background <data> with typical examples (100 rows is plenty).',
+        hint: inMemory
+          ? 'Pass background: <dataset or spec> with typical examples (100 rows is plenty), e.g. the training dataset.'
+          : 'Pass --background <data> (API: background) with typical examples (100 rows is plenty).',
       });
     }
     data = await loadDataFor(trained, train.train, { label: opts.label ?? train.label, labelled: false });

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Dataset } from '../../data/dataset.ts';
 import { TransferkitError } from '../../errors.ts';
+import { ensureEngine } from '../../engine/backend.ts';
 import { argmaxRow } from '../../evaluate/metrics.ts';
-import { loadDataFor, loadTrainedModel, type TrainedModel } from '../../evaluate/trained-model.ts';
+import { modelName, openModel, type ModelInput } from '../../evaluate/model-handle.ts';
+import { loadDataFor, type TrainedModel } from '../../evaluate/trained-model.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
 import { layersPredictFn } from '../gradients/batch-predict.ts';
 import { gradCam } from '../gradients/grad-cam.ts';
@@ -12,17 +14,15 @@ import { occlusion } from '../gradients/occlusion.ts';
 import { saliency } from '../gradients/saliency.ts';
 import { smoothGrad } from '../gradients/smooth-grad.ts';
 import { limeImage } from '../lime-image.ts';
+import { IMAGE_METHODS, withHeader, type ImageAttribution, type ImageExplanation, type ImageMethod } from './explanation.ts';
 import { inputRows, modelProbs } from './model-view.ts';
 
-/** Explanation methods for image models. */
-export const IMAGE_METHODS = ['ig', 'saliency', 'smoothgrad', 'gradcam', 'occlusion', 'lime'] as const;
-
-/** One of {@link IMAGE_METHODS}. */
-export type ImageMethod = (typeof IMAGE_METHODS)[number];
+export { IMAGE_METHODS, type ImageAttribution, type ImageMethod };
 
 /** Options of {@link explainImages}. */
 export interface ExplainImagesOptions {
-  model: string;
+  /** Run folder, model folder or zoo name, or a trained model in memory (`fit`'s `result.model`, left undisposed). */
+  model: ModelInput;
   data: string | Dataset;
   method: ImageMethod;
   /** 0-based rows to explain (default `[0]`). */
@@ -38,24 +38,6 @@ export interface ExplainImagesOptions {
   out?: string;
 }
 
-/** One explained image. */
-export interface ImageAttribution {
-  row: number;
-  class: string;
-  /** The model's probability of `class`. */
-  probability: number;
-  height: number;
-  width: number;
-  /** One value per pixel (channels summed): positive values support the class. */
-  attributions: number[];
-  /** IG only: Σ attributions − (f(x) − f(baseline)); near 0 when the integral converged. */
-  delta?: number;
-  /** LIME only: fit of the local surrogate. */
-  r2?: number;
-  /** Heatmap PNG, when `out` is given. */
-  png?: string;
-}
-
 /**
  * Explains image predictions pixel by pixel: Integrated Gradients (with its convergence delta),
  * saliency, SmoothGrad, Grad-CAM on a conv layer, occlusion, or LIME on superpixels; optionally
@@ -66,41 +48,56 @@ export interface ImageAttribution {
  * const res = await explainImages({ model: 'runs/mnist', data: 'builtin:mnist', method: 'ig', rows: [0], out: 'heatmaps' });
  * ```
  */
-export async function explainImages(opts: ExplainImagesOptions): Promise<{ kind: 'image'; method: ImageMethod; rows: ImageAttribution[] }> {
-  const trained = await loadTrainedModel(opts.model);
+export async function explainImages(opts: ExplainImagesOptions): Promise<ImageExplanation> {
+  await ensureEngine();
+  const { trained, release } = await openModel(opts.model);
   try {
-    if (trained.features.kind !== 'image') {
-      throw new TransferkitError('KIND_MISMATCH', `The ${opts.method} method explains image models; this model takes ${trained.features.kind} data`, {
-        hint: 'Use --method shap, lime, permutation, pdp or counterfactual.',
-      });
-    }
-    const data = await loadDataFor(trained, opts.data, { labelled: false });
-    const { height, width, channels } = trained.features;
-    const shape: [number, number, number] = [height, width, channels];
-    const rows = opts.rows ?? [0];
-    const x = inputRows(trained.features, data);
-    const out: ImageAttribution[] = [];
-    for (const r of rows) {
-      if (!Number.isInteger(r) || r < 0 || r >= data.size) {
-        throw new TransferkitError('BAD_ROW', `Row ${r} is not in the data (${data.size} images, numbered from 0)`, { where: data.name });
-      }
-      const img = Float32Array.from(x[r]);
-      const probs = modelProbs(trained, [img]);
-      const target = opts.className === undefined ? argmaxRow(probs, 0, trained.classes.length) : classIndex(trained, opts.className);
-      const a = await attribute(trained, img, shape, target, opts);
-      const item: ImageAttribution = { row: r, class: trained.classes[target], probability: probs[target], height, width, attributions: Array.from(perPixel(a.values, height * width)) };
-      if (a.delta !== undefined) item.delta = a.delta;
-      if (a.r2 !== undefined) item.r2 = a.r2;
-      if (opts.out) {
-        item.png = join(opts.out, `row-${r}-${opts.method}.png`);
-        await writeFileAtomic(item.png, await heatmapPng(img, shape, item.attributions));
-      }
-      out.push(item);
-    }
-    return { kind: 'image', method: opts.method, rows: out };
+    return await explainImagesWith(trained, modelName(opts.model), opts);
   } finally {
-    trained.model.dispose();
+    release();
   }
+}
+
+/**
+ * {@link explainImages} on a model already opened (`explain` opens it once to pick the method's
+ * implementation); the caller releases it.
+ *
+ * @example
+ * ```ts
+ * const e = await explainImagesWith(trained, 'runs/mnist', { model: trained, data: 'builtin:mnist', method: 'ig' });
+ * ```
+ */
+export async function explainImagesWith(trained: TrainedModel, name: string, opts: ExplainImagesOptions): Promise<ImageExplanation> {
+  const started = performance.now();
+  if (trained.features.kind !== 'image') {
+    throw new TransferkitError('KIND_MISMATCH', `The ${opts.method} method explains image models; this model takes ${trained.features.kind} data`, {
+      hint: 'Use --method shap, lime, permutation, pdp or counterfactual.',
+    });
+  }
+  const data = await loadDataFor(trained, opts.data, { labelled: false });
+  const { height, width, channels } = trained.features;
+  const shape: [number, number, number] = [height, width, channels];
+  const rows = opts.rows ?? [0];
+  const x = inputRows(trained.features, data);
+  const out: ImageAttribution[] = [];
+  for (const r of rows) {
+    if (!Number.isInteger(r) || r < 0 || r >= data.size) {
+      throw new TransferkitError('BAD_ROW', `Row ${r} is not in the data (${data.size} images, numbered from 0)`, { where: data.name });
+    }
+    const img = Float32Array.from(x[r]);
+    const probs = modelProbs(trained, [img]);
+    const target = opts.className === undefined ? argmaxRow(probs, 0, trained.classes.length) : classIndex(trained, opts.className);
+    const a = await attribute(trained, img, shape, target, opts);
+    const item: ImageAttribution = { row: r, class: trained.classes[target], probability: probs[target], height, width, attributions: Array.from(perPixel(a.values, height * width)) };
+    if (a.delta !== undefined) item.delta = a.delta;
+    if (a.r2 !== undefined) item.r2 = a.r2;
+    if (opts.out) {
+      item.png = join(opts.out, `row-${r}-${opts.method}.png`);
+      await writeFileAtomic(item.png, await heatmapPng(img, shape, item.attributions));
+    }
+    out.push(item);
+  }
+  return withHeader({ kind: 'image', scope: 'image', method: opts.method, rows: out }, { model: name, classes: trained.classes, explained: out.length, started });
 }
 
 async function attribute(

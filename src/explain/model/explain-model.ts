@@ -1,9 +1,11 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { featureNames } from '../../data/features.ts';
+import { ensureEngine } from '../../engine/backend.ts';
 import { TransferkitError } from '../../errors.ts';
 import { argmaxRow } from '../../evaluate/metrics.ts';
+import { modelName, openModel, type ModelInput } from '../../evaluate/model-handle.ts';
 import { createRng } from '../../util/random.ts';
-import { loadDataFor, loadTrainedModel, type TrainedModel } from '../../evaluate/trained-model.ts';
+import { loadDataFor, type TrainedModel } from '../../evaluate/trained-model.ts';
 import { summariseBackground } from '../background.ts';
 import { exactShapley, MAX_EXACT_PLAYERS } from '../exact-shapley.ts';
 import { kernelShap } from '../kernel-shap.ts';
@@ -15,6 +17,7 @@ import type { ShapleyResult } from '../types.ts';
 import { narrate } from '../narrative/narrate.ts';
 import type { Audience, NarrativeInput } from '../narrative/types.ts';
 import { backgroundData } from './background-data.ts';
+import { withHeader, type ExplanationBody, type LimeRow, type ModelExplanation, type RowNarrative, type ShapleyRow } from './explanation.ts';
 import { whatIf } from './what-if.ts';
 import { applyLink, classPredictFn, inputRows, modelProbs, tabularFeatures, textMasker, type Link } from './model-view.ts';
 
@@ -26,8 +29,8 @@ export type ModelMethod = (typeof MODEL_METHODS)[number];
 
 /** Options of {@link explainModel}. */
 export interface ExplainModelOptions {
-  /** Run folder, model folder or zoo name. */
-  model: string;
+  /** Run folder, model folder or zoo name, or a trained model in memory (`fit`'s `result.model`, left undisposed). */
+  model: ModelInput;
   /** Data holding the rows to explain (and, for global methods, the data to measure on). */
   data: string | Dataset;
   method: ModelMethod;
@@ -60,57 +63,7 @@ export interface ExplainModelOptions {
   count?: number;
 }
 
-/** A narrative rendering of one row's explanation. */
-export interface RowNarrative {
-  row: number;
-  audience: Audience;
-  text: string;
-  sections: { why: string; how: string; whatIf: string };
-}
-
-/** A Shapley explanation of one row. */
-export interface ShapleyRow {
-  row: number;
-  class: string;
-  baseValue: number;
-  /** One value per feature (per token for text). */
-  values: number[];
-  /** f(x) in the space the values explain: baseValue + Σ values. */
-  output: number;
-  /** The row's feature values (tabular) or tokens (text). */
-  featureValues?: Array<number | string>;
-  /** Per-row feature names (text: the tokens). */
-  features?: string[];
-}
-
-/** What {@link explainModel} returns; `kind` tells which fields are present. */
-export type ModelExplanation =
-  | {
-      kind: 'shapley';
-      method: string;
-      link: Link;
-      features: string[];
-      rows: ShapleyRow[];
-      background: { source: string; rows: number };
-      warnings: string[];
-      narratives?: RowNarrative[];
-    }
-  | {
-      kind: 'counterfactual';
-      method: 'counterfactual';
-      rows: Array<{ row: number } & Awaited<ReturnType<typeof whatIf>>>;
-      narratives?: RowNarrative[];
-    }
-  | {
-      kind: 'lime';
-      method: 'lime';
-      link: Link;
-      features: string[];
-      rows: Array<{ row: number; class: string; weights: number[]; intercept: number; r2: number; localPrediction: number; output: number; features?: string[] }>;
-    }
-  | { kind: 'permutation'; method: 'permutation'; metric: 'accuracy'; baseline: number; features: string[]; mean: number[]; std: number[]; repeats: number }
-  | { kind: 'mean-shap'; method: 'mean-shap'; link: Link; shapley: string; features: string[]; meanAbs: number[]; rows: number; background: { source: string; rows: number } }
-  | { kind: 'pdp'; method: 'pdp'; link: Link; class: string; feature: string; grid: number[]; average: number[]; individual: number[][] };
+export type { ModelExplanation, RowNarrative, ShapleyRow };
 
 /**
  * Explains a trained tabular or text model: Shapley values (exact for up to 12 features,
@@ -127,23 +80,43 @@ export async function explainModel(opts: ExplainModelOptions): Promise<ModelExpl
   if (!MODEL_METHODS.includes(opts.method)) {
     throw new TransferkitError('UNKNOWN_METHOD', `Unknown explanation method "${opts.method}"`, { hint: `Use one of: ${MODEL_METHODS.join(', ')}.` });
   }
-  const trained = await loadTrainedModel(opts.model);
+  await ensureEngine();
+  const { trained, release } = await openModel(opts.model);
   try {
-    const data = await loadDataFor(trained, opts.data, { label: opts.label, labelled: opts.method === 'permutation' });
-    const rows = checkRows(opts.rows ?? [0], data);
-    if (trained.features.kind === 'text') return await explainText(trained, data, rows, opts);
-    if (trained.features.kind !== 'tabular') {
-      throw new TransferkitError('KIND_MISMATCH', `The ${opts.method} method here explains tabular and text models; this model takes images`, {
-        hint: 'For images use --method ig, saliency, gradcam, occlusion or lime.',
-      });
-    }
-    return await explainTabular(trained, data, rows, opts);
+    return await explainModelWith(trained, modelName(opts.model), opts);
   } finally {
-    trained.model.dispose();
+    release();
   }
 }
 
-async function explainTabular(trained: TrainedModel, data: Dataset, rows: number[], opts: ExplainModelOptions): Promise<ModelExplanation> {
+/**
+ * {@link explainModel} on a model already opened (`explain` opens it once to pick the method's
+ * implementation); the caller releases it.
+ *
+ * @example
+ * ```ts
+ * const e = await explainModelWith(trained, 'runs/penguins', { model: trained, data: 'builtin:penguins', method: 'shap' });
+ * ```
+ */
+export async function explainModelWith(trained: TrainedModel, name: string, opts: ExplainModelOptions): Promise<ModelExplanation> {
+  const started = performance.now();
+  const data = await loadDataFor(trained, opts.data, { label: opts.label, labelled: opts.method === 'permutation' });
+  const rows = checkRows(opts.rows ?? [0], data);
+  let body: ExplanationBody<ModelExplanation>;
+  if (trained.features.kind === 'text') {
+    body = await explainText(trained, data, rows, opts);
+  } else if (trained.features.kind === 'tabular') {
+    body = await explainTabular(trained, data, rows, opts);
+  } else {
+    throw new TransferkitError('KIND_MISMATCH', `The ${opts.method} method here explains tabular and text models; this model takes images`, {
+      hint: 'For images use method ig, saliency, smoothgrad, gradcam, occlusion or lime.',
+    });
+  }
+  const explained = body.kind === 'permutation' ? data.size : body.kind === 'mean-shap' ? body.rows : body.kind === 'pdp' ? body.individual.length : body.rows.length;
+  return withHeader(body, { model: name, classes: trained.classes, explained, started }) as ModelExplanation;
+}
+
+async function explainTabular(trained: TrainedModel, data: Dataset, rows: number[], opts: ExplainModelOptions): Promise<ExplanationBody<ModelExplanation>> {
   const link = opts.link ?? 'identity';
   const seed = opts.seed ?? 0;
   const { names, groups } = tabularFeatures(trained.features);
@@ -160,7 +133,7 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
       return hit / ys.length;
     };
     const res = await permutationImportance(scorer, x, labels, { repeats: opts.repeats ?? 10, seed, groups });
-    return { kind: 'permutation', method: 'permutation', metric: 'accuracy', baseline: res.baseline, features: names, mean: res.mean, std: res.std, repeats: opts.repeats ?? 10 };
+    return { kind: 'permutation', scope: 'global', method: 'permutation', metric: 'accuracy', baseline: res.baseline, features: names, mean: res.mean, std: res.std, repeats: opts.repeats ?? 10 };
   }
 
   const bg = await backgroundData(trained, opts.background, { size: opts.backgroundSize ?? 100, seed, label: opts.label });
@@ -174,7 +147,7 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
     const narratives = opts.audience
       ? out.map((o) => narrateRow(opts.audience!, trained, o.row, { label: o.predicted, probability: o.query.probability }, undefined, o))
       : undefined;
-    return { kind: 'counterfactual', method: 'counterfactual', rows: out, narratives };
+    return { kind: 'counterfactual', scope: 'what-if', method: 'counterfactual', rows: out, narratives };
   }
 
   if (opts.method === 'pdp') {
@@ -188,7 +161,7 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
     // the grid is in standardised units inside the model: report it in the column's own units
     const spec = trained.features.kind === 'tabular' ? trained.features.numeric[f] : undefined;
     const grid = pd.grid.map((g) => (spec ? g * spec.std + spec.mean : g));
-    return { kind: 'pdp', method: 'pdp', link, class: trained.classes[cls], feature, grid, average: pd.average, individual: pd.individual };
+    return { kind: 'pdp', scope: 'global', method: 'pdp', link, class: trained.classes[cls], feature, grid, average: pd.average, individual: pd.individual };
   }
 
   if (opts.method === 'lime') {
@@ -198,7 +171,7 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
       const res = await limeTabular(classPredictFn(trained, cls, link), x[r], bgRows, { seed, nsamples: opts.nsamples, featureNames: featureNames(trained.features), discretize: false });
       out.push({ row: r, class: trained.classes[cls], weights: res.weights, intercept: res.intercept, r2: res.r2, localPrediction: res.localPrediction, output: res.output });
     }
-    return { kind: 'lime', method: 'lime', link, features: featureNames(trained.features), rows: out };
+    return { kind: 'lime', scope: 'local', method: 'lime', link, features: featureNames(trained.features), rows: out };
   }
 
   const useExact = opts.method === 'exact-shap' || ((opts.method === 'shap' || opts.method === 'mean-shap') && groups.length <= 12);
@@ -214,6 +187,7 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
     }
     return {
       kind: 'mean-shap',
+      scope: 'global',
       method: 'mean-shap',
       link,
       shapley: useExact ? 'exact-shap' : 'kernel-shap',
@@ -246,10 +220,10 @@ async function explainTabular(trained: TrainedModel, data: Dataset, rows: number
       narratives.push(narrateRow(opts.audience, trained, r.row, { label: trained.classes[predicted], probability: probs[predicted] }, attributions, await whatIfOf(r.row)));
     }
   }
-  return { kind: 'shapley', method, link, features: names, rows: out, background: { source: bg.source, rows: bgRows.length }, warnings: [...new Set(warnings)], narratives };
+  return { kind: 'shapley', scope: 'local', method, link, features: names, rows: out, background: { source: bg.source, rows: bgRows.length }, warnings: [...new Set(warnings)], narratives };
 }
 
-async function explainText(trained: TrainedModel, data: Dataset, rows: number[], opts: ExplainModelOptions): Promise<ModelExplanation> {
+async function explainText(trained: TrainedModel, data: Dataset, rows: number[], opts: ExplainModelOptions): Promise<ExplanationBody<ModelExplanation>> {
   if (data.features.kind !== 'text') throw new TransferkitError('KIND_MISMATCH', 'This text model needs text data');
   const texts = data.features.texts;
   const link = opts.link ?? 'identity';
@@ -264,7 +238,7 @@ async function explainText(trained: TrainedModel, data: Dataset, rows: number[],
     throw new TransferkitError('KIND_MISMATCH', `The ${opts.method} method needs a tabular model`, { hint: 'Text models are explained with --method shap or lime (word by word).' });
   }
   const shapRows: ShapleyRow[] = [];
-  const limeRows = [];
+  const limeRows: LimeRow[] = [];
   for (const r of rows) {
     const { tokens, textFor } = textMasker(texts[r]);
     if (tokens.length === 0) throw new TransferkitError('EMPTY_TEXT', `Row ${r} has no words to explain`, { where: `row ${r}` });
@@ -281,8 +255,8 @@ async function explainText(trained: TrainedModel, data: Dataset, rows: number[],
       shapRows.push({ row: r, class: trained.classes[cls], baseValue: res.baseValue, values: res.values, output: res.output, features: tokens, featureValues: tokens });
     }
   }
-  if (opts.method === 'lime') return { kind: 'lime', method: 'lime', link, features: [], rows: limeRows };
-  return { kind: 'shapley', method: 'kernel-shap (words)', link, features: [], rows: shapRows, background: { source: 'the empty text (all words removed)', rows: 1 }, warnings: [] };
+  if (opts.method === 'lime') return { kind: 'lime', scope: 'local', method: 'lime', link, features: [], rows: limeRows };
+  return { kind: 'shapley', scope: 'local', method: 'kernel-shap (words)', link, features: [], rows: shapRows, background: { source: 'the empty text (all words removed)', rows: 1 }, warnings: [] };
 }
 
 function narrateRow(
