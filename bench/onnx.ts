@@ -10,9 +10,9 @@
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../src/engine/backend.ts';
-import { convertOnnx } from '../src/onnx/convert.ts';
-import { createOnnxExtractor } from '../src/onnx/extractor.ts';
-import { parseOnnx } from '../src/onnx/read.ts';
+import { convertOnnx } from '../src/models/onnx/convert.ts';
+import { createOnnxExtractor } from '../src/models/onnx/extractor.ts';
+import { parseOnnx } from '../src/models/onnx/read.ts';
 import { createRng } from '../src/util/random.ts';
 import { mobileNetModel } from '../test/onnx/build-models.ts';
 

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { subset } from '../src/data/dataset.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { trainValTestSplit } from '../src/data/split.ts';
-import { compareStrategies } from '../src/transfer/compare.ts';
-import { DEMO_FIT } from '../src/transfer/demo.ts';
+import { compareStrategies } from '../src/choose/compare.ts';
+import { DEMO_FIT } from '../src/choose/demo.ts';
 
 /** One timing row. */
 export interface ParallelBenchRow {

@@ -22,7 +22,7 @@ import type { Dataset } from '../src/data/dataset.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
-import { DEMO_TEST_FRACTION } from '../src/transfer/demo.ts';
+import { DEMO_TEST_FRACTION } from '../src/choose/demo.ts';
 import { writeJsonAtomic } from '../src/util/atomic.ts';
 
 const PAIRS = [

@@ -18,10 +18,10 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
-import { evaluateModel } from '../src/evaluate/evaluate-model.ts';
-import { meanStd } from '../src/evaluate/metrics.ts';
+import { evaluateModel } from '../src/models/evaluate.ts';
+import { meanStd } from '../src/measures/metrics.ts';
 import { resolveModelRef } from '../src/models/zoo.ts';
-import { DEMO_FIT, DEMO_TEST_FRACTION } from '../src/transfer/demo.ts';
+import { DEMO_FIT, DEMO_TEST_FRACTION } from '../src/choose/demo.ts';
 import { fit, type FitConfig } from '../src/transfer/fit.ts';
 import { writeJsonAtomic } from '../src/util/atomic.ts';
 

@@ -24,7 +24,7 @@ import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { listZooModels } from '../src/models/zoo.ts';
-import { DEMO_TEST_FRACTION } from '../src/transfer/demo.ts';
+import { DEMO_TEST_FRACTION } from '../src/choose/demo.ts';
 import { writeJsonAtomic } from '../src/util/atomic.ts';
 
 const perClass = Number(process.env.PER_CLASS ?? 10);

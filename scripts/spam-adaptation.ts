@@ -30,7 +30,7 @@ import type { Dataset } from '../src/data/dataset.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
 import type { TextVectorizerOptions } from '../src/data/text-features.ts';
-import { classificationMetrics } from '../src/evaluate/metrics.ts';
+import { classificationMetrics } from '../src/measures/metrics.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -28,13 +28,14 @@ import { transformFeatures, type FeatureSpec } from '../src/data/features.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
-import { classificationMetrics } from '../src/evaluate/metrics.ts';
+import { classificationMetrics } from '../src/measures/metrics.ts';
 import { buildCnn } from '../src/models/architectures.ts';
 import { loadModel, MODEL_META_FORMAT, saveModel } from '../src/models/io.ts';
 import { writeJsonAtomic } from '../src/util/atomic.ts';
 import { countParams } from '../src/models/surgery.ts';
 import { parseAugment } from '../src/transfer/augment.ts';
-import { predictProbs, trainModel, type TrainOptions } from '../src/transfer/train.ts';
+import { trainModel, type TrainOptions } from '../src/transfer/train.ts';
+import { predictProbs } from '../src/models/predict-probs.ts';
 import { seedMathRandom } from '../src/util/random.ts';
 
 const epochs = Number(process.env.EPOCHS ?? 10);

@@ -27,12 +27,13 @@ import { transformFeatures, type FeatureSpec } from '../src/data/features.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
-import { classificationMetrics } from '../src/evaluate/metrics.ts';
+import { classificationMetrics } from '../src/measures/metrics.ts';
 import { buildCnn, seededInit } from '../src/models/architectures.ts';
 import { saveModel } from '../src/models/io.ts';
 import { countParams } from '../src/models/surgery.ts';
-import { DEMO_TEST_FRACTION } from '../src/transfer/demo.ts';
-import { predictProbs, trainModel } from '../src/transfer/train.ts';
+import { DEMO_TEST_FRACTION } from '../src/choose/demo.ts';
+import { trainModel } from '../src/transfer/train.ts';
+import { predictProbs } from '../src/models/predict-probs.ts';
 import { createRng, seedMathRandom } from '../src/util/random.ts';
 
 const seed = Number(process.env.SEED ?? 7);

@@ -33,20 +33,20 @@ export { samplePerClass, trainValTestSplit, stratifiedKFold } from './data/split
 export { listZooModels, resolveModelRef, type ZooModel } from './models/zoo.ts';
 export { loadModel, saveModel, type ModelMeta, type LoadedModel } from './models/io.ts';
 export { listLayers, cutAt, replaceHead, freeze, unfreeze, countParams, type LayerInfo } from './models/surgery.ts';
-export { convertOnnx, convertOnnxToDir } from './onnx/convert.ts';
+export { convertOnnx, convertOnnxToDir } from './models/onnx/convert.ts';
 
 // transfer
 export { fit, resumeFit, type FitConfig, type FitCallbacks, type FitResult } from './transfer/fit.ts';
 export { STRATEGIES, type Strategy } from './transfer/strategies.ts';
-export { runDemo, type DemoOptions, type DemoResult } from './transfer/demo.ts';
+export { runDemo, type DemoOptions, type DemoResult } from './choose/demo.ts';
 
 // evaluate and predict
-export { evaluateModel, type EvaluateOptions } from './evaluate/evaluate-model.ts';
-export { predictDataset, type Prediction, type PredictOptions, type PredictResult } from './evaluate/predict.ts';
-export { loadTrainedModel, type TrainedModel } from './evaluate/trained-model.ts';
-export type { FittedModel, ModelInput } from './evaluate/model-handle.ts';
-export { crossValidate, type KFoldOptions, type KFoldResult } from './evaluate/kfold.ts';
-export { classificationMetrics, type ClassificationMetrics } from './evaluate/metrics.ts';
+export { evaluateModel, type EvaluateOptions } from './models/evaluate.ts';
+export { predictDataset, type Prediction, type PredictOptions, type PredictResult } from './models/predict.ts';
+export { loadTrainedModel, type TrainedModel } from './models/trained-model.ts';
+export type { FittedModel, ModelInput } from './models/model-handle.ts';
+export { crossValidate, type KFoldOptions, type KFoldResult } from './choose/kfold.ts';
+export { classificationMetrics, type ClassificationMetrics } from './measures/metrics.ts';
 
 // choose how to transfer, and prove it helped
 export { advise, type Advice, type AdviseOptions } from './choose/advisor.ts';

@@ -23,7 +23,7 @@ import { TransferkitError } from '../errors.ts';
 import { buildMlp } from '../models/architectures.ts';
 import { cutAt, keepBatchNormInInference, replaceHead } from '../models/surgery.ts';
 import { forward } from '../transfer/strategies.ts';
-import { predictProbs } from '../transfer/train.ts';
+import { predictProbs } from '../models/predict-probs.ts';
 import { buildSmallCnn, prependAffine } from './deep/networks.ts';
 import { trainAdapted, type AdaptEpochRecord, type DomainData, type LabelledDomainData } from './deep/train-adapted.ts';
 import { loadBase, sharedFeatures } from './features.ts';

@@ -25,7 +25,7 @@ import type { ModelMeta } from '../models/io.ts';
 import { replaceHead } from '../models/surgery.ts';
 import { forward } from '../transfer/strategies.ts';
 import { autoRows, concatRows, denseRows, type Rows } from './rows.ts';
-import { loadBaseModel } from '../onnx/load-base.ts';
+import { loadBaseModel } from '../models/onnx/load-base.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /**

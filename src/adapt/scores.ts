@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { classificationMetrics } from '../evaluate/metrics.ts';
+import { classificationMetrics } from '../measures/metrics.ts';
 import { coralDistance } from '../measures/coral.ts';
 import { mmd } from '../measures/mmd.ts';
 import { proxyADistance } from '../measures/proxy-a-distance.ts';

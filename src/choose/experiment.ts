@@ -13,7 +13,8 @@ import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
-import { predictProbs, type EpochRecord } from '../transfer/train.ts';
+import { type EpochRecord } from '../transfer/train.ts';
+import { predictProbs } from '../models/predict-probs.ts';
 import { trainingBudget } from './budget.ts';
 import { ensureEngine } from '../engine/backend.ts';
 

@@ -20,5 +20,7 @@ export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL
 export { fitAuto, ADVICE_FILE, type AutoFitConfig, type FitAutoOptions, type FitAutoResult } from './fit-auto.ts';
 export { rankSources, orderBy, TRANSFERABILITY_METRICS, type Ranking, type RankOptions, type CandidateScores, type TransferabilityMetric } from './rank.ts';
 export { runAndScore, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
-export { calibrateBatchNorm } from '../transfer/batchnorm.ts';
 export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions, type CurveResult, type CurvePoint, type CurveSize, type StrategyPoint, type DataEfficiency, type CompareTransferOptions } from './curve.ts';
+export { crossValidate, type KFoldOptions, type KFoldResult, type FoldScore } from './kfold.ts';
+export { compareStrategies, type CompareOptions, type StrategyResult } from './compare.ts';
+export { runDemo, DEMO_FIT, type DemoOptions, type DemoResult } from './demo.ts';

@@ -15,9 +15,9 @@ import { loadDataset, type LoadOptions } from '../data/load.ts';
 import { TransferkitError } from '../errors.ts';
 import type { ModelMeta } from '../models/io.ts';
 import { forward, prepareModel, splitAtHead } from '../transfer/strategies.ts';
-import { predictProbs } from '../transfer/train.ts';
+import { predictProbs } from '../models/predict-probs.ts';
 import { createRng } from '../util/random.ts';
-import { loadBaseModel } from '../onnx/load-base.ts';
+import { loadBaseModel } from '../models/onnx/load-base.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /** A loaded source model with what is needed to feed it data. */

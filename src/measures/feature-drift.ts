@@ -5,8 +5,18 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import type { TabularColumn } from '../data/dataset.ts';
 import { chiSquareHomogeneity, ksTwoSample } from './two-sample-tests.ts';
+
+/**
+ * One table column to compare (a dataset's tabular columns are these): numbers with `NaN` for
+ * missing values, or category names with `''` for missing values.
+ *
+ * @example
+ * ```ts
+ * const col: DriftColumn = { name: 'age', type: 'numeric', values: Float64Array.of(31, 45, NaN) };
+ * ```
+ */
+export type DriftColumn = { name: string; type: 'numeric'; values: Float64Array } | { name: string; type: 'categorical'; values: string[] };
 
 /**
  * Drift of one feature.
@@ -54,7 +64,7 @@ export interface FeatureDrift {
  * drift[0]; // { name: 'income', test: 'ks', statistic: 0.31, pValue: 2e-9, … }
  * ```
  */
-export function featureDrift(sourceColumns: readonly TabularColumn[], targetColumns: readonly TabularColumn[]): FeatureDrift[] {
+export function featureDrift(sourceColumns: readonly DriftColumn[], targetColumns: readonly DriftColumn[]): FeatureDrift[] {
   const byName = new Map(targetColumns.map((c) => [c.name, c]));
   const out: FeatureDrift[] = sourceColumns.map((s) => {
     const t = byName.get(s.name);

@@ -20,9 +20,10 @@ export { proxyADistance, type ProxyADistanceOptions, type ProxyADistanceResult }
 export { coralDistance, coralAlign, type CoralAlignOptions, type CoralAlignResult } from './coral.ts';
 export { chiSquareSf, kolmogorovSf, regularizedGammaQ, logGamma } from './distributions.ts';
 export { ksTwoSample, chiSquareHomogeneity, type KsResult, type ChiSquareResult } from './two-sample-tests.ts';
-export { featureDrift, type FeatureDrift } from './feature-drift.ts';
+export { featureDrift, type FeatureDrift, type DriftColumn } from './feature-drift.ts';
 export { labelShiftBBSE, type BbseResult } from './bbse.ts';
 export { leep } from './leep.ts';
 export { nce } from './nce.ts';
 export { hScore, type HScoreOptions } from './h-score.ts';
 export { logME, type LogMEClass, type LogMEOptions, type LogMEResult } from './logme.ts';
+export { classificationMetrics, binaryRocAuc, argmaxRow, meanStd, type ClassificationMetrics, type ClassMetrics } from './metrics.ts';

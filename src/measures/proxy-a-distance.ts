@@ -5,7 +5,7 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { binaryRocAuc } from '../evaluate/metrics.ts';
+import { binaryRocAuc } from './metrics.ts';
 import { createRng } from '../util/random.ts';
 import { subsampleRows, toMatrix, type Matrix, type MatrixInput } from './linalg.ts';
 import { fitLogistic } from './logistic.ts';

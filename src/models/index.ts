@@ -1,6 +1,8 @@
 /**
- * Models: the built-in zoo, saving and loading TF.js layers models with their metadata, model
- * surgery (list layers, cut, replace the head, freeze / unfreeze) and the default architectures.
+ * Models: the built-in zoo, one resolver and loader for every model reference (run folder, zoo
+ * name, model folder, model.json, .onnx), running a model (probabilities, predictions on new data,
+ * scores on labelled data), model surgery (list layers, cut, replace the head, freeze /
+ * unfreeze), the default architectures, and ONNX models (`transferkit/onnx`).
  *
  * @example
  * ```ts
@@ -28,3 +30,9 @@ export {
   type ReplaceHeadOptions,
 } from './surgery.ts';
 export { buildCnn, buildMlp, buildLogistic, type ArchitectureOptions } from './architectures.ts';
+export { outputClasses, predictProbs } from './predict-probs.ts';
+export { loadTrainedModel, loadDataFor, type TrainedModel } from './trained-model.ts';
+export { openModel, fittedModel, modelName, IN_MEMORY, type FittedModel, type ModelInput, type TrainingData } from './model-handle.ts';
+export { evaluateModel, type EvaluateOptions } from './evaluate.ts';
+export { predictDataset, predictionsCsv, predictionsJsonl, trainedLabelOf, type Prediction, type PredictOptions, type PredictResult } from './predict.ts';
+export { loadBaseModel } from './onnx/load-base.ts';

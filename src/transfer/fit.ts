@@ -7,8 +7,8 @@ import { loadDataset, relabel } from '../data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../data/split.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
-import { classificationMetrics, type ClassificationMetrics } from '../evaluate/metrics.ts';
-import { fittedModel, type FittedModel } from '../evaluate/model-handle.ts';
+import { classificationMetrics, type ClassificationMetrics } from '../measures/metrics.ts';
+import { fittedModel, type FittedModel } from '../models/model-handle.ts';
 import { disposeModelWeights, disposeWeightsNotIn } from '../models/dispose.ts';
 import { checkInputShape, loadModel, saveModel, type LoadedModel, type ModelMeta } from '../models/io.ts';
 import { keepBatchNormInInference } from '../models/surgery.ts';
@@ -34,8 +34,9 @@ import {
   STRATEGIES,
 } from './strategies.ts';
 import { calibrateBatchNorm } from './batchnorm.ts';
-import { balancedClassWeights, predictProbs, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
-import { loadBaseModel } from '../onnx/load-base.ts';
+import { balancedClassWeights, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
+import { predictProbs } from '../models/predict-probs.ts';
+import { loadBaseModel } from '../models/onnx/load-base.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is

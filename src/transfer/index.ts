@@ -1,6 +1,6 @@
 /**
  * Transfer: fit a model by feature extraction, fine-tuning, LoRA or from scratch (a run folder
- * that resumes), the training loop and its controls, and the demo's strategy comparison.
+ * that resumes), the training loop and its controls.
  *
  * @example
  * ```ts
@@ -12,11 +12,9 @@
  */
 export { fit, resumeFit, type FitConfig, type FitCallbacks, type FitResult } from './fit.ts';
 export { STRATEGIES, planPhases, prepareModel, applyPhase, parseUnfreezeSchedule, type Strategy, type Arch, type Phase, type UnfreezeStep } from './strategies.ts';
-export { trainModel, predictProbs, balancedClassWeights, AdamW, type TrainOptions, type TrainResult, type EpochRecord, type TensorData } from './train.ts';
+export { trainModel, balancedClassWeights, AdamW, type TrainOptions, type TrainResult, type EpochRecord, type TensorData } from './train.ts';
 export { AUGMENTATIONS, AUGMENT_DEFAULTS, parseAugment, augmentBatch, type AugmentOptions } from './augment.ts';
 export { SCHEDULES, lrFactor, parseLayerLr, type ScheduleKind, type LrSchedule, type LayerLrOptions } from './schedules.ts';
 export { l2spPenalty, type L2spOptions } from './regularizers.ts';
 export { calibrateBatchNorm } from './batchnorm.ts';
-export { compareStrategies, type CompareOptions, type StrategyResult } from './compare.ts';
-export { runDemo, DEMO_FIT, type DemoOptions, type DemoResult } from './demo.ts';
 export * as lora from './lora/index.ts';

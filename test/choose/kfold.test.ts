@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/backend.ts';
-import { crossValidate } from '../../src/evaluate/kfold.ts';
+import { crossValidate } from '../../src/choose/kfold.ts';
 import { fit } from '../../src/transfer/fit.ts';
 import { irisModel } from './helpers.ts';
 

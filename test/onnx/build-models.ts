@@ -2,7 +2,7 @@
  * ONNX models built in code for the ONNX tests (seeded random weights): a ResNet-style residual
  * block, a MobileNet-style depthwise stack, an MLP, and a graph that uses the remaining ops.
  */
-import { OnnxGraphBuilder } from '../../src/onnx/builder.ts';
+import { OnnxGraphBuilder } from '../../src/models/onnx/builder.ts';
 import { createRng, type Rng } from '../../src/util/random.ts';
 
 /** Helpers that add weights with sensible scales. */

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OnnxGraphBuilder } from '../../src/onnx/builder.ts';
-import { countOnnxParams, listNodes, parseOnnx, readOnnx } from '../../src/onnx/read.ts';
+import { OnnxGraphBuilder } from '../../src/models/onnx/builder.ts';
+import { countOnnxParams, listNodes, parseOnnx, readOnnx } from '../../src/models/onnx/read.ts';
 import { expectError } from '../data/helpers.ts';
 import { mobileNetModel, opsModel, residualModel } from './build-models.ts';
 

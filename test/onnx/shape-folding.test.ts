@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryConst, concatConst, FoldError, gatherConst, shapeOf, sliceConst, squeezeConst, unsqueezeConst, type ConstValue } from '../../src/onnx/shape-folding.ts';
+import { binaryConst, concatConst, FoldError, gatherConst, shapeOf, sliceConst, squeezeConst, unsqueezeConst, type ConstValue } from '../../src/models/onnx/shape-folding.ts';
 
 const c = (data: number[], dims: number[]): ConstValue => ({ kind: 'const', data: Float64Array.from(data), dims });
 

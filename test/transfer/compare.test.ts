@@ -9,7 +9,7 @@ import { subset } from '../../src/data/dataset.ts';
 import { trainValTestSplit } from '../../src/data/split.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { TransferkitError } from '../../src/errors.ts';
-import { compareStrategies, type CompareOptions } from '../../src/transfer/compare.ts';
+import { compareStrategies, type CompareOptions } from '../../src/choose/compare.ts';
 import { runsProgress } from '../../src/engine/worker-pool.ts';
 
 tf.env().set('PROD', true);

@@ -10,8 +10,8 @@ import { listLayers } from '../../src/models/surgery.ts';
 import { loadModel } from '../../src/models/io.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { trainValTestSplit } from '../../src/data/split.ts';
-import { compareStrategies } from '../../src/transfer/compare.ts';
-import { DEMO_FIT, DEMO_TEST_FRACTION, runDemo } from '../../src/transfer/demo.ts';
+import { compareStrategies } from '../../src/choose/compare.ts';
+import { DEMO_FIT, DEMO_TEST_FRACTION, runDemo } from '../../src/choose/demo.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDataset } from '../../src/data/load.ts';
 import { samplePerClass } from '../../src/data/split.ts';
 import { initEngine } from '../../src/engine/backend.ts';
-import { loadTrainedModel } from '../../src/evaluate/trained-model.ts';
+import { loadTrainedModel } from '../../src/models/trained-model.ts';
 import { buildCnn, buildMlp } from '../../src/models/architectures.ts';
 import { loadModel, saveModel } from '../../src/models/io.ts';
 import { replaceHead } from '../../src/models/surgery.ts';
@@ -30,7 +30,8 @@ import {
   setActiveAdapter,
   unmergeAdapter,
 } from '../../src/transfer/lora/index.ts';
-import { predictProbs, trainModel, type TensorData } from '../../src/transfer/train.ts';
+import { trainModel, type TensorData } from '../../src/transfer/train.ts';
+import { predictProbs } from '../../src/models/predict-probs.ts';
 import { createRng } from '../../src/util/random.ts';
 import { expectError } from '../data/helpers.ts';
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { buildCnn, buildMlp } from '../../src/models/architectures.ts';
-import { balancedClassWeights, predictProbs, trainModel, type TensorData } from '../../src/transfer/train.ts';
+import { balancedClassWeights, trainModel, type TensorData } from '../../src/transfer/train.ts';
+import { predictProbs } from '../../src/models/predict-probs.ts';
 import { createRng, seedMathRandom } from '../../src/util/random.ts';
 import { blobs } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { convertOnnxToDir } from '../../onnx/convert.ts';
+import { convertOnnxToDir } from '../../models/onnx/convert.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { runCommand, table } from '../output.ts';
 

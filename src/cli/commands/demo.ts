@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../transfer/demo.ts';
+import { runDemo } from '../../choose/demo.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt } from '../parsers.ts';

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { evaluateModel } from '../../evaluate/evaluate-model.ts';
-import { crossValidate } from '../../evaluate/kfold.ts';
+import { evaluateModel } from '../../models/evaluate.ts';
+import { crossValidate } from '../../choose/kfold.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadModel } from '../../models/io.ts';
 import { listLayers } from '../../models/surgery.ts';
 import { resolveModelRef } from '../../models/zoo.ts';
-import { countOnnxParams, listNodes, readOnnx } from '../../onnx/read.ts';
+import { countOnnxParams, listNodes, readOnnx } from '../../models/onnx/read.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { runCommand, table } from '../output.ts';
 

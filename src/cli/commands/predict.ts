@@ -3,7 +3,7 @@ import { basename, dirname, extname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { patternToRegExp } from '../../data/new-data.ts';
 import { TransferkitError } from '../../errors.ts';
-import { predictDataset, predictionsCsv, predictionsJsonl } from '../../evaluate/predict.ts';
+import { predictDataset, predictionsCsv, predictionsJsonl } from '../../models/predict.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { subset, type Dataset } from '../../data/dataset.ts';
 import { TransferkitError } from '../../errors.ts';
-import { IN_MEMORY, type FittedModel } from '../../evaluate/model-handle.ts';
-import { loadDataFor, type TrainedModel } from '../../evaluate/trained-model.ts';
+import { IN_MEMORY, type FittedModel } from '../../models/model-handle.ts';
+import { loadDataFor, type TrainedModel } from '../../models/trained-model.ts';
 import { createRng } from '../../util/random.ts';
 
 /**

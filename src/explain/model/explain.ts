@@ -1,7 +1,7 @@
 import type { Dataset } from '../../data/dataset.ts';
 import { ensureEngine } from '../../engine/backend.ts';
 import { TransferkitError } from '../../errors.ts';
-import { modelName, openModel } from '../../evaluate/model-handle.ts';
+import { modelName, openModel } from '../../models/model-handle.ts';
 import { explainImagesWith, IMAGE_METHODS, type ExplainImagesOptions, type ImageMethod } from './explain-image.ts';
 import { explainModelWith, MODEL_METHODS, type ExplainModelOptions, type ModelMethod } from './explain-model.ts';
 import type { Explanation } from './explanation.ts';

@@ -3,7 +3,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { featureNames, transformFeatures, type FeatureSpec } from '../../data/features.ts';
 import { tokenize } from '../../data/text-features.ts';
 import { TransferkitError } from '../../errors.ts';
-import type { TrainedModel } from '../../evaluate/trained-model.ts';
+import type { TrainedModel } from '../../models/trained-model.ts';
 import type { PredictFn } from '../types.ts';
 
 /** The output space explanations are computed in: class probability, or its log-odds. */

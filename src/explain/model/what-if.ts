@@ -1,6 +1,6 @@
 import type { Dataset, TabularColumn } from '../../data/dataset.ts';
 import { TransferkitError } from '../../errors.ts';
-import type { TrainedModel } from '../../evaluate/trained-model.ts';
+import type { TrainedModel } from '../../models/trained-model.ts';
 import { counterfactuals } from '../counterfactual/counterfactuals.ts';
 import type { CounterfactualResult, FeatureDomain, FeatureValue, RawRow } from '../counterfactual/types.ts';
 import { inputRows, modelProbs } from './model-view.ts';

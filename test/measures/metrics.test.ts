@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryRocAuc, classificationMetrics, meanStd } from '../../src/evaluate/metrics.ts';
+import { binaryRocAuc, classificationMetrics, meanStd } from '../../src/measures/metrics.ts';
 
 // 3-class example worked by hand (the same as scikit-learn's classification_report doc example):
 // y_true = [0, 1, 2, 2, 2], y_pred = [0, 0, 2, 2, 1]

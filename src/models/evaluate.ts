@@ -1,9 +1,9 @@
 import type { Dataset } from '../data/dataset.ts';
 import { transformFeatures } from '../data/features.ts';
 import { ensureEngine } from '../engine/backend.ts';
-import { checkInputShape } from '../models/io.ts';
-import { predictProbs } from '../transfer/train.ts';
-import { classificationMetrics, type ClassificationMetrics } from './metrics.ts';
+import { checkInputShape } from './io.ts';
+import { predictProbs } from './predict-probs.ts';
+import { classificationMetrics, type ClassificationMetrics } from '../measures/metrics.ts';
 import { modelName, openModel, type ModelInput } from './model-handle.ts';
 import { loadDataFor } from './trained-model.ts';
 

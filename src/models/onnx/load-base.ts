@@ -6,8 +6,8 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { loadModel, MODEL_META_FORMAT, type LoadedModel } from '../models/io.ts';
-import { resolveModelRef } from '../models/zoo.ts';
+import { loadModel, MODEL_META_FORMAT, type LoadedModel } from '../io.ts';
+import { resolveModelRef } from '../zoo.ts';
 import { convertedMeta, convertOnnx } from './convert.ts';
 import { readOnnx } from './read.ts';
 

@@ -14,9 +14,9 @@ import { stratifiedKFold } from '../data/split.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
 import { fit, type FitConfig } from '../transfer/fit.ts';
-import { predictProbs } from '../transfer/train.ts';
-import { classificationMetrics, meanStd } from './metrics.ts';
-import { loadDataFor, loadTrainedModel } from './trained-model.ts';
+import { predictProbs } from '../models/predict-probs.ts';
+import { classificationMetrics, meanStd } from '../measures/metrics.ts';
+import { loadDataFor, loadTrainedModel } from '../models/trained-model.ts';
 
 /** Options of {@link crossValidate}. */
 export interface KFoldOptions {

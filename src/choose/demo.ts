@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { transferVerdict, type TransferVerdict } from '../choose/verdict.ts';
+import { transferVerdict, type TransferVerdict } from './verdict.ts';
 import { loadDataset } from '../data/load.ts';
 import { trainValTestSplit } from '../data/split.ts';
 import { compareStrategies, type StrategyResult } from './compare.ts';
-import type { FitCallbacks } from './fit.ts';
-import type { Strategy } from './strategies.ts';
+import type { FitCallbacks } from '../transfer/fit.ts';
+import type { Strategy } from '../transfer/strategies.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /** Options of {@link runDemo}. */

@@ -20,9 +20,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { basename } from 'node:path';
-import { TransferkitError } from '../errors.ts';
-import type { FeatureSpec } from '../data/features.ts';
-import { saveModel, type ModelMeta, type ModelMetaInput } from '../models/io.ts';
+import { TransferkitError } from '../../errors.ts';
+import type { FeatureSpec } from '../../data/features.ts';
+import { saveModel, type ModelMeta, type ModelMetaInput } from '../io.ts';
 import { binaryConst, concatConst, FoldError, gatherConst, shapeOf, sliceConst, squeezeConst, unsqueezeConst, type ConstValue } from './shape-folding.ts';
 import { attributes, tensorDims, tensorValues, type AttrValue, type Onnx } from './proto.ts';
 import { nodeName, readOnnx, type OnnxModel } from './read.ts';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { initEngine } from '../../src/engine/backend.ts';
-import { predictDataset, predictionsCsv, predictionsJsonl, trainedLabelOf } from '../../src/evaluate/predict.ts';
-import { loadTrainedModel } from '../../src/evaluate/trained-model.ts';
+import { predictDataset, predictionsCsv, predictionsJsonl, trainedLabelOf } from '../../src/models/predict.ts';
+import { loadTrainedModel } from '../../src/models/trained-model.ts';
 import { fit, type FitConfig } from '../../src/transfer/fit.ts';
 import { expectError } from '../data/helpers.ts';
 

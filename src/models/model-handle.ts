@@ -9,8 +9,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { FeatureSpec } from '../data/features.ts';
 import { TransferkitError } from '../errors.ts';
-import { disposeModelWeights } from '../models/dispose.ts';
-import type { ModelMeta } from '../models/io.ts';
+import { disposeModelWeights } from './dispose.ts';
+import type { ModelMeta } from './io.ts';
 import { loadTrainedModel, type TrainedModel } from './trained-model.ts';
 
 /**

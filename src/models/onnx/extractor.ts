@@ -12,8 +12,8 @@
  * - `interOpNumThreads = 1`, `executionMode = 'sequential'`: ops run one after another.
  */
 import * as ort from 'onnxruntime-node';
-import { TransferkitError } from '../errors.ts';
-import type { FeatureMatrix } from '../data/features.ts';
+import { TransferkitError } from '../../errors.ts';
+import type { FeatureMatrix } from '../../data/features.ts';
 import { proto, type Onnx } from './proto.ts';
 import { listNodes, readOnnx, type OnnxModel } from './read.ts';
 import type { Shape } from './shapes.ts';

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
 import { runJobs, workerBeside } from '../engine/worker-pool.ts';
-import { meanStd } from '../evaluate/metrics.ts';
+import { meanStd } from '../measures/metrics.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { runCompareJob, type CompareJob } from './compare-job.ts';
-import type { FitCallbacks, FitConfig } from './fit.ts';
-import type { Strategy } from './strategies.ts';
+import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
+import type { Strategy } from '../transfer/strategies.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /** Options of {@link compareStrategies}. */

@@ -6,9 +6,9 @@
  * @module
  */
 import type { Dataset } from '../data/dataset.ts';
-import { evaluateModel } from '../evaluate/evaluate-model.ts';
-import { fit, type FitCallbacks, type FitConfig } from './fit.ts';
-import type { Strategy } from './strategies.ts';
+import { evaluateModel } from '../models/evaluate.ts';
+import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
+import type { Strategy } from '../transfer/strategies.ts';
 
 /**
  * One training run of a comparison.

@@ -3,9 +3,9 @@ import type { Dataset } from '../data/dataset.ts';
 import type { FeatureSpec } from '../data/features.ts';
 import { loadDataset, relabel } from '../data/load.ts';
 import { TransferkitError } from '../errors.ts';
-import type { ModelMeta } from '../models/io.ts';
-import type { resolveModelRef } from '../models/zoo.ts';
-import { loadBaseModel } from '../onnx/load-base.ts';
+import type { ModelMeta } from './io.ts';
+import type { resolveModelRef } from './zoo.ts';
+import { loadBaseModel } from './onnx/load-base.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /** A model ready to predict: weights, class names and the preprocessing it was trained with. */

@@ -4,10 +4,9 @@
  * leave their outputs unknown.
  */
 import { attributes, tensorDims, tensorValues, valueInfoShape, type Onnx } from './proto.ts';
-import type { OnnxModel } from './read.ts';
+import type { OnnxModel, Shape } from './onnx-model.ts';
 
-/** Dims in ONNX order; `null` for a symbolic or unknown dim (e.g. the batch). */
-export type Shape = (number | null)[];
+export type { Shape } from './onnx-model.ts';
 
 const SAME_AS_INPUT = new Set([
   'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Clip', 'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'BatchNormalization', 'Exp', 'Log', 'Neg', 'Sqrt', 'Abs', 'Erf',
