@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { advise, QUADRANTS, type Plan } from '../src/choose/advisor.ts';
-import { runAndScore } from '../src/choose/experiment.ts';
+import { curveFit, runAndScore } from '../src/choose/experiment.ts';
 import { meanAndStd } from '../src/choose/stats.ts';
 import type { Dataset } from '../src/data/dataset.ts';
 import { loadDataset } from '../src/data/load.ts';
@@ -61,7 +61,7 @@ try {
       const accs: number[] = [];
       for (const seed of seeds) {
         const train = { ...samplePerClass(pool, pair.perClass, seed).sample, name: `${pair.target} ${pair.perClass}/class seed ${seed}` };
-        const r = await runAndScore({ base: pair.base, strategy: plan.strategy, train, test, seed, fit: plan.fit, out: join(tmp, `${pair.base}-${pair.target}-${pair.perClass}-${q}-${seed}`) });
+        const r = await runAndScore({ base: pair.base, strategy: plan.strategy, train, test, seed, fit: { ...curveFit(train.size), ...plan.fit }, out: join(tmp, `${pair.base}-${pair.target}-${pair.perClass}-${q}-${seed}`) });
         accs.push(r.accuracy);
         console.log(`${pair.base} → ${pair.target} ${pair.perClass}/class, ${q} (${plan.strategy}${plan.cutAt ? ` cut at ${plan.cutAt}` : ''}${plan.unfreeze.length ? ` ${plan.unfreeze.join(',')}` : ''}) seed ${seed}: ${r.accuracy.toFixed(4)} (${r.seconds.toFixed(0)} s)`);
       }

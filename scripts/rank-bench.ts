@@ -16,7 +16,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { runAndScore } from '../src/choose/experiment.ts';
+import { curveFit, runAndScore } from '../src/choose/experiment.ts';
 import { rankSources, TRANSFERABILITY_METRICS, type TransferabilityMetric } from '../src/choose/rank.ts';
 import { kendallTau, meanAndStd } from '../src/choose/stats.ts';
 import type { Dataset } from '../src/data/dataset.ts';
@@ -61,7 +61,7 @@ try {
         const train = { ...samplePerClass(pool, perClass, seed).sample, name: `${target} ${perClass}/class seed ${seed}` };
         const r = await rankSources({ candidates: [candidate], train });
         for (const m of TRANSFERABILITY_METRICS) scores[m].push(r.ranking[0].scores[m]);
-        const run = await runAndScore({ base: candidate, strategy: 'finetune', train, test, seed, out: join(tmp, `${target}-${candidate}-${seed}`) });
+        const run = await runAndScore({ base: candidate, strategy: 'finetune', train, test, seed, fit: curveFit(train.size), out: join(tmp, `${target}-${candidate}-${seed}`) });
         accs.push(run.accuracy);
         console.log(`${target} ${candidate} seed ${seed}: LogME ${r.ranking[0].scores.logme.toFixed(3)}, fine-tuned accuracy ${run.accuracy.toFixed(4)} (${run.seconds.toFixed(0)} s)`);
       }

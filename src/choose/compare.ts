@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
-import { runJobs, workerBeside } from '../engine/worker-pool.ts';
 import { meanStd } from '../measures/metrics.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { runCompareJob, type CompareJob } from './compare-job.ts';
+import { runAllAndScore, type RunSpec } from './experiment.ts';
 import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
 import { ensureEngine } from '../engine/backend.ts';
@@ -63,22 +62,18 @@ export interface StrategyResult {
  */
 export async function compareStrategies(opts: CompareOptions): Promise<{ results: StrategyResult[]; perClass: number; seeds: number[]; testSize: number }> {
   await ensureEngine();
-  const jobs: CompareJob[] = [];
+  const specs: RunSpec[] = [];
   for (const seed of opts.seeds) {
     const train = { ...samplePerClass(opts.pool, opts.perClass, seed).sample, name: `${opts.pool.name} (${opts.perClass} per class, seed ${seed})` };
     for (const strategy of opts.strategies) {
-      jobs.push({ base: opts.base, strategy, seed, train, test: opts.test, out: join(opts.out, `${strategy}-seed${seed}`), fit: { ...opts.fit, ...opts.fitByStrategy?.[strategy] } });
+      specs.push({ base: opts.base, strategy, seed, train, test: opts.test, out: join(opts.out, `${strategy}-seed${seed}`), fit: { ...opts.fit, ...opts.fitByStrategy?.[strategy] }, callbacks: opts.callbacks });
     }
   }
   // with workers, scratch (every layer trains, the longest runs) starts first
-  const order = (opts.threads ?? 1) > 1 ? [...jobs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch')) : jobs;
-  const done = await runJobs(order, {
+  const order = (opts.threads ?? 1) > 1 ? [...specs].sort((a, b) => Number(b.strategy === 'scratch') - Number(a.strategy === 'scratch')) : specs;
+  const done = await runAllAndScore(order, {
     threads: opts.threads,
-    worker: workerBeside(import.meta.url, 'compare-worker'),
-    here: (job) => {
-      opts.onRun?.({ strategy: job.strategy, seed: job.seed });
-      return runCompareJob(job, opts.callbacks);
-    },
+    onStart: (spec) => opts.onRun?.({ strategy: spec.strategy, seed: spec.seed }),
     onDone: (r) => opts.onRun?.({ strategy: r.strategy, seed: r.seed, accuracy: r.accuracy, seconds: r.seconds }),
     onProgress: (d, t) => opts.callbacks?.onStep?.('training runs', d, t),
   });

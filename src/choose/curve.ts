@@ -15,7 +15,7 @@ import { TransferkitError } from '../errors.ts';
 import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
 import { STRATEGIES, type Strategy } from '../transfer/strategies.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
-import { runAllAndScore, timeToAccuracy, type RunOutcome, type RunSpec } from './experiment.ts';
+import { curveFit, runAllAndScore, timeToAccuracy, type RunOutcome, type RunSpec } from './experiment.ts';
 import { measureSimilarity } from './similarity.ts';
 import { earlierCut, loadSource, loadTargetFor } from './source.ts';
 import { meanAndStd } from './stats.ts';
@@ -30,7 +30,7 @@ export type CurveSize = number | 'all';
 
 /** Options of {@link learningCurve}. */
 export interface CurveOptions {
-  /** Source model for the transfer strategies (scratch re-initialises the same architecture). */
+  /** Source model for the transfer strategies (scratch trains the same network from random weights). */
   base: string;
   /** Training data (the pool labelled examples are drawn from). */
   train: string | Dataset;
@@ -55,7 +55,7 @@ export interface CurveOptions {
   valPerClass?: number;
   /** Validation accuracy that "epochs/seconds to reach" refers to (default: 90% of the best strategy's mean final validation accuracy at each size). */
   targetAccuracy?: number;
-  /** Settings shared by every run (epochs, learning rate, unfreeze, …); default: `trainingBudget` per size, learning rate 2e-3. */
+  /** Settings shared by every run (epochs, learning rate, unfreeze, …), on top of {@link curveFit} (the training budget for the size, learning rate 2e-3). */
   fit?: Partial<FitConfig>;
   /** Measure the source/target shift to name the cause of negative transfer (default true; `cutAt: 'auto'` needs it). */
   measureShift?: boolean;
@@ -63,7 +63,8 @@ export interface CurveOptions {
    * Base layer whose output feeds the new head of extract/finetune: `auto` (default) cuts below
    * the most source-specific layers (as the advisor's small-different plan) when the measured
    * similarity says the target is different, and keeps the default cut otherwise; `default` is the
-   * input of the old head; or a layer name / index. Scratch always trains the whole architecture.
+   * input of the old head; or a layer name / index. Scratch trains the same network (the cut base
+   * under the new head) from random weights.
    */
   cutAt?: string | number;
   /** Folder for the runs and `curve.json` (default: a temporary folder, removed afterwards). */
@@ -200,7 +201,9 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
     cut = { layer: wantCut, reason: 'chosen with --cut-at' };
   }
   src.model.dispose();
-  const fitSettings: Partial<FitConfig> = cut.layer === null ? { ...opts.fit } : { cutAt: cut.layer, ...opts.fit };
+  // every strategy trains the same network (the base cut where transfer cuts it, under a new head),
+  // from pretrained or from random weights: scratch is the same architecture, not a different one
+  const fitFor = (n: number): Partial<FitConfig> => ({ ...curveFit(n), ...(cut.layer === null ? {} : { cutAt: cut.layer }), ...opts.fit });
 
   const out = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-curve-')));
   try {
@@ -212,7 +215,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
         const train = size === 'all' ? pool : { ...samplePerClass(pool, size, seed).sample, name: `${full.name} (${size} per class, seed ${seed})` };
         examples.set(size, train.size);
         for (const strategy of strategies) {
-          specs.push({ size, monitored: false, base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitSettings, callbacks: opts.callbacks });
+          specs.push({ size, monitored: false, base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitFor(train.size), callbacks: opts.callbacks });
         }
       }
       if (val) {
@@ -230,7 +233,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
             seed,
             score: false,
             out: join(out, `n${size}`, `${strategy}-seed${seed}-monitored`),
-            fit: { ...fitSettings, patience: Number.MAX_SAFE_INTEGER },
+            fit: { ...fitFor(train.size), patience: Number.MAX_SAFE_INTEGER },
             callbacks: opts.callbacks,
           });
         }

@@ -1,16 +1,20 @@
 /**
- * One measured training run: `fit` on a training set, then per-example scoring on a fixed test
- * set, with the run's history for training dynamics. The building block of learning curves,
- * `compare` and the benchmarks.
+ * The experiment runner: one measured training run — `fit` on a training set, then scoring on a
+ * fixed test set, with the run's history for training dynamics — and many of them, one after the
+ * other or side by side on worker threads. The demo's comparison, learning curves, `compare`,
+ * k-fold cross-validation and the ranking and advisor benchmarks all run through it.
+ *
+ * The runner adds no training defaults of its own: a run trains with `fit`'s defaults under the
+ * spec's `fit` settings (the curve's budget is {@link curveFit}, the demo's `DEMO_FIT`), on all of
+ * its training examples (no validation split unless `val` or `fit.valFraction` is given).
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { runJobs, workerBeside } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
+import { classificationMetrics } from '../measures/metrics.ts';
 import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
 import { type EpochRecord } from '../transfer/train.ts';
@@ -20,82 +24,95 @@ import { ensureEngine } from '../engine/backend.ts';
 
 export { trainingBudget } from './budget.ts';
 
-/** What to run. */
+/**
+ * The training settings of learning curves, `compare` and the ranking and advisor benchmarks for
+ * `n` labelled examples: {@link trainingBudget}'s epochs and batch size, learning rate 2e-3,
+ * early-stopping patience 20 (used only when a run has validation data).
+ *
+ * @example
+ * ```ts
+ * curveFit(100); // { learningRate: 0.002, patience: 20, batchSize: 20, epochs: 60, finetuneEpochs: 30 }
+ * ```
+ */
+export function curveFit(n: number): Partial<FitConfig> {
+  return { learningRate: 2e-3, patience: 20, ...trainingBudget(n) };
+}
+
+/**
+ * What to run.
+ *
+ * @example
+ * ```ts
+ * const spec: RunSpec = { base: 'fashion-cnn', strategy: 'extract', train, test, seed: 1, fit: curveFit(train.size) };
+ * ```
+ */
 export interface RunSpec {
   base?: string;
   strategy: Strategy;
   train: Dataset;
-  /** Validation data for early stopping (patience 20 unless `fit.patience` is set) and training dynamics (optional). */
+  /** Validation data for early stopping and training dynamics (optional). */
   val?: Dataset;
   /** Fixed test set, scored example by example. */
   test: Dataset;
   seed: number;
-  /** Run folder. */
-  out: string;
-  /** Extra `fit` settings (epochs, learning rate, unfreeze, …). */
+  /** Run folder (optional: without it the run trains in memory and writes nothing). */
+  out?: string;
+  /** `fit` settings (epochs, learning rate, unfreeze, …) on top of `fit`'s defaults. */
   fit?: Partial<FitConfig>;
   /** Score on the test set (default true; false gives accuracy NaN, e.g. for a run kept only for its history). */
   score?: boolean;
   callbacks?: FitCallbacks;
 }
 
-/** A finished, scored run. */
+/**
+ * A finished, scored run.
+ *
+ * @example
+ * ```ts
+ * const { accuracy, macroF1, correct } = await runAndScore(spec);
+ * ```
+ */
 export interface RunOutcome {
   strategy: Strategy;
   seed: number;
   /** Test accuracy. */
   accuracy: number;
+  /** Test macro F1. */
+  macroF1: number;
+  /** Test log loss. */
+  logLoss: number;
+  /** Test ROC AUC (binary tasks; null otherwise). */
+  rocAuc: number | null;
   /** 1 where the test example was classified correctly. */
   correct: Uint8Array;
   /** Training seconds (as `fit` reports them). */
   seconds: number;
   epochs: number;
   history: EpochRecord[];
-  out: string;
+  out?: string;
 }
 
 /**
- * Trains with `fit` (no validation split of its own: `val` is used when given) and scores the
- * saved model on the test set (`fit` recomputes a scratch model's BatchNorm statistics on its
- * training examples before saving, so the scratch baseline is fair).
+ * Trains with `fit` and scores the trained model on the test set (`fit` recomputes a scratch
+ * model's BatchNorm statistics on its training examples, so the scratch baseline is fair).
  *
  * @example
  * ```ts
- * const r = await runAndScore({ base: 'fashion-cnn', strategy: 'extract', train, test, seed: 1, out: 'runs/x' });
+ * const r = await runAndScore({ base: 'fashion-cnn', strategy: 'extract', train, test, seed: 1, fit: curveFit(train.size) });
  * ```
  */
 export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
   await ensureEngine();
-  const budget = trainingBudget(spec.train.size);
-  const config: FitConfig = {
-    learningRate: 2e-3,
-    ...budget,
-    patience: 20,
-    ...spec.fit,
-    valFraction: 0,
-    val: spec.val,
-    base: spec.base,
-    strategy: spec.strategy,
-    train: spec.train,
-    seed: spec.seed,
-    out: spec.out,
-  };
+  const config: FitConfig = { valFraction: 0, ...spec.fit, val: spec.val, base: spec.base, strategy: spec.strategy, train: spec.train, seed: spec.seed, out: spec.out };
   if (spec.strategy !== 'finetune') delete config.unfreeze;
-  // scratch is the whole architecture from random weights, wherever transfer cuts the base
-  if (spec.strategy === 'scratch') delete config.cutAt;
-  const res = await fit(config, spec.callbacks);
+  const history: EpochRecord[] = [];
+  const res = await fit(config, { ...spec.callbacks, onEpoch: (r) => (history.push(r), spec.callbacks?.onEpoch?.(r)) });
   const trained = res.model;
+  const base = { strategy: spec.strategy, seed: spec.seed, seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
   let probs: Float32Array;
   let test: Dataset;
-  let history: EpochRecord[];
   try {
-    history = (await readFile(join(spec.out, 'history.jsonl'), 'utf8'))
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as EpochRecord);
-    if (spec.score === false) {
-      return { strategy: spec.strategy, seed: spec.seed, accuracy: NaN, correct: new Uint8Array(0), seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
-    }
+    if (spec.score === false) return { ...base, accuracy: NaN, macroF1: NaN, logLoss: NaN, rocAuc: null, correct: new Uint8Array(0) };
     test = relabel(spec.test, trained.classes);
     probs = predictProbs(trained.model, transformFeatures(trained.features, test));
   } finally {
@@ -103,14 +120,13 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
   }
   const k = trained.classes.length;
   const correct = new Uint8Array(test.size);
-  let hits = 0;
   for (let i = 0; i < test.size; i++) {
     let arg = 0;
     for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + arg]) arg = c;
     correct[i] = arg === test.labels[i] ? 1 : 0;
-    hits += correct[i];
   }
-  return { strategy: spec.strategy, seed: spec.seed, accuracy: hits / Math.max(1, test.size), correct, seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
+  const m = classificationMetrics(test.labels, probs, trained.classes);
+  return { ...base, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss, rocAuc: m.rocAuc, correct };
 }
 
 /**
@@ -127,7 +143,13 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
  */
 export async function runAllAndScore(
   specs: RunSpec[],
-  opts: { threads?: number; onDone?: (outcome: RunOutcome, spec: RunSpec) => void; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    threads?: number;
+    /** A run starts in this thread (not called for runs on worker threads). */
+    onStart?: (spec: RunSpec) => void;
+    onDone?: (outcome: RunOutcome, spec: RunSpec) => void;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<RunOutcome[]> {
   await ensureEngine();
   // functions do not cross to a worker: the jobs are the specs without their callbacks
@@ -135,7 +157,10 @@ export async function runAllAndScore(
   return runJobs(jobs, {
     threads: opts.threads,
     worker: workerBeside(import.meta.url, 'experiment-worker'),
-    here: (_job, i) => runAndScore(specs[i]),
+    here: (_job, i) => {
+      opts.onStart?.(specs[i]);
+      return runAndScore(specs[i]);
+    },
     onDone: (r, i) => opts.onDone?.(r, specs[i]),
     onProgress: opts.onProgress,
   });

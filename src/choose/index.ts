@@ -19,7 +19,7 @@ export { measureSimilarity, labelDistribution, SIMILAR_PAD, SIMILAR_CONFIDENCE, 
 export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL_PER_CLASS, DEFAULT_THRESHOLDS, type Advice, type AdviseOptions, type AdvisorThresholds, type Plan, type PlanContext, type Quadrant } from './advisor.ts';
 export { fitAuto, ADVICE_FILE, type AutoFitConfig, type FitAutoOptions, type FitAutoResult } from './fit-auto.ts';
 export { rankSources, orderBy, TRANSFERABILITY_METRICS, type Ranking, type RankOptions, type CandidateScores, type TransferabilityMetric } from './rank.ts';
-export { runAndScore, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
+export { runAndScore, runAllAndScore, curveFit, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
 export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions, type CurveResult, type CurvePoint, type CurveSize, type StrategyPoint, type DataEfficiency, type CompareTransferOptions } from './curve.ts';
 export { crossValidate, type KFoldOptions, type KFoldResult, type FoldScore } from './kfold.ts';
 export { compareStrategies, type CompareOptions, type StrategyResult } from './compare.ts';

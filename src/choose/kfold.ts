@@ -8,14 +8,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { subset, type Dataset } from '../data/dataset.ts';
-import { transformFeatures } from '../data/features.ts';
-import { relabel } from '../data/load.ts';
 import { stratifiedKFold } from '../data/split.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
-import { fit, type FitConfig } from '../transfer/fit.ts';
-import { predictProbs } from '../models/predict-probs.ts';
-import { classificationMetrics, meanStd } from '../measures/metrics.ts';
+import type { FitConfig } from '../transfer/fit.ts';
+import { FIT_DEFAULTS } from '../transfer/settings.ts';
+import { meanStd } from '../measures/metrics.ts';
+import { runAndScore } from './experiment.ts';
 import { loadDataFor, loadTrainedModel } from '../models/trained-model.ts';
 
 /** Options of {@link crossValidate}. */
@@ -99,19 +98,19 @@ export async function crossValidate(opts: KFoldOptions): Promise<KFoldResult> {
   let pooledN = 0;
   for (let f = 0; f < folds.length; f++) {
     opts.onFold?.({ fold: f + 1, k: opts.k });
-    // the fold runs are written only when asked for (`out`); otherwise they train in memory
-    const res = await fit({ ...recipe, seed, train: folds[f].train, out: opts.out === undefined ? undefined : join(opts.out, `fold-${f + 1}`) });
-    const model = res.model;
-    let test: Dataset;
-    let probs: Float32Array;
-    try {
-      test = relabel(folds[f].test, model.classes);
-      probs = predictProbs(model.model, transformFeatures(model.features, test));
-    } finally {
-      model.dispose();
-    }
-    const m = classificationMetrics(test.labels, probs, model.classes);
-    scores.push({ fold: f + 1, trainSize: folds[f].train.size, testSize: test.size, accuracy: m.accuracy, macroF1: m.macroF1, logLoss: m.logLoss, rocAuc: m.rocAuc });
+    // the fold runs are written only when asked for (`out`); otherwise they train in memory.
+    // The recipe is the run's own: its validation fraction too (fit's default when it set none).
+    const r = await runAndScore({
+      base: recipe.base,
+      strategy: recipe.strategy,
+      train: folds[f].train,
+      test: folds[f].test,
+      seed,
+      out: opts.out === undefined ? undefined : join(opts.out, `fold-${f + 1}`),
+      fit: { ...recipe, valFraction: recipe.valFraction ?? FIT_DEFAULTS.valFraction },
+    });
+    const m = { accuracy: r.accuracy, macroF1: r.macroF1, n: folds[f].test.size };
+    scores.push({ fold: f + 1, trainSize: folds[f].train.size, testSize: folds[f].test.size, accuracy: r.accuracy, macroF1: r.macroF1, logLoss: r.logLoss, rocAuc: r.rocAuc });
     pooledHits += m.accuracy * m.n;
     pooledN += m.n;
     opts.onFold?.({ fold: f + 1, k: opts.k, accuracy: m.accuracy });

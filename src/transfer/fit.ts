@@ -37,6 +37,7 @@ import { calibrateBatchNorm } from './batchnorm.ts';
 import { balancedClassWeights, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
 import { predictProbs } from '../models/predict-probs.ts';
 import { loadBaseModel } from '../models/onnx/load-base.ts';
+import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
@@ -188,7 +189,6 @@ interface FitState extends RunState {
   best?: { phase: string; epoch: number; loss: number };
 }
 
-const DEFAULTS = { epochs: 30, learningRate: 1e-3, unfreeze: 2, patience: 5, batchSize: 32, seed: 0 };
 
 /**
  * Trains a model with a transfer strategy and returns it (`result.model`, which the caller must
@@ -317,15 +317,7 @@ function parseControls(cfg: FitConfig): Controls {
   if (cfg.strategy !== 'lora' && (cfg.loraRank !== undefined || cfg.loraAlpha !== undefined || cfg.loraLayers !== undefined)) {
     throw bad(`LoRA options need --strategy lora (got ${cfg.strategy})`, 'Add --strategy lora, or drop the --lora-* options.');
   }
-  for (const [name, v, lo, hi] of [
-    ['weight decay', cfg.weightDecay, 0, Infinity],
-    ['L2-SP α', cfg.l2sp, 0, Infinity],
-    ['L2-SP β', cfg.l2spBeta, 0, Infinity],
-    ['label smoothing', cfg.labelSmoothing, 0, 0.999],
-    ['head dropout', cfg.headDropout, 0, 0.999],
-  ] as Array<[string, number | undefined, number, number]>) {
-    if (v !== undefined && !(v >= lo && v <= hi)) throw bad(`The ${name} must be between ${lo} and ${hi}, got ${v}`, 'See `transferkit fit --help` for typical values.');
-  }
+  checkTrainingSettings(cfg);
   const schedule = typeof cfg.unfreezeSchedule === 'string' ? parseUnfreezeSchedule(cfg.unfreezeSchedule) : cfg.unfreezeSchedule;
   const augment = typeof cfg.augment === 'string' ? parseAugment(cfg.augment) : cfg.augment;
   checkAugment(augment);
@@ -338,7 +330,7 @@ function parseControls(cfg: FitConfig): Controls {
 }
 
 async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<PreparedInputs> {
-  const seed = cfg.seed ?? DEFAULTS.seed;
+  const seed = cfg.seed ?? FIT_DEFAULTS.seed;
   const controls = parseControls(cfg);
   const base = cfg.base ? await loadBaseModel(cfg.base) : undefined;
   let made: PreparedModel | undefined;
@@ -366,7 +358,7 @@ async function prepareWithBase(
   let train = await load(cfg.train);
   if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
   let val: Dataset | undefined;
-  const valFraction = cfg.valFraction ?? 0.15;
+  const valFraction = cfg.valFraction ?? FIT_DEFAULTS.valFraction;
   if (cfg.val) {
     val = relabel(await load(cfg.val), train.classes);
   } else if (valFraction > 0 && Math.min(...classCounts(train)) >= 5) {
@@ -425,11 +417,11 @@ async function prepareWithBase(
 /** Trains the prepared model; with a run folder also writes history, checkpoints, the model and metrics. */
 async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: PreparedInputs, state: FitState | undefined, cb: FitCallbacks): Promise<FitResult> {
   const t0 = performance.now();
-  const seed = cfg.seed ?? DEFAULTS.seed;
+  const seed = cfg.seed ?? FIT_DEFAULTS.seed;
   const { controls } = inputs;
   const phases = planPhases(cfg.strategy, {
-    epochs: cfg.epochs ?? DEFAULTS.epochs,
-    learningRate: cfg.learningRate ?? (inputs.features.kind === 'image' ? DEFAULTS.learningRate : 10 * DEFAULTS.learningRate),
+    epochs: cfg.epochs ?? FIT_DEFAULTS.epochs,
+    learningRate: cfg.learningRate ?? (inputs.features.kind === 'image' ? FIT_DEFAULTS.learningRate : FIT_DEFAULTS.tabularLearningRate),
     finetuneEpochs: cfg.finetuneEpochs,
     gradual: controls.schedule !== undefined,
   });
@@ -449,7 +441,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   const restore = seedMathRandom(`${seed}:${state?.phase ?? ''}:${state?.epoch ?? 0}`);
   const penalty: Penalty | undefined =
     cfg.l2sp !== undefined && cfg.l2sp > 0 ? l2spPenalty(model, inputs.model.baseLayerCount, { alpha: cfg.l2sp, beta: cfg.l2spBeta }, controls.anchors) : undefined;
-  const unfreeze = cfg.unfreeze ?? DEFAULTS.unfreeze;
+  const unfreeze = cfg.unfreeze ?? FIT_DEFAULTS.unfreeze;
   let epochs = 0;
   try {
     for (const phase of phases) {
@@ -473,9 +465,9 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
         epochs: phase.epochs,
         learningRate: phase.learningRate,
         seed,
-        batchSize: cfg.batchSize ?? DEFAULTS.batchSize,
+        batchSize: cfg.batchSize ?? FIT_DEFAULTS.batchSize,
         classWeights,
-        patience: cfg.patience ?? DEFAULTS.patience,
+        patience: cfg.patience ?? FIT_DEFAULTS.patience,
         phase: phase.name,
         startEpoch,
         lrSchedule: controls.lrSchedule,

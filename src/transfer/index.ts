@@ -18,3 +18,4 @@ export { SCHEDULES, lrFactor, parseLayerLr, type ScheduleKind, type LrSchedule, 
 export { l2spPenalty, type L2spOptions } from './regularizers.ts';
 export { calibrateBatchNorm } from './batchnorm.ts';
 export * as lora from './lora/index.ts';
+export { TRAINING_SETTINGS, FIT_DEFAULTS, checkTrainingSettings, trainingSetting, describeBounds, settingsTable, type TrainingSetting, type TrainingSettingKey } from './settings.ts';

@@ -10,6 +10,7 @@ import { trainValTestSplit } from '../../src/data/split.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { TransferkitError } from '../../src/errors.ts';
 import { compareStrategies, type CompareOptions } from '../../src/choose/compare.ts';
+import { learningCurve } from '../../src/choose/curve.ts';
 import { runsProgress } from '../../src/engine/worker-pool.ts';
 
 tf.env().set('PROD', true);
@@ -71,4 +72,16 @@ test('runsProgress: thousandths of all runs; the share of a run never goes back'
   p.finish(2);
   p.finish(3);
   assert.deepEqual(seen, [125, 188, 313, 500, 750, 1000]);
+});
+
+test('one runner: the demo\'s comparison and a learning curve give the same numbers for the same protocol', async () => {
+  const fit = { epochs: 3, finetuneEpochs: 1, batchSize: 10, learningRate: 1e-3, cutAt: 'flatten', headHidden: [16] };
+  const strategies = ['scratch', 'extract', 'finetune'] as const;
+  const cmp = await compareStrategies({ ...small, strategies: [...strategies], seeds: [1], fit, out: join(root, 'protocol-compare'), threads: 1 });
+  const curve = await learningCurve({ base: 'fashion-cnn', train: pool, test: small.test, sizes: [2], seeds: [1], strategies: [...strategies], valPerClass: 0, measureShift: false, cutAt: 'flatten', fit, threads: 1 });
+  for (const s of strategies) {
+    const fromCompare = cmp.results.find((r) => r.strategy === s)!.perSeed;
+    const fromCurve = curve.points[0].results.find((r) => r.strategy === s)!.perSeed;
+    assert.deepEqual(fromCurve, fromCompare, `${s}: same accuracy from both`);
+  }
 });

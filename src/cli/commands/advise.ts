@@ -7,6 +7,7 @@ import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt, positiveNumber } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { settingOption } from '../settings-option.ts';
 
 interface AdviseFlags {
   base: string;
@@ -32,13 +33,13 @@ export function registerAdvise(program: Command): void {
     .requiredOption('--base <model>', `pretrained model: ${MODEL_REF_FORMS}`)
     .requiredOption('--train <data>', 'target training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--source <data>', "a sample of the base model's training data (default: the sample the model records)")
-    .option('--per-class <n>', 'labelled examples per class you will train with (as fit --per-class)', positiveInt)
+    .addOption(settingOption('perClass', { help: 'labelled examples per class you will train with (as fit --per-class)' }))
     .option('--label <column>', 'label column of CSV data')
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
     .option('--large-per-class <n>', 'labels per class from which the data counts as large (default 50)', positiveInt)
     .option('--similar-pad <x>', 'proxy A-distance below which source and target count as similar (default 1.0)', positiveNumber)
-    .option('--lr <rate>', 'head learning rate of the plan (default 0.002 for images, 0.01 otherwise)', positiveNumber)
-    .option('--seed <n>', 'random seed', positiveInt)
+    .addOption(settingOption('learningRate', { help: 'head learning rate of the plan', defaultText: '0.002 for images, 0.01 otherwise' }))
+    .addOption(settingOption('seed'))
     .option('--apply', 'train with the plan (needs --out; the same as fit --strategy auto)')
     .option('--out <dir>', 'run folder for --apply')
     .addHelpText(

@@ -7,6 +7,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
+import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 
 /** Commander parser: comma-separated strategies. */
@@ -24,7 +25,7 @@ function sizeList(v: string): CurveSize[] {
   });
 }
 
-/** Shared run options of `curve` and `compare`. */
+/** Shared run options of `curve` and `compare` (the training settings are read by `settingsFromFlags`). */
 export interface ExperimentFlags {
   base: string;
   train: string;
@@ -33,9 +34,6 @@ export interface ExperimentFlags {
   strategies?: Strategy[];
   valPerClass?: number;
   targetAccuracy?: number;
-  epochs?: number;
-  finetuneEpochs?: number;
-  lr?: number;
   unfreeze?: number;
   cutAt?: string;
   label?: string;
@@ -55,9 +53,9 @@ export function withExperimentOptions(cmd: Command): Command {
     .option('--seeds <n>', 'number of seeds; runs are paired by seed (default 3)', positiveInt)
     .option('--strategies <list>', 'comma-separated strategies (default extract,finetune,scratch)', strategyList)
     .option('--val-per-class <n>', 'validation examples per class held out of the pool for the training dynamics: one extra monitored run per strategy and size (curve default 10, compare default 0); the compared runs train for their full budget without them', wholeNumber)
-    .option('--epochs <n>', 'epochs per phase (default: about 600 steps, 10 to 60)', positiveInt)
-    .option('--finetune-epochs <n>', 'epochs of the fine-tuning phase', positiveInt)
-    .option('--lr <rate>', 'head / scratch learning rate (default 0.002)', positiveNumber)
+    .addOption(settingOption('epochs', { defaultText: 'about 600 steps, 10 to 60' }))
+    .addOption(settingOption('finetuneEpochs', { defaultText: 'half the epochs' }))
+    .addOption(settingOption('learningRate', { defaultText: '0.002' }))
     .option('--unfreeze <k>', 'top base layers to unfreeze when fine-tuning (default 2)', positiveInt)
     .option('--cut-at <layer>', 'where extract/finetune cut the base: auto (default: below the most source-specific layers when the target is measured as different), default (the input of the old head), or a layer name or index')
     .option('--label <column>', 'label column of CSV data')
@@ -67,10 +65,7 @@ export function withExperimentOptions(cmd: Command): Command {
 
 /** The `fit` overrides the flags give. */
 export function fitOverrides(f: ExperimentFlags): Partial<FitConfig> {
-  const o: Partial<FitConfig> = {};
-  if (f.epochs !== undefined) o.epochs = f.epochs;
-  if (f.finetuneEpochs !== undefined) o.finetuneEpochs = f.finetuneEpochs;
-  if (f.lr !== undefined) o.learningRate = f.lr;
+  const o: Partial<FitConfig> = settingsFromFlags(f as unknown as Record<string, unknown>);
   if (f.unfreeze !== undefined) o.unfreeze = f.unfreeze;
   if (f.label !== undefined) o.label = f.label;
   return o;

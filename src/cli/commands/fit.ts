@@ -9,9 +9,11 @@ import { STRATEGIES } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { commaList, factor, fraction, nonNegative, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
+import { commaList, positiveIntList } from '../parsers.ts';
+import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 
+/** The parsed flags (the numeric training settings are read by `settingsFromFlags`). */
 interface FitFlags {
   base?: string;
   train?: string;
@@ -22,37 +24,17 @@ interface FitFlags {
   source?: string;
   arch?: FitConfig['arch'];
   out?: string;
-  epochs?: number;
-  finetuneEpochs?: number;
-  batchSize?: number;
-  lr?: number;
   unfreeze?: number | string[];
   cutAt?: string;
-  patience?: number;
-  perClass?: number;
-  valFraction?: number;
   classWeights?: 'none' | 'balanced';
-  seed?: number;
   resume?: string;
   backend?: string;
   json?: boolean;
   unfreezeSchedule?: string;
-  lrDecay?: number;
   layerLr?: Record<string, number>;
   lrSchedule?: FitConfig['lrSchedule'];
-  warmup?: number;
-  warmupSteps?: number;
-  lrStepEpochs?: number;
-  lrGamma?: number;
-  weightDecay?: number;
-  l2sp?: number;
-  l2spBeta?: number;
-  headDropout?: number;
   headHidden?: number[];
-  labelSmoothing?: number;
   augment?: string;
-  loraRank?: number;
-  loraAlpha?: number;
   loraLayers?: string[];
 }
 
@@ -77,37 +59,37 @@ export function registerFit(program: Command): void {
     .option('--source <data>', "with --strategy auto: a sample of the base model's training data to measure similarity against (default: the sample the model records)")
     .addOption(new Option('--arch <name>', 'architecture for scratch without --base').choices(['mlp', 'logistic', 'cnn']))
     .option('--out <dir>', 'run folder to create')
-    .option('--epochs <n>', 'epochs per phase (default 30; early stopping may end sooner)', wholeNumber)
-    .option('--finetune-epochs <n>', 'epochs of the fine-tuning phase (default: --epochs)', wholeNumber)
-    .option('--batch-size <n>', 'mini-batch size (default 32)', wholeNumber)
-    .option('--lr <rate>', 'learning rate of the head / scratch phase (default 0.001 for images, 0.01 for tabular and text); fine-tuning uses a tenth', positiveNumber)
+    .addOption(settingOption('epochs'))
+    .addOption(settingOption('finetuneEpochs'))
+    .addOption(settingOption('batchSize'))
+    .addOption(settingOption('learningRate'))
     .option('--cut-at <layer>', 'base layer (name or index, see `transferkit inspect`) whose output feeds the new head')
     .option('--unfreeze <k|layers>', 'when fine-tuning, unfreeze the top k weighted base layers (default 2), or the base layers named or indexed in a comma-separated list', parseUnfreeze)
-    .option('--patience <n>', 'early-stopping patience in epochs (default 5)', wholeNumber)
-    .option('--per-class <n>', 'use only N training examples per class (seeded)', wholeNumber)
-    .option('--val-fraction <f>', 'share of --train held out for validation when --val is absent (0 turns it off)', fraction)
+    .addOption(settingOption('patience'))
+    .addOption(settingOption('perClass'))
+    .addOption(settingOption('valFraction'))
     .addOption(new Option('--class-weights <how>', 'weigh classes by inverse frequency').choices(['none', 'balanced']))
-    .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
+    .addOption(settingOption('seed'))
     .option('--resume <dir>', 'continue an interrupted run from its last checkpoint')
     .optionsGroup('Fine-tuning controls:')
     .option('--unfreeze-schedule <plan>', 'gradual unfreezing (finetune): comma-separated EPOCH:LAYER entries, layers of one epoch joined by "+", e.g. "1:head,3:dense1,5:conv2+bn2"; the head trains from epoch 1, each base layer joins at its epoch ("all": the whole base); runs one phase of --epochs')
-    .option('--lr-decay <factor>', 'layer-wise learning-rate decay in (0, 1]: the k-th weighted base layer from the top learns at lr × factor^k (discriminative fine-tuning)', factor)
+    .addOption(settingOption('lrDecay'))
     .option('--layer-lr <pairs>', 'learning-rate multipliers per layer, e.g. conv1=0.1,conv2=0.3 (override --lr-decay)', layerLr)
     .addOption(new Option('--lr-schedule <kind>', 'learning-rate schedule within each phase: constant, cosine (down to 0), step (× --lr-gamma every --lr-step-epochs)').choices([...SCHEDULES]))
-    .option('--warmup <epochs>', 'linear learning-rate warm-up over the first epochs of each phase (fractions allowed)', nonNegative)
-    .option('--warmup-steps <n>', 'linear warm-up over the first n optimiser steps (instead of --warmup)', wholeNumber)
-    .option('--lr-step-epochs <n>', 'step schedule: epochs between decays (default a third of the phase)', wholeNumber)
-    .option('--lr-gamma <factor>', 'step schedule: decay factor (default 0.1)', factor)
-    .option('--weight-decay <λ>', 'decoupled (AdamW) weight decay of kernels, e.g. 0.01', nonNegative)
-    .option('--l2sp <α>', 'L2-SP: add α·‖w − w₀‖² pulling base weights toward their pretrained values w₀, e.g. 0.01', nonNegative)
-    .option('--l2sp-beta <β>', 'L2-SP: β·‖w‖² on weights without pretrained values (new head, adapters); default α/10', nonNegative)
+    .addOption(settingOption('warmup'))
+    .addOption(settingOption('warmupSteps'))
+    .addOption(settingOption('lrStepEpochs'))
+    .addOption(settingOption('lrGamma'))
+    .addOption(settingOption('weightDecay'))
+    .addOption(settingOption('l2sp'))
+    .addOption(settingOption('l2spBeta'))
     .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, e.g. 128 (default: none)', positiveIntList)
-    .option('--head-dropout <rate>', 'dropout in front of the new head’s softmax layer, e.g. 0.3', fraction)
-    .option('--label-smoothing <ε>', 'label smoothing: targets (1 − ε)·one-hot + ε/k, e.g. 0.1', fraction)
+    .addOption(settingOption('headDropout'))
+    .addOption(settingOption('labelSmoothing'))
     .option('--augment <list>', `image augmentation per batch, seeded: any of ${AUGMENTATIONS.join(', ')}, each optionally =strength (shift=0.1 of the size, rotate=10 degrees, zoom=0.1, flip=0.5 probability, noise=0.05 std)`)
     .optionsGroup('LoRA (--strategy lora):')
-    .option('--lora-rank <r>', 'rank of the LoRA adapters (default 8)', wholeNumber)
-    .option('--lora-alpha <α>', 'LoRA scale numerator: the adapter branch is multiplied by α/r (default: the rank)', positiveNumber)
+    .addOption(settingOption('loraRank'))
+    .addOption(settingOption('loraAlpha'))
     .option('--lora-layers <layers>', 'base layers to adapt, comma-separated Dense (or Conv2D) names (default: every Dense layer of the base); the new head always trains in full', commaList)
     .addHelpText(
       'after',
@@ -159,41 +141,22 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
             if (!flags.train) throw usage('--train <data> is required');
             if (!flags.out) throw usage('--out <dir> is required');
             const config = {
+              ...settingsFromFlags(flags as unknown as Record<string, unknown>),
               base: flags.base,
               arch: flags.arch,
               train: flags.train,
               val: flags.val,
-              valFraction: flags.valFraction,
               label: flags.label,
               impute: flags.impute,
-              perClass: flags.perClass,
-              epochs: flags.epochs,
-              finetuneEpochs: flags.finetuneEpochs,
-              batchSize: flags.batchSize,
-              learningRate: flags.lr,
               unfreeze: flags.unfreeze,
               cutAt: flags.cutAt,
-              patience: flags.patience,
               classWeights: flags.classWeights,
-              seed: flags.seed,
               out: flags.out,
               unfreezeSchedule: flags.unfreezeSchedule,
-              lrDecay: flags.lrDecay,
               layerLr: flags.layerLr,
               lrSchedule: flags.lrSchedule,
-              warmup: flags.warmup,
-              warmupSteps: flags.warmupSteps,
-              lrStepEpochs: flags.lrStepEpochs,
-              lrGamma: flags.lrGamma,
-              weightDecay: flags.weightDecay,
-              l2sp: flags.l2sp,
-              l2spBeta: flags.l2spBeta,
-              headDropout: flags.headDropout,
               headHidden: flags.headHidden,
-              labelSmoothing: flags.labelSmoothing,
               augment: flags.augment,
-              loraRank: flags.loraRank,
-              loraAlpha: flags.loraAlpha,
               loraLayers: flags.loraLayers,
             };
             if (flags.strategy === 'auto') {
