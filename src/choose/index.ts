@@ -24,3 +24,5 @@ export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions
 export { crossValidate, type KFoldOptions, type KFoldResult, type FoldScore } from './kfold.ts';
 export { compareStrategies, type CompareOptions, type StrategyResult } from './compare.ts';
 export { runDemo, DEMO_FIT, type DemoOptions, type DemoResult } from './demo.ts';
+export { TRANSFERABILITY_SCORES, transferabilityScore } from './transferability/registry.ts';
+export type { TransferabilityScore, ScoreInput } from './transferability/score.ts';

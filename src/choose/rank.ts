@@ -7,18 +7,15 @@
 import { subset, type Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
 import { TransferkitError } from '../errors.ts';
-import { hScore } from '../measures/h-score.ts';
-import { leep } from '../measures/leep.ts';
-import { logME } from '../measures/logme.ts';
-import { nce } from '../measures/nce.ts';
+import { TRANSFERABILITY_SCORES, transferabilityScore } from './transferability/registry.ts';
 import { capRows, embed, loadSource, loadTargetFor } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
-/** The transferability scores; higher is better for each. */
-export type TransferabilityMetric = 'logme' | 'leep' | 'hscore' | 'nce';
+/** The name of a transferability score (see `./transferability/registry.ts`); higher is better for each. */
+export type TransferabilityMetric = string;
 
-/** All scores, in the order they are reported. */
-export const TRANSFERABILITY_METRICS: readonly TransferabilityMetric[] = ['logme', 'leep', 'hscore', 'nce'];
+/** All scores' names, in the order they are reported. */
+export const TRANSFERABILITY_METRICS: readonly TransferabilityMetric[] = TRANSFERABILITY_SCORES.map((s) => s.name);
 
 /** One candidate's scores. */
 export interface CandidateScores {
@@ -81,7 +78,7 @@ export async function rankSources(opts: RankOptions): Promise<Ranking> {
   await ensureEngine();
   if (opts.candidates.length === 0) throw new TransferkitError('NO_CANDIDATES', 'No candidate models to rank', { hint: 'Pass --candidates a,b,c (see `transferkit models`).' });
   const metric = opts.metric ?? 'logme';
-  if (!TRANSFERABILITY_METRICS.includes(metric)) {
+  if (!transferabilityScore(metric)) {
     throw new TransferkitError('BAD_OPTION', `Unknown transferability score "${metric}"`, { hint: `Use one of: ${TRANSFERABILITY_METRICS.join(', ')}.` });
   }
   const seed = opts.seed ?? 0;
@@ -102,25 +99,21 @@ export async function rankSources(opts: RankOptions): Promise<Ranking> {
       classes = ds.classes.length;
       const { features, probs, dims } = await embed(src, ds);
       const Z = src.classes.length;
-      const hard = new Int32Array(ds.size);
+      const predicted = new Int32Array(ds.size);
       for (let i = 0; i < ds.size; i++) {
         let arg = 0;
         for (let z = 1; z < Z; z++) if (probs[i * Z + z] > probs[i * Z + arg]) arg = z;
-        hard[i] = arg;
+        predicted[i] = arg;
       }
-      const scores: Record<TransferabilityMetric, number> = {
-        logme: logME(features, ds.labels, ds.classes.length).score,
-        leep: leep({ rows: ds.size, cols: Z, data: probs }, ds.labels, ds.classes.length),
-        hscore: hScore(features, ds.labels),
-        nce: nce(hard, ds.labels),
-      };
+      const input = { features, probs: { rows: ds.size, cols: Z, data: probs }, predicted, labels: ds.labels, classes: ds.classes.length };
+      const scores: Record<TransferabilityMetric, number> = Object.fromEntries(TRANSFERABILITY_SCORES.map((m) => [m.name, m.score(input)]));
       src.model.dispose();
       const s: CandidateScores = { candidate, rank: 0, scores, dims, sourceClasses: Z, seconds: (performance.now() - t0) / 1000 };
       scored.push(s);
       opts.onCandidate?.(s);
     } catch (err) {
       if (opts.candidates.length === 1) throw err;
-      const nan = { logme: NaN, leep: NaN, hscore: NaN, nce: NaN };
+      const nan = Object.fromEntries(TRANSFERABILITY_METRICS.map((m) => [m, NaN]));
       const s: CandidateScores = { candidate, rank: 0, scores: nan, dims: 0, sourceClasses: 0, seconds: (performance.now() - t0) / 1000, error: err instanceof Error ? err.message : String(err) };
       scored.push(s);
       opts.onCandidate?.(s);

@@ -7,7 +7,6 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import type { FitConfig } from './fit.ts';
 
 /**
  * `fit`'s fixed defaults (where a default depends on the data, the setting's `defaultText` says how).
@@ -177,9 +176,9 @@ export function inBounds(s: TrainingSetting, v: number): boolean {
  * checkTrainingSettings({ learningRate: -1 }); // throws: learningRate must be a number > 0, got -1
  * ```
  */
-export function checkTrainingSettings(cfg: Partial<FitConfig>): void {
+export function checkTrainingSettings(cfg: Partial<Record<TrainingSettingKey, unknown>>): void {
   for (const s of TRAINING_SETTINGS) {
-    const v = cfg[s.key] as unknown;
+    const v = cfg[s.key];
     if (v === undefined) continue;
     if (!inBounds(s, v as number)) {
       throw new TransferkitError('BAD_OPTION', `${s.key} must be ${describeBounds(s)}, got ${JSON.stringify(v)}`, {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { convertOnnxToDir } from '../../models/onnx/convert.ts';
+import { supportedOpsText } from '../../models/onnx/ops/registry.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { runCommand, table } from '../output.ts';
 
@@ -13,9 +14,7 @@ export function registerConvert(program: Command): void {
       'after',
       `
 NCHW image inputs become NHWC: a model taking [N, 3, 224, 224] takes [224, 224, 3] examples after
-conversion. Supported ops: Conv (groups, depthwise), Gemm, MatMul, Add, Sub, Mul, Div,
-BatchNormalization, Relu, LeakyRelu, Clip(0, max)/Relu6, Sigmoid, Tanh, Softmax, MaxPool,
-AveragePool, GlobalAveragePool, Flatten, Reshape, Concat, Dropout, Identity. Other ops are an
+conversion. Supported ops: ${supportedOpsText()}. Other ops are an
 error naming the op and node; such models still work as frozen feature extractors.
 
 Examples:

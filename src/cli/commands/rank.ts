@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { rankSources, TRANSFERABILITY_METRICS, type TransferabilityMetric } from '../../choose/rank.ts';
+import { TRANSFERABILITY_SCORES } from '../../choose/transferability/registry.ts';
 import { listZooModels } from '../../models/zoo.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
@@ -23,7 +24,7 @@ interface RankFlags {
 /** `transferkit rank`: rank candidate source models by transferability scores. */
 export function registerRank(program: Command): void {
   withCommonOptions(program.command('rank'))
-    .description('rank candidate pretrained models for a target task without fine-tuning them (LogME, LEEP, H-score, NCE)')
+    .description(`rank candidate pretrained models for a target task without fine-tuning them (${TRANSFERABILITY_SCORES.map((m) => m.title).join(', ')})`)
     .option('--candidates <models>', `comma-separated models, each a ${MODEL_REF_FORMS} (default: every available zoo model)`)
     .requiredOption('--train <data>', 'labelled target data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .addOption(new Option('--metric <score>', 'score to rank by').choices([...TRANSFERABILITY_METRICS]).default('logme'))
