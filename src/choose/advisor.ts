@@ -20,8 +20,9 @@ import { TransferkitError } from '../errors.ts';
 import type { FitConfig } from '../transfer/fit.ts';
 import { trainingBudget } from './budget.ts';
 import { measureSimilarity, SIMILAR_LABELS, SIMILAR_PAD, type SimilarityReport } from './similarity.ts';
-import { earlierCut, loadSource, loadTargetFor, weightedBaseLayers } from './source.ts';
+import { earlierCut, loadTargetFor, weightedBaseLayers } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { loadModelRef, type ModelHandle } from '../models/load.ts';
 
 /** The four cells of the rule. */
 export type Quadrant = 'small-similar' | 'large-similar' | 'small-different' | 'large-different';
@@ -182,8 +183,8 @@ export function quadrantPlan(quadrant: Quadrant, ctx: PlanContext): Plan {
 
 /** Options of {@link advise}. */
 export interface AdviseOptions {
-  /** Source model: zoo name or path. */
-  base: string;
+  /** Source model: a reference `loadModelRef` takes, or a loaded model (used, not disposed). */
+  base: string | ModelHandle;
   /** Target training data. */
   train: string | Dataset;
   /** A sample of the source's training data (default: what the model records). */
@@ -229,7 +230,7 @@ export interface Advice {
 export async function advise(opts: AdviseOptions): Promise<Advice> {
   await ensureEngine();
   const thresholds = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
-  const src = await loadSource(opts.base);
+  const src = typeof opts.base === 'string' ? await loadModelRef(opts.base) : opts.base;
   const all = await loadTargetFor(src, opts.train, opts);
   const labelled = opts.perClass ? samplePerClass(all, opts.perClass, opts.seed ?? 0).sample : all;
   const counts = classCounts(labelled).filter((c) => c > 0);
@@ -249,7 +250,7 @@ export async function advise(opts: AdviseOptions): Promise<Advice> {
     learningRate: opts.learningRate,
     earlierCut: await earlierCut(src, shape),
   };
-  src.model.dispose();
+  if (typeof opts.base === 'string') src.model.dispose();
   const plan = quadrantPlan(quadrant, ctx);
   const size = { examples: labelled.size, classes: counts.length, perClass, small };
   return {

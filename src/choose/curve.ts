@@ -17,10 +17,11 @@ import { STRATEGIES, type Strategy } from '../transfer/strategies.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { curveFit, runAllAndScore, timeToAccuracy, type RunOutcome, type RunSpec } from './experiment.ts';
 import { measureSimilarity } from './similarity.ts';
-import { earlierCut, loadSource, loadTargetFor } from './source.ts';
+import { earlierCut, loadTargetFor } from './source.ts';
 import { meanAndStd } from './stats.ts';
 import { headlineVerdict, transferVerdict, type ShiftSummary, type TransferVerdict } from './verdict.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { loadModelRef } from '../models/load.ts';
 
 /** The strategies a curve runs by default. */
 export const CURVE_STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch'];
@@ -165,7 +166,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
   const seeds = Array.isArray(opts.seeds) ? opts.seeds : Array.from({ length: opts.seeds ?? 3 }, (_, i) => i + 1);
   if (seeds.length === 0) throw new TransferkitError('BAD_OPTION', 'No seeds given', { hint: 'Pass --seeds 3.' });
 
-  const src = await loadSource(opts.base);
+  const src = await loadModelRef(opts.base);
   const full = await loadTargetFor(src, opts.train, opts);
   let pool: Dataset;
   let test: Dataset;

@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { TransferkitError } from '../errors.ts';
+import { loadModelRef } from '../models/load.ts';
 import { fit, type FitCallbacks, type FitConfig, type FitResult } from '../transfer/fit.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { adviseFitConfig, type Advice, type AdvisorThresholds } from './advisor.ts';
@@ -69,7 +71,19 @@ export interface FitAutoResult {
  */
 export async function fitAuto(config: AutoFitConfig, opts: FitAutoOptions = {}): Promise<FitAutoResult> {
   await ensureEngine();
-  const { config: planned, advice } = await adviseFitConfig(config, { source: opts.source, thresholds: opts.thresholds });
+  if (!config.base) {
+    throw new TransferkitError('MISSING_BASE', 'The auto strategy needs a pretrained model to advise on', { hint: 'Pass base: a zoo name or a model folder.' });
+  }
+  // the base is loaded (and an .onnx converted) once: the advisor measures it, fit trains from it
+  const base = typeof config.base === 'string' ? await loadModelRef(config.base) : config.base;
+  let planned: FitConfig;
+  let advice: Advice;
+  try {
+    ({ config: planned, advice } = await adviseFitConfig({ ...config, base }, { source: opts.source, thresholds: opts.thresholds }));
+  } catch (err) {
+    base.model.dispose();
+    throw err;
+  }
   opts.onAdvice?.(advice, planned);
   const adviceFile = planned.out === undefined ? undefined : join(planned.out, ADVICE_FILE);
   let pending: Promise<void> | undefined;

@@ -14,7 +14,7 @@
  */
 export { kendallTau, pairedDifference, studentTCdf, studentTQuantile, regularizedBeta, quantileSorted, meanAndStd, type PairedDifference, type PairedDifferenceOptions, type IntervalMethod } from './stats.ts';
 export { transferVerdict, headlineVerdict, LARGE_SHIFT_PAD, type TransferVerdict, type VerdictKind, type VerdictOptions, type ShiftSummary } from './verdict.ts';
-export { loadSource, embed, sourceSample, encodeSourceSample, weightedBaseLayers, type SourceModel, type SourceSampleMeta, type Embedding } from './source.ts';
+export { embed, sourceSample, encodeSourceSample, weightedBaseLayers, type SourceSampleMeta, type Embedding } from './source.ts';
 export { measureSimilarity, labelDistribution, SIMILAR_PAD, SIMILAR_CONFIDENCE, type SimilarityOptions, type SimilarityReport, type LabelDistribution } from './similarity.ts';
 export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL_PER_CLASS, DEFAULT_THRESHOLDS, type Advice, type AdviseOptions, type AdvisorThresholds, type Plan, type PlanContext, type Quadrant } from './advisor.ts';
 export { fitAuto, ADVICE_FILE, type AutoFitConfig, type FitAutoOptions, type FitAutoResult } from './fit-auto.ts';

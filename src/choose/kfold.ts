@@ -82,7 +82,7 @@ export async function crossValidate(opts: KFoldOptions): Promise<KFoldResult> {
       hint: 'Pass --model <run folder written by `transferkit fit`>, or drop --kfold to score the model as it is.',
     });
   }
-  const saved = JSON.parse(await readFile(join(opts.run, 'config.json'), 'utf8')) as FitConfig & { createdAt?: string; classes?: string[] };
+  const saved = JSON.parse(await readFile(join(opts.run, 'config.json'), 'utf8')) as FitConfig & { base?: string; createdAt?: string; classes?: string[] };
   const { train: _t, out: _o, val: _v, createdAt: _c, classes: _cl, ...recipe } = saved;
   const seed = opts.seed ?? recipe.seed ?? 0;
   const trained = await loadTrainedModel(opts.run);

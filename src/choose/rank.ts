@@ -8,8 +8,9 @@ import { subset, type Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
 import { TransferkitError } from '../errors.ts';
 import { TRANSFERABILITY_SCORES, transferabilityScore } from './transferability/registry.ts';
-import { capRows, embed, loadSource, loadTargetFor } from './source.ts';
+import { capRows, embed, loadTargetFor } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { loadModelRef } from '../models/load.ts';
 
 /** The name of a transferability score (see `./transferability/registry.ts`); higher is better for each. */
 export type TransferabilityMetric = string;
@@ -89,7 +90,7 @@ export async function rankSources(opts: RankOptions): Promise<Ranking> {
   for (const candidate of opts.candidates) {
     const t0 = performance.now();
     try {
-      const src = await loadSource(candidate);
+      const src = await loadModelRef(candidate);
       let ds = await loadTargetFor(src, opts.train, opts);
       ds = dropUnlabelled(ds);
       if (opts.perClass) ds = samplePerClass(ds, opts.perClass, seed).sample;

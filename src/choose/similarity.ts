@@ -10,8 +10,9 @@ import { leep } from '../measures/leep.ts';
 import { mmd } from '../measures/mmd.ts';
 import { nce } from '../measures/nce.ts';
 import { proxyADistance } from '../measures/proxy-a-distance.ts';
-import { capRows, embed, loadSource, loadTargetFor, sourceSample, type SourceModel } from './source.ts';
+import { capRows, embed, loadTargetFor, sourceSample } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { loadModelRef, type ModelHandle } from '../models/load.ts';
 
 /**
  * Proxy A-distance below which source and target count as similar. PAD = 2(1 − 2·err) of a
@@ -37,7 +38,7 @@ export const SIMILAR_CONFIDENCE = 0.75;
 /** Options of {@link measureSimilarity}. */
 export interface SimilarityOptions {
   /** Source model: zoo name, path, or a loaded source. */
-  base: string | SourceModel;
+  base: string | ModelHandle;
   /** Target data (labelled or not). */
   target: string | Dataset;
   /** A sample of the source's training data (default: the sample the model records, see `sourceSample`). */
@@ -107,7 +108,7 @@ export interface SimilarityReport {
  */
 export async function measureSimilarity(opts: SimilarityOptions): Promise<SimilarityReport> {
   await ensureEngine();
-  const src = typeof opts.base === 'string' ? await loadSource(opts.base) : opts.base;
+  const src = typeof opts.base === 'string' ? await loadModelRef(opts.base) : opts.base;
   const seed = opts.seed ?? 0;
   const maxRows = opts.maxRows ?? 500;
   const target = capRows(await loadTargetFor(src, opts.target, opts), maxRows, seed);

@@ -17,21 +17,8 @@ import type { ModelMeta } from '../models/io.ts';
 import { forward, prepareModel, splitAtHead } from '../transfer/strategies.ts';
 import { predictProbs } from '../models/predict-probs.ts';
 import { createRng } from '../util/random.ts';
-import { loadBaseModel } from '../models/onnx/load-base.ts';
+import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { ensureEngine } from '../engine/backend.ts';
-
-/** A loaded source model with what is needed to feed it data. */
-export interface SourceModel {
-  /** The reference it was loaded from (zoo name or path). */
-  ref: string;
-  dir: string;
-  model: tf.LayersModel;
-  meta?: ModelMeta;
-  /** Preprocessing recorded with the model (`undefined` for a model without it: fitted on the data). */
-  features?: FeatureSpec;
-  /** The source model's own classes. */
-  classes: string[];
-}
 
 /** Where a source sample lives inside a zoo model folder (`transferkit.json` → `sourceSample`). */
 export interface SourceSampleMeta {
@@ -50,28 +37,6 @@ export interface SourceSampleMeta {
 const KNOWN_SOURCE_DATA: Record<string, string> = { 'fashion-cnn': 'builtin:fashion-mnist-test' };
 
 /**
- * Loads a source model by zoo name or path.
- *
- * @example
- * ```ts
- * const src = await loadSource('fashion-cnn');
- * ```
- */
-export async function loadSource(ref: string): Promise<SourceModel> {
-  await ensureEngine();
-  const { model, meta, dir } = await loadBaseModel(ref);
-  let features = meta?.features as FeatureSpec | undefined;
-  const shape = model.inputs[0].shape;
-  if (!features && shape.length === 4 && shape.slice(1).every((d) => typeof d === 'number')) {
-    const [, height, width, channels] = shape as number[];
-    features = { kind: 'image', height, width, channels };
-  }
-  const k = Number(model.outputs[0].shape.at(-1) ?? 0);
-  const classes = meta?.classes ?? Array.from({ length: k }, (_, i) => String(i));
-  return { ref, dir, model, meta, features, classes };
-}
-
-/**
  * Loads target data the way `fit` would for this source: images at the model's input size.
  *
  * @example
@@ -79,7 +44,7 @@ export async function loadSource(ref: string): Promise<SourceModel> {
  * const ds = await loadTargetFor(src, 'builtin:mnist');
  * ```
  */
-export async function loadTargetFor(source: SourceModel, data: string | Dataset, opts: Pick<LoadOptions, 'label' | 'impute'> = {}): Promise<Dataset> {
+export async function loadTargetFor(source: ModelHandle, data: string | Dataset, opts: Pick<LoadOptions, 'label' | 'impute'> = {}): Promise<Dataset> {
   if (typeof data !== 'string') return data;
   const image = source.features?.kind === 'image' ? source.features : undefined;
   return loadDataset(data, { ...opts, image });
@@ -93,7 +58,7 @@ export async function loadTargetFor(source: SourceModel, data: string | Dataset,
  * const x = inputsFor(src, ds); // { x, shape: [n, 28, 28, 1] }
  * ```
  */
-export function inputsFor(source: SourceModel, ds: Dataset): FeatureMatrix {
+export function inputsFor(source: ModelHandle, ds: Dataset): FeatureMatrix {
   return transformFeatures(source.features ?? fitFeatures(ds), ds);
 }
 
@@ -117,7 +82,7 @@ export interface Embedding {
  * const { features, probs } = await embed(src, ds);
  * ```
  */
-export async function embed(source: SourceModel, ds: Dataset): Promise<Embedding> {
+export async function embed(source: ModelHandle, ds: Dataset): Promise<Embedding> {
   const inputs = inputsFor(source, ds);
   const { base, layer } = await baseOf(source, inputs.shape.slice(1));
   const features = forward(base, inputs);
@@ -136,10 +101,10 @@ interface BaseView {
   feeds: Record<string, string>;
 }
 
-const bases = new WeakMap<SourceModel, BaseView>();
+const bases = new WeakMap<ModelHandle, BaseView>();
 
 /** The base part of a source model, cut where `fit` cuts it; made once per loaded source. */
-async function baseOf(source: SourceModel, inputShape: number[]): Promise<BaseView> {
+async function baseOf(source: ModelHandle, inputShape: number[]): Promise<BaseView> {
   const cached = bases.get(source);
   if (cached) return cached;
   const prepared = await prepareModel({ strategy: 'extract', base: source.model, numClasses: 2, seed: 0, inputShape });
@@ -170,7 +135,7 @@ async function baseOf(source: SourceModel, inputShape: number[]): Promise<BaseVi
  * await weightedBaseLayers(src); // ['conv1', 'conv2', 'dense1']
  * ```
  */
-export async function weightedBaseLayers(source: SourceModel, inputShape?: number[]): Promise<string[]> {
+export async function weightedBaseLayers(source: ModelHandle, inputShape?: number[]): Promise<string[]> {
   return (await baseOf(source, inputShape ?? (source.model.inputs[0].shape.slice(1) as number[]))).weighted;
 }
 
@@ -184,7 +149,7 @@ export async function weightedBaseLayers(source: SourceModel, inputShape?: numbe
  * await earlierCut(src); // { cutAt: 'flatten', dropped: ['dense1'], kept: ['conv1', 'conv2'] }
  * ```
  */
-export async function earlierCut(source: SourceModel, inputShape?: number[]): Promise<{ cutAt: string; dropped: string[]; kept: string[] } | undefined> {
+export async function earlierCut(source: ModelHandle, inputShape?: number[]): Promise<{ cutAt: string; dropped: string[]; kept: string[] } | undefined> {
   const view = await baseOf(source, inputShape ?? (source.model.inputs[0].shape.slice(1) as number[]));
   const L = view.weighted.length;
   if (L < 2) return undefined;
@@ -206,7 +171,7 @@ export async function earlierCut(source: SourceModel, inputShape?: number[]): Pr
  * ```
  */
 export async function sourceSample(
-  source: SourceModel,
+  source: ModelHandle,
   opts: { source?: string | Dataset; maxRows?: number; seed?: number | string } = {},
 ): Promise<{ sample?: Dataset; from?: string; missing?: string }> {
   const maxRows = opts.maxRows ?? 500;
@@ -232,7 +197,7 @@ export async function sourceSample(
   return { missing: 'the model records no source data; pass --source <data> (a sample of what it was trained on)' };
 }
 
-async function readSourceSample(source: SourceModel, meta: SourceSampleMeta): Promise<Dataset> {
+async function readSourceSample(source: ModelHandle, meta: SourceSampleMeta): Promise<Dataset> {
   const bytes = await readFile(join(source.dir, meta.file));
   const [height, width, channels] = meta.shape;
   const per = height * width * channels;

@@ -80,10 +80,22 @@ export type {
   NarrativePrediction,
 } from './narrative/types.ts';
 
-// explanations of trained models (what `transferkit explain` runs)
-export { explain, EXPLAIN_METHODS, type ExplainOptions } from './model/explain.ts';
-export { explainModel, MODEL_METHODS, type ExplainModelOptions, type ModelMethod } from './model/explain-model.ts';
-export { explainImages, heatmapPng, type ExplainImagesOptions } from './model/explain-image.ts';
+// explanations of trained models (what `transferkit explain` runs): methods in a registry
+export {
+  explain,
+  EXPLAIN_METHODS,
+  IMAGE_METHODS,
+  MODEL_METHODS,
+  type ExplainMethodName,
+  type ExplainOptions,
+  type ImageMethod,
+  type ModelMethod,
+} from './model/explain.ts';
+export { explainModel, type ExplainModelOptions } from './model/explain-model.ts';
+export { explainImages, type ExplainImagesOptions } from './model/explain-image.ts';
+export { heatmapPng } from './model/heatmap.ts';
+export { DATA_KINDS, explainMethods, methodFor, methodNames, type DataKind, type ExplainMethod, type MethodContext, type MethodOption } from './model/registry.ts';
+export type { MethodOptions } from './model/options.ts';
+export type { MethodDescription } from './narrative/types.ts';
 export { whatIf, type WhatIfOptions } from './model/what-if.ts';
 export type * from './model/explanation.ts';
-export { IMAGE_METHODS } from './model/explanation.ts';

@@ -35,4 +35,4 @@ export { loadTrainedModel, loadDataFor, type TrainedModel } from './trained-mode
 export { openModel, fittedModel, modelName, IN_MEMORY, type FittedModel, type ModelInput, type TrainingData } from './model-handle.ts';
 export { evaluateModel, type EvaluateOptions } from './evaluate.ts';
 export { predictDataset, predictionsCsv, predictionsJsonl, trainedLabelOf, type Prediction, type PredictOptions, type PredictResult } from './predict.ts';
-export { loadBaseModel } from './onnx/load-base.ts';
+export { loadModelRef, recordedFeatures, type ModelHandle } from './load.ts';

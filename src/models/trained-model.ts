@@ -5,7 +5,7 @@ import { loadDataset, relabel } from '../data/load.ts';
 import { TransferkitError } from '../errors.ts';
 import type { ModelMeta } from './io.ts';
 import type { resolveModelRef } from './zoo.ts';
-import { loadBaseModel } from './onnx/load-base.ts';
+import { loadModelRef } from './load.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /** A model ready to predict: weights, class names and the preprocessing it was trained with. */
@@ -29,21 +29,14 @@ export interface TrainedModel {
  */
 export async function loadTrainedModel(ref: string): Promise<TrainedModel> {
   await ensureEngine();
-  const { model, meta, dir } = await loadBaseModel(ref);
-  const shape = model.inputs[0].shape;
-  const outputs = model.outputs[0].shape.at(-1) ?? 0;
-  let features = meta?.features as FeatureSpec | undefined;
-  if (!features && shape.length === 4 && shape.slice(1).every((d) => typeof d === 'number')) {
-    const [, height, width, channels] = shape as number[];
-    features = { kind: 'image', height, width, channels };
-  }
+  const { model, meta, dir, features, classes } = await loadModelRef(ref);
   if (!features) {
+    model.dispose();
     throw new TransferkitError('NO_PREPROCESSING', `The model in ${dir} records no preprocessing, so transferkit cannot turn data into its inputs`, {
       where: dir,
       hint: 'Train it with `transferkit fit`, which saves the preprocessing with the model.',
     });
   }
-  const classes = meta?.classes ?? Array.from({ length: outputs }, (_, i) => String(i));
   return { model, classes, features, meta, dir };
 }
 

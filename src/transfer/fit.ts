@@ -36,7 +36,7 @@ import {
 import { calibrateBatchNorm } from './batchnorm.ts';
 import { balancedClassWeights, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
 import { predictProbs } from '../models/predict-probs.ts';
-import { loadBaseModel } from '../models/onnx/load-base.ts';
+import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
 
 /**
@@ -49,8 +49,13 @@ import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
  * ```
  */
 export interface FitConfig {
-  /** Zoo name or path of the pretrained model; omit for `scratch --arch`. */
-  base?: string;
+  /**
+   * The pretrained model: any reference `loadModelRef` takes (zoo name, run folder, model folder,
+   * model.json, .onnx), or a model already loaded with `loadModelRef` — which `fit` then consumes
+   * (its weights go into the trained model or are freed; do not use it afterwards). Omit for
+   * `scratch` with `arch`.
+   */
+  base?: string | ModelHandle;
   strategy: Strategy;
   /** Architecture for `scratch` without a base (default: cnn for images, mlp otherwise). */
   arch?: Arch;
@@ -224,6 +229,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
     if (cfg.out !== undefined) {
       run = await RunFolder.create(cfg.out, {
         ...cfg,
+        base: baseRef(cfg.base),
         train: datasetRef(cfg.train),
         val: cfg.val === undefined ? undefined : datasetRef(cfg.val),
         createdAt: new Date().toISOString(),
@@ -332,7 +338,7 @@ function parseControls(cfg: FitConfig): Controls {
 async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<PreparedInputs> {
   const seed = cfg.seed ?? FIT_DEFAULTS.seed;
   const controls = parseControls(cfg);
-  const base = cfg.base ? await loadBaseModel(cfg.base) : undefined;
+  const base = cfg.base === undefined ? undefined : typeof cfg.base === 'string' ? await loadModelRef(cfg.base) : cfg.base;
   let made: PreparedModel | undefined;
   try {
     const inputs = await prepareWithBase(cfg, seed, controls, base, checkpoint, (m) => (made = m));
@@ -349,11 +355,12 @@ async function prepareWithBase(
   cfg: FitConfig,
   seed: number,
   controls: Controls,
-  base: LoadedModel | undefined,
+  base: ModelHandle | undefined,
   checkpoint: string | undefined,
   onModel: (m: PreparedModel) => void,
 ): Promise<PreparedInputs> {
-  const baseImage = base ? imageSpecOf(base.model, base.meta) : undefined;
+  const baseFeatures = base?.features;
+  const baseImage = baseFeatures?.kind === 'image' ? baseFeatures : undefined;
   const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage }) : d);
   let train = await load(cfg.train);
   if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
@@ -366,7 +373,7 @@ async function prepareWithBase(
     train = split.train;
     val = split.val;
   }
-  const features: FeatureSpec = (base?.meta?.features as FeatureSpec | undefined) ?? baseImage ?? fitFeatures(train);
+  const features: FeatureSpec = baseFeatures ?? fitFeatures(train);
   if (controls.augment && features.kind !== 'image') {
     throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data, but ${datasetName(cfg.train)} is ${features.kind} data`, { hint: 'Leave --augment out for tabular and text data.' });
   }
@@ -432,7 +439,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     classes: inputs.classes,
     features: inputs.features,
     createdAt: new Date().toISOString(),
-    source: { base: cfg.base, strategy: cfg.strategy },
+    source: { base: baseRef(cfg.base), strategy: cfg.strategy },
     baseLayerCount: inputs.model.baseLayerCount,
   });
   if (state && run) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
@@ -513,7 +520,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
         adapter = run.path('adapter');
         await saveAdapter(model, adapter, {
           head: { numClasses: inputs.classes.length, cutAt: cfg.cutAt },
-          meta: { classes: inputs.classes, base: cfg.base, features: inputs.features },
+          meta: { classes: inputs.classes, base: baseRef(cfg.base), features: inputs.features },
         });
       }
     } catch (err) {
@@ -592,17 +599,12 @@ function datasetRef(d: string | Dataset): string | InMemoryRef {
 }
 
 /** A dataset's name in messages. */
+/** How a run records its base: the reference it was loaded from. */
+function baseRef(base: FitConfig['base']): string | undefined {
+  return typeof base === 'object' ? base.ref : base;
+}
+
 function datasetName(d: string | Dataset): string {
   return typeof d === 'string' ? d : d.name;
 }
 
-function imageSpecOf(model: tf.LayersModel, meta: ModelMeta | undefined): (FeatureSpec & { kind: 'image' }) | undefined {
-  const spec = meta?.features as FeatureSpec | undefined;
-  if (spec?.kind === 'image') return spec;
-  const shape = model.inputs[0].shape;
-  if (shape.length === 4 && shape.slice(1).every((d) => typeof d === 'number')) {
-    const [, height, width, channels] = shape as number[];
-    return { kind: 'image', height, width, channels };
-  }
-  return undefined;
-}

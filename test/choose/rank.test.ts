@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { orderBy, rankSources, type CandidateScores } from '../../src/choose/rank.ts';
-import { embed, loadSource } from '../../src/choose/source.ts';
+import { embed } from '../../src/choose/source.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { hScore, leep, logME, nce } from '../../src/measures/index.ts';
 import { iris, irisModel } from './helpers.ts';
+import { loadModelRef } from '../../src/models/load.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
@@ -33,7 +34,7 @@ test('rankSources scores each candidate with the measures on its base features a
   assert.match(r.ranking[2].error!, /No model at/);
 
   // the scores are exactly the measures applied to the candidate's base features / softmax
-  const src = await loadSource(good);
+  const src = await loadModelRef(good);
   const { features, probs } = await embed(src, iris);
   const hard = Array.from({ length: iris.size }, (_, i) => {
     const row = Array.from(probs.subarray(i * 3, i * 3 + 3));

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { labelDistribution, labelMatch, measureSimilarity } from '../../src/choose/similarity.ts';
-import { earlierCut, embed, encodeSourceSample, loadSource, sourceSample, weightedBaseLayers } from '../../src/choose/source.ts';
+import { earlierCut, embed, encodeSourceSample, sourceSample, weightedBaseLayers } from '../../src/choose/source.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { initEngine } from '../../src/engine/backend.ts';
 import { buildCnn } from '../../src/models/architectures.ts';
 import { saveModel } from '../../src/models/io.ts';
 import { createRng } from '../../src/util/random.ts';
 import { irisModel, shiftedIris } from './helpers.ts';
+import { loadModelRef } from '../../src/models/load.ts';
 
 tf.env().set('PROD', true);
 await initEngine({ backend: 'wasm' });
@@ -74,7 +75,7 @@ test('a source sample stored with an image model round-trips and is used; weight
     sourceSample: { file: 'source-sample.bin', count: n, shape: [28, 28, 1], dataset: 'noise' },
   });
   await writeFile(join(dir, 'source-sample.bin'), encodeSourceSample(ds));
-  const src = await loadSource(dir);
+  const src = await loadModelRef(dir);
   const { sample, from } = await sourceSample(src);
   assert.match(from!, /stored with the model/);
   assert.deepEqual(Array.from(sample!.labels), Array.from(ds.labels));

@@ -7,9 +7,8 @@ import type { Dataset } from '../../data/dataset.ts';
 import { loadDataset } from '../../data/load.ts';
 import { loadDataForPrediction } from '../../models/predict.ts';
 import { loadTrainedModel, type TrainedModel } from '../../models/trained-model.ts';
-import { explain, EXPLAIN_METHODS } from '../../explain/model/explain.ts';
-import type { ImageMethod } from '../../explain/model/explain-image.ts';
-import type { ModelMethod } from '../../explain/model/explain-model.ts';
+import { explain, EXPLAIN_METHODS, type ExplainMethodName } from '../../explain/model/explain.ts';
+import { methodFor, methodHelp } from '../../explain/model/registry.ts';
 import type { Explanation } from '../../explain/model/explanation.ts';
 import { TransferkitError } from '../../errors.ts';
 import type { Audience } from '../../explain/narrative/types.ts';
@@ -20,7 +19,7 @@ import { positiveInt, wholeNumber } from '../parsers.ts';
 interface ExplainFlags {
   model: string;
   data: string;
-  method: ModelMethod | ImageMethod;
+  method: ExplainMethodName;
   layer?: string;
   steps?: number;
   out?: string;
@@ -49,7 +48,7 @@ export function registerExplain(program: Command): void {
     .description('explain a trained model: Shapley values, LIME, permutation importance, partial dependence')
     .requiredOption('--model <path>', 'run folder, model folder or zoo name')
     .requiredOption('--data <data>', 'data holding the rows to explain')
-    .addOption(new Option('--method <name>', 'explanation method (tabular/text: shap, exact-shap, kernel-shap, lime, permutation, pdp, mean-shap, counterfactual; images: ig, saliency, smoothgrad, gradcam, occlusion, lime)').choices([...EXPLAIN_METHODS]).default('shap'))
+    .addOption(new Option('--method <name>', `explanation method (${methodHelp()})`).choices([...EXPLAIN_METHODS]).default('shap'))
     .option('--rows <list>', 'rows to explain, 0-based, comma-separated (default 0)')
     .option('--background <data>', 'reference data (default: a sample of the run\'s training data)')
     .option('--background-size <n>', 'background rows kept (default 100)', positiveInt)
@@ -131,10 +130,11 @@ async function explainInputs(flags: ExplainFlags): Promise<{
   trained.model.dispose();
   const opts = { label: flags.label, autoId: false, impute: flags.impute };
   const input = await loadDataForPrediction(trained, flags.data, opts);
-  if (flags.method === 'permutation' && input.ds.labels.every((l) => l < 0)) {
-    throw new TransferkitError('NO_LABELS', `Permutation importance measures the drop in accuracy, so it needs labelled data, and ${input.ds.name} has no labels`, {
+  const needs = methodFor(flags.method, trained.features.kind)?.labels;
+  if (needs && input.ds.labels.every((l) => l < 0)) {
+    throw new TransferkitError('NO_LABELS', `${needs.why}, so it needs labelled data, and ${input.ds.name} has no labels`, {
       where: input.ds.name,
-      hint: 'Pass data with the label column (name it with --label <column>), or use --method mean-shap for a global importance without labels.',
+      hint: `Pass data with the label column (name it with --label <column>)${needs.instead ? `, or ${needs.instead}` : ''}.`,
     });
   }
   let background: string | Dataset | undefined;

@@ -10,26 +10,6 @@ import type { Audience } from '../narrative/types.ts';
 import type { Link } from './model-view.ts';
 
 /**
- * Explanation methods for image models.
- *
- * @example
- * ```ts
- * IMAGE_METHODS.includes('gradcam'); // true
- * ```
- */
-export const IMAGE_METHODS = ['ig', 'saliency', 'smoothgrad', 'gradcam', 'occlusion', 'lime'] as const;
-
-/**
- * One of {@link IMAGE_METHODS}.
- *
- * @example
- * ```ts
- * const method: ImageMethod = 'ig';
- * ```
- */
-export type ImageMethod = (typeof IMAGE_METHODS)[number];
-
-/**
  * What an explanation is about: one prediction (`local`), the model as a whole (`global`), the
  * changes that would flip a prediction (`what-if`), or pixels of images (`image`).
  *
@@ -293,7 +273,8 @@ export interface PdpExplanation extends ExplanationHeader {
 export interface ImageExplanation extends ExplanationHeader {
   kind: 'image';
   scope: 'image';
-  method: ImageMethod;
+  /** The image method (`ig`, `saliency`, …). */
+  method: string;
   rows: ImageAttribution[];
 }
 

@@ -7,7 +7,7 @@
 import type { Counterfactual } from '../counterfactual/types.ts';
 import { changeParts, displayName, towards, type NarrativeFacts } from './facts.ts';
 import { capitalise, fmtPercent, fmtValue, joinWords } from './format.ts';
-import { describeMethod, describeStrategy } from './methods.ts';
+import { describeAttributions, describeStrategy } from './methods.ts';
 import type { Narrative } from './types.ts';
 
 function why(f: NarrativeFacts): string {
@@ -35,7 +35,7 @@ function how(f: NarrativeFacts): string {
     out.push(`The decision comes from the model "${m.name}"${detail ? ` (${detail})` : ''}.`);
     if (m.accuracy !== undefined) out.push(`On held-out test data it was right ${fmtPercent(m.accuracy)} of the time.`);
   }
-  if (a !== undefined) out.push(`Each driver's weight measures ${describeMethod(a.method, a.backgroundSize).plain}.`);
+  if (a !== undefined) out.push(`Each driver's weight measures ${describeAttributions(a).plain}.`);
   if (g !== undefined && g.features.length > 0) {
     const order = g.features.map((_, j) => j).sort((x, y) => g.mean[y] - g.mean[x] || x - y);
     const names = order.slice(0, 3).map((j) => displayName(g.features[j], f.input.featureLabels));

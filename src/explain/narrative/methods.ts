@@ -5,27 +5,9 @@
  * @module
  */
 import { fmtNumber } from './format.ts';
+import type { MethodDescription, NarrativeAttributions } from './types.ts';
 
-/**
- * How a method is described.
- *
- * @example
- * ```ts
- * const d: MethodDescription = { name: 'KernelSHAP', definition: '…', plain: '…', additive: true, sampled: true };
- * ```
- */
-export interface MethodDescription {
-  /** Display name, e.g. 'KernelSHAP'. */
-  name: string;
-  /** One-line exact definition. */
-  definition: string;
-  /** Plain-words description without jargon. */
-  plain: string;
-  /** Whether the method guarantees base value + Σφ = output. */
-  additive: boolean;
-  /** Whether the values are sampling estimates (Monte Carlo error). */
-  sampled: boolean;
-}
+export type { MethodDescription };
 
 /**
  * Describes `method` (matched loosely: `kernel-shap`, `KernelSHAP`, `exact_shapley`, `lime` …),
@@ -69,6 +51,19 @@ export function describeMethod(method: string, backgroundSize?: number): MethodD
     additive: true,
     sampled: false,
   };
+}
+
+/**
+ * How the attributions' method is described: the description they carry (an explanation
+ * method's own, from its registry entry), else {@link describeMethod} of their `method`.
+ *
+ * @example
+ * ```ts
+ * describeAttributions({ ...attributions, method: 'kernel-shap' }).name; // 'KernelSHAP'
+ * ```
+ */
+export function describeAttributions(a: Pick<NarrativeAttributions, 'method' | 'backgroundSize' | 'description'>): MethodDescription {
+  return a.description ?? describeMethod(a.method, a.backgroundSize);
 }
 
 /**

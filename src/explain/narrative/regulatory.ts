@@ -7,7 +7,7 @@
  */
 import { supportsPrediction, type NarrativeFacts } from './facts.ts';
 import { fmtNumber, fmtPercent, fmtSigned, fmtValue, joinWords } from './format.ts';
-import { describeMethod, describeStrategy } from './methods.ts';
+import { describeAttributions, describeStrategy } from './methods.ts';
 import type { Narrative } from './types.ts';
 
 function why(f: NarrativeFacts): string {
@@ -39,7 +39,7 @@ function how(f: NarrativeFacts): string {
     out.push('Method: no attribution method was applied.');
     return out.join('\n\n');
   }
-  const d = describeMethod(a.method, a.backgroundSize);
+  const d = describeAttributions(a);
   out.push(`Method: ${d.name} (\`${a.method}\`). Definition: ${d.definition}`);
   const units = a.link === 'logit' ? 'log-odds (logit link) of' : 'the units of the model output (identity link) for';
   const sums = `base value ${fmtNumber(a.baseValue, 4)} + sum of contributions ${fmtSigned(f.sum, 4)} = ${fmtNumber(a.baseValue + f.sum, 4)}, model output ${fmtNumber(a.output, 4)}`;

@@ -7,7 +7,7 @@
 import type { CounterfactualResult } from '../counterfactual/types.ts';
 import type { NarrativeFacts } from './facts.ts';
 import { fmtNumber, fmtPercent, fmtSigned, fmtValue } from './format.ts';
-import { describeMethod, describeStrategy } from './methods.ts';
+import { describeAttributions, describeStrategy } from './methods.ts';
 import type { Narrative } from './types.ts';
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -19,7 +19,7 @@ function why(f: NarrativeFacts): string {
     lines.push('No attributions were given, so the prediction is not broken down by feature.');
     return lines.join('\n');
   }
-  const d = describeMethod(a.method, a.backgroundSize);
+  const d = describeAttributions(a);
   const space = a.link === 'logit' ? 'logit link: values in log-odds' : 'identity link: values in output units';
   lines.push(`Attributions: ${d.name} (\`${a.method}\`) of the output for "${f.explains}" (${space}${a.backgroundSize !== undefined ? `; background of ${a.backgroundSize} rows` : ''}).`);
   lines.push(
@@ -45,7 +45,7 @@ function how(f: NarrativeFacts): string {
     const parts = [m.strategy && `strategy ${m.strategy} (${describeStrategy(m.strategy)})`, m.trainedOn && `trained on ${m.trainedOn}`, m.accuracy !== undefined && `test accuracy ${fmtNumber(m.accuracy, 4)}`];
     lines.push(`Model: ${m.name}${parts.some(Boolean) ? `; ${parts.filter(Boolean).join('; ')}` : ''}.`);
   }
-  if (f.input.attributions !== undefined) lines.push(`Definition: ${describeMethod(f.input.attributions.method, f.input.attributions.backgroundSize).definition}`);
+  if (f.input.attributions !== undefined) lines.push(`Definition: ${describeAttributions(f.input.attributions).definition}`);
   if (g === undefined) lines.push('No global importance was given.');
   else {
     const order = g.features.map((_, j) => j).sort((a, b) => g.mean[b] - g.mean[a] || a - b);

@@ -64,6 +64,29 @@ export interface NarrativeAttributions {
   backgroundSize?: number;
   /** The case's raw value of each feature, quoted next to the reasons when given. */
   inputs?: FeatureValue[];
+  /** How to describe the method (default: the narrative's own description of `method`). */
+  description?: MethodDescription;
+}
+
+/**
+ * How a method is described.
+ *
+ * @example
+ * ```ts
+ * const d: MethodDescription = { name: 'KernelSHAP', definition: '…', plain: '…', additive: true, sampled: true };
+ * ```
+ */
+export interface MethodDescription {
+  /** Display name, e.g. 'KernelSHAP'. */
+  name: string;
+  /** One-line exact definition. */
+  definition: string;
+  /** Plain-words description without jargon. */
+  plain: string;
+  /** Whether the method guarantees base value + Σφ = output. */
+  additive: boolean;
+  /** Whether the values are sampling estimates (Monte Carlo error). */
+  sampled: boolean;
 }
 
 /**

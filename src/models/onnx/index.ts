@@ -10,7 +10,7 @@
  */
 export { OnnxGraphBuilder, type BuilderAttr } from './builder.ts';
 export { convertedMeta, convertOnnx, convertOnnxToDir, type ConvertOnnxOptions, type ConvertOnnxResult } from './convert.ts';
-export { loadBaseModel } from './load-base.ts';
+
 export { concatFeatures, createOnnxExtractor, resolveTaps, withOutputs, type OnnxExtractor, type OnnxExtractorOptions } from './extractor.ts';
 export { countOnnxParams, listNodes, nodeName, parseOnnx, readOnnx, type OnnxModel, type OnnxNodeInfo, type OnnxValueInfo } from './read.ts';
 export { inferShapes, type Shape } from './shapes.ts';
