@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { advise, QUADRANTS, type Plan } from '../src/choose/advisor.ts';
 import { curveFit, runAndScore } from '../src/choose/experiment.ts';
-import { meanAndStd } from '../src/choose/stats.ts';
+import { meanStd } from '../src/measures/stats.ts';
 import type { Dataset } from '../src/data/dataset.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
@@ -65,7 +65,7 @@ try {
         accs.push(r.accuracy);
         console.log(`${pair.base} → ${pair.target} ${pair.perClass}/class, ${q} (${plan.strategy}${plan.cutAt ? ` cut at ${plan.cutAt}` : ''}${plan.unfreeze.length ? ` ${plan.unfreeze.join(',')}` : ''}) seed ${seed}: ${r.accuracy.toFixed(4)} (${r.seconds.toFixed(0)} s)`);
       }
-      const a = meanAndStd(accs);
+      const a = meanStd(accs);
       results.push({ plan, accuracy: a.mean, std: a.std, perSeed: accs });
     }
     const best = results.reduce((x, y) => (y.accuracy > x.accuracy ? y : x));

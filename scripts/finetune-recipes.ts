@@ -19,7 +19,7 @@ import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
 import { evaluateModel } from '../src/models/evaluate.ts';
-import { meanStd } from '../src/measures/metrics.ts';
+import { meanStd } from '../src/measures/stats.ts';
 import { resolveModelRef } from '../src/models/zoo.ts';
 import { DEMO_FIT, DEMO_TEST_FRACTION } from '../src/choose/demo.ts';
 import { fit, type FitConfig } from '../src/transfer/fit.ts';

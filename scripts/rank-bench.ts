@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { curveFit, runAndScore } from '../src/choose/experiment.ts';
 import { rankSources, TRANSFERABILITY_METRICS, type TransferabilityMetric } from '../src/choose/rank.ts';
-import { kendallTau, meanAndStd } from '../src/choose/stats.ts';
+import { kendallTau, meanStd } from '../src/measures/stats.ts';
 import type { Dataset } from '../src/data/dataset.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../src/data/split.ts';
@@ -65,10 +65,10 @@ try {
         accs.push(run.accuracy);
         console.log(`${target} ${candidate} seed ${seed}: LogME ${r.ranking[0].scores.logme.toFixed(3)}, fine-tuned accuracy ${run.accuracy.toFixed(4)} (${run.seconds.toFixed(0)} s)`);
       }
-      const acc = meanAndStd(accs);
+      const acc = meanStd(accs);
       measured.push({
         candidate,
-        scores: Object.fromEntries(TRANSFERABILITY_METRICS.map((m) => [m, meanAndStd(scores[m]).mean])) as Record<TransferabilityMetric, number>,
+        scores: Object.fromEntries(TRANSFERABILITY_METRICS.map((m) => [m, meanStd(scores[m]).mean])) as Record<TransferabilityMetric, number>,
         accuracy: acc.mean,
         std: acc.std,
         perSeed: accs,

@@ -23,7 +23,7 @@ import { DEEP_METHODS } from '../src/adapt/deep-adapt.ts';
 import { diagnoseShift } from '../src/adapt/diagnose.ts';
 import { sharedFeatures } from '../src/adapt/features.ts';
 import { estimateLabelShift } from '../src/adapt/label-shift.ts';
-import { fitSoftmax, predictSoftmax } from '../src/adapt/linear.ts';
+import { fitSoftmax, predictSoftmax } from '../src/measures/logistic.ts';
 import { runMethod, SHALLOW_METHODS, type MethodOptions, type ShallowMethod } from '../src/adapt/methods.ts';
 import { fitView } from '../src/adapt/views.ts';
 import type { Dataset } from '../src/data/dataset.ts';

@@ -4,6 +4,10 @@
  * an unsupervised validator — never by target labels), and write a run folder whose model
  * `transferkit evaluate` / `predict` use directly.
  *
+ * The methods come from the registry (`./registry.ts`, filled by `./methods/`): `adapt` loads
+ * the data, asks each method it will run whether it applies, and runs it — a deep method through
+ * `runDeep`, shallow ones on shared features through `runMethod`.
+ *
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
@@ -15,20 +19,22 @@ import { sortClasses } from '../data/classes.ts';
 import { classCounts, subset, type Dataset } from '../data/dataset.ts';
 import { trainValTestSplit } from '../data/split.ts';
 import type { TextVectorizerOptions } from '../data/text-features.ts';
+import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
+import { predictSoftmax, type LinearModel } from '../measures/logistic.ts';
+import { pickRows, type Rows } from '../measures/rows.ts';
 import { saveModel } from '../models/io.ts';
 import { RunFolder } from '../runs/run-folder.ts';
 import { DEEP_METHODS, poolSources, runDeep, type DeepAdaptOptions, type DeepMethod, type DeepReport } from './deep-adapt.ts';
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase, type SharedFeatures } from './features.ts';
 import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
-import { predictSoftmax, toLayersModel, type LinearModel } from './linear.ts';
+import { toLayersModel } from './linear.ts';
+import { autoCandidatesFor, checkApplies, methodNamed, type ApplyContext, type MethodOptionField } from './methods/index.ts';
 import { runMethod, SHALLOW_METHODS, type MethodContext, type MethodOptions, type MethodOutcome, type ShallowMethod } from './methods.ts';
 import { importanceWeights } from './reweight.ts';
-import { pickRows, type Rows } from './rows.ts';
 import { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
 import { validateCandidates, VALIDATORS, type ValidatorChoice, type ValidatorName } from './validators.ts';
-import { fitView } from './views.ts';
-import { ensureEngine } from '../engine/backend.ts';
+import { fitView, type View } from './views.ts';
 
 export type { DomainMeasures, ScoreSummary } from './scores.ts';
 
@@ -53,7 +59,7 @@ export type SingleMethod = ShallowMethod | DeepMethod;
 export type AdaptMethodName = SingleMethod | 'auto';
 
 /**
- * Every {@link AdaptMethodName}.
+ * Every {@link AdaptMethodName}: the registry's shallow methods, its deep ones, and `auto`.
  *
  * @example
  * ```ts
@@ -62,8 +68,16 @@ export type AdaptMethodName = SingleMethod | 'auto';
  */
 export const ADAPT_METHOD_NAMES: readonly AdaptMethodName[] = Object.freeze([...SHALLOW_METHODS, ...DEEP_METHODS, 'auto']);
 
-/** Candidates `auto` tries by default (KMM joins when the source has at most 2,000 rows: it is quadratic in them). */
-export const AUTO_CANDIDATES: readonly ShallowMethod[] = Object.freeze(['source-only', 'coral', 'reweight', 'kliep', 'self-train', 'coral+self-train', 'reweight+self-train']);
+/**
+ * Candidates `auto` tries by default: the registry's methods flagged `autoCandidate` (KMM,
+ * flagged up to 2,000 source rows — it is quadratic in them — joins on smaller sources).
+ */
+export const AUTO_CANDIDATES: readonly ShallowMethod[] = Object.freeze(
+  SHALLOW_METHODS.filter((m) => {
+    const entry = methodNamed(m)!;
+    return entry.autoCandidate && entry.autoCandidateUpTo === undefined;
+  }),
+);
 
 /**
  * Everything `adapt` needs; saved (with data given by name) as the run's `config.json`.
@@ -208,29 +222,62 @@ export async function adapt(config: AdaptConfig, callbacks: AdaptCallbacks = {})
   }
 }
 
+/**
+ * The names as `auto` candidates: each must be a registered shallow method (`auto` compares only
+ * those).
+ *
+ * @throws TransferkitError `BAD_OPTION` for a deep method, `UNKNOWN_METHOD` for any other name.
+ * @example
+ * ```ts
+ * checkCandidates(['coral', 'kliep']); // ['coral', 'kliep']
+ * checkCandidates(['coral', 'dann'], '--candidates'); // throws BAD_OPTION
+ * ```
+ */
+export function checkCandidates(names: readonly string[], where?: string): ShallowMethod[] {
+  for (const c of names) {
+    const family = methodNamed(c)?.family;
+    if (family === 'deep') {
+      throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { where, hint: `auto compares the fast shallow methods (${SHALLOW_METHODS.join(', ')}); run ${c} on its own with --method ${c}.` });
+    }
+    if (family !== 'shallow') throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { where, hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
+  }
+  return names as ShallowMethod[];
+}
+
+/** The loaded domains of one adaptation problem, on the source's classes. */
+interface Domains {
+  classes: string[];
+  /** The source domains, each relabelled onto `classes`. */
+  sources: Dataset[];
+  /** The sources pooled. */
+  source: Dataset;
+  counts: number[];
+  target: Dataset;
+  /** The target with its labels hidden: what methods train on. */
+  unlabelledTarget: Dataset;
+  /** The labelled target examples given for training. */
+  fewLabelled?: Dataset;
+  /** Labelled target data to score on. */
+  test?: Dataset;
+  sizes: AdaptResult['sizes'];
+  sourceList: AdaptResult['sources'];
+}
+
+/** Loads the data, resolves the method(s) in the registry, and runs them: a deep method alone, shallow ones on shared features. */
 async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks: AdaptCallbacks): Promise<AdaptResult> {
   const t0 = performance.now();
   const say = callbacks.onProgress ?? (() => {});
-  const seed = config.seed ?? 0;
+  const data = await loadDomains(config, base);
+  const methods = methodsToRun(config, data, say);
+  if (config.method !== 'auto' && isDeep(config.method)) return runDeepMethod(config, config.method, data, base, say, t0);
+  return runShallowMethods(config, methods as ShallowMethod[], data, base, say, t0);
+}
 
-  // ---- data
+/** The source domains, the target, the labelled target examples and the test data, all on the source's classes. */
+async function loadDomains(config: AdaptConfig, base: LoadedBase | undefined): Promise<Domains> {
   const loadOpts = { label: config.label, impute: config.impute, image: base?.image };
-  const sourceSpecs = Array.isArray(config.source) ? config.source : [config.source];
-  const loaded: Dataset[] = [];
-  for (const [i, spec] of sourceSpecs.entries()) {
-    let ds = await loadData(spec, sourceSpecs.length > 1 ? `Source ${i + 1}` : 'Source', loadOpts);
-    const labelledRows = [...ds.labels.keys()].filter((r) => ds.labels[r] >= 0);
-    if (labelledRows.length === 0) {
-      throw new TransferkitError('NO_LABELS', `The source data ${ds.name} has no labels`, { where: ds.name, hint: 'Adaptation trains on labelled source data; pass --label for CSV data.' });
-    }
-    if (labelledRows.length < ds.size) ds = subset(ds, labelledRows);
-    loaded.push(ds);
-  }
-  // several sources: one class list (the union, sorted as loading sorts classes), each source relabelled onto it
-  const classes = loaded.length === 1 ? loaded[0].classes : sortClasses(new Set(loaded.flatMap((d) => d.classes.filter((_, c) => d.labels.includes(c)))));
-  const sources = loaded.length === 1 ? loaded : loaded.map((d, i) => ({ ...onSourceClasses(d, classes, `source ${i + 1}`), domain: d.domain ?? d.name }));
+  const { classes, sources } = await loadSources(config, loadOpts);
   const source = sources.length === 1 ? sources[0] : poolSources(sources);
-  const k = classes.length;
   const counts = classCounts(source);
   if (counts.filter((c) => c > 0).length < 2) {
     throw new TransferkitError('ONE_CLASS', `The source data ${source.name} has only one class`, { where: source.name, hint: 'A classifier needs examples of at least two classes.' });
@@ -240,87 +287,150 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
   if (few && few.labels.every((l) => l < 0)) {
     throw new TransferkitError('NO_LABELS', `The labelled target data ${few.name} has no labels`, { where: few.name, hint: 'Pass labelled examples (e.g. --label for CSV).' });
   }
-  const fewLabelled = few ? subset(few, [...few.labels.keys()].filter((i) => few.labels[i] >= 0)) : undefined;
+  const fewLabelled = few ? labelledOnly(few) : undefined;
   let test = config.test ? onSourceClasses(await loadData(config.test, 'Test', loadOpts), classes, 'test') : target.labels.some((l) => l >= 0) ? target : undefined;
-  if (test && test.labels.some((l) => l < 0)) test = subset(test, [...test.labels.keys()].filter((i) => test!.labels[i] >= 0));
+  if (test && test.labels.some((l) => l < 0)) test = labelledOnly(test);
   if (test && test.size === 0) test = undefined;
-  const unlabelledTarget: Dataset = { ...target, labels: new Int32Array(target.size).fill(-1) };
-  const sizes = { source: source.size, target: target.size, targetLabelled: fewLabelled?.size ?? 0, test: test?.size ?? 0 };
-  const sourceList = sources.map((d) => ({ name: d.domain ?? d.name, size: d.size }));
+  return {
+    classes,
+    sources,
+    source,
+    counts,
+    target,
+    unlabelledTarget: { ...target, labels: new Int32Array(target.size).fill(-1) },
+    fewLabelled,
+    test,
+    sizes: { source: source.size, target: target.size, targetLabelled: fewLabelled?.size ?? 0, test: test?.size ?? 0 },
+    sourceList: sources.map((d) => ({ name: d.domain ?? d.name, size: d.size })),
+  };
+}
 
-  if (isDeep(config.method)) {
-    say(`${config.method}: ${sources.map((d) => `${d.name} (${d.size})`).join(' + ')} → ${target.name} (${target.size})`);
-    const deep = await runDeep({
-      method: config.method,
+/** The labelled source domains (unlabelled rows dropped), relabelled onto one class list: the union, sorted as loading sorts classes. */
+async function loadSources(config: AdaptConfig, loadOpts: Parameters<typeof loadData>[2]): Promise<{ classes: string[]; sources: Dataset[] }> {
+  const specs = Array.isArray(config.source) ? config.source : [config.source];
+  const loaded: Dataset[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const ds = await loadData(spec, specs.length > 1 ? `Source ${i + 1}` : 'Source', loadOpts);
+    const labelledRows = [...ds.labels.keys()].filter((r) => ds.labels[r] >= 0);
+    if (labelledRows.length === 0) {
+      throw new TransferkitError('NO_LABELS', `The source data ${ds.name} has no labels`, { where: ds.name, hint: 'Adaptation trains on labelled source data; pass --label for CSV data.' });
+    }
+    loaded.push(labelledRows.length < ds.size ? subset(ds, labelledRows) : ds);
+  }
+  if (loaded.length === 1) return { classes: loaded[0].classes, sources: loaded };
+  const classes = sortClasses(new Set(loaded.flatMap((d) => d.classes.filter((_, c) => d.labels.includes(c)))));
+  return { classes, sources: loaded.map((d, i) => ({ ...onSourceClasses(d, classes, `source ${i + 1}`), domain: d.domain ?? d.name })) };
+}
+
+/** The labelled rows of a dataset. */
+function labelledOnly(ds: Dataset): Dataset {
+  return subset(ds, [...ds.labels.keys()].filter((i) => ds.labels[i] >= 0));
+}
+
+/**
+ * The methods to run — the one named, or `auto`'s candidates — each checked with the registry's
+ * `applies`: a method named (or a candidate listed) that does not apply is refused; a default
+ * candidate that does not apply is skipped.
+ */
+function methodsToRun(config: AdaptConfig, data: Domains, say: (m: string) => void): SingleMethod[] {
+  const ctx: ApplyContext = {
+    kind: data.source.features.kind,
+    sources: data.sources.length,
+    sourceRows: data.source.size,
+    targetRows: data.target.size,
+    targetLabelled: data.sizes.targetLabelled,
+    classes: data.classes.length,
+    base: config.base,
+  };
+  if (config.method !== 'auto') {
+    checkApplies(methodNamed(config.method)!, ctx);
+    return [config.method];
+  }
+  if (config.candidates && config.candidates.length > 0) {
+    const listed = [...new Set(config.candidates)];
+    for (const m of listed) checkApplies(methodNamed(m)!, ctx);
+    return listed;
+  }
+  return autoCandidatesFor(data.source.size).filter((m) => {
+    const verdict = methodNamed(m)!.applies(ctx);
+    if (verdict !== true) say(`auto skips ${m}: ${verdict}`);
+    return verdict === true;
+  }) as ShallowMethod[];
+}
+
+/** A deep method through `runDeep`: the sources kept apart, the network saved with its feature spec. */
+async function runDeepMethod(config: AdaptConfig, method: DeepMethod, data: Domains, base: LoadedBase | undefined, say: (m: string) => void, t0: number): Promise<AdaptResult> {
+  const { classes, sources, target } = data;
+  say(`${method}: ${sources.map((d) => `${d.name} (${d.size})`).join(' + ')} → ${target.name} (${target.size})`);
+  const deep = await runDeep({
+    method,
+    classes,
+    sources,
+    target: data.unlabelledTarget,
+    labelled: data.fewLabelled,
+    test: data.test,
+    base: config.base,
+    baseImage: base?.image,
+    text: config.text,
+    viewDims: config.viewDims ?? 100,
+    seed: config.seed ?? 0,
+    options: config.deep ?? {},
+    classBalanced: config.classWeights !== 'none',
+    labelledWeight: config.labelledWeight ?? 5,
+    say,
+  });
+  try {
+    const result: AdaptResult = {
+      out: config.out,
+      requested: method,
+      method,
+      kind: deep.kind,
       classes,
-      sources,
-      target: unlabelledTarget,
-      labelled: fewLabelled,
-      test,
-      base: config.base,
-      baseImage: base?.image,
-      text: config.text,
-      viewDims: config.viewDims ?? 100,
-      seed,
-      options: config.deep ?? {},
-      classBalanced: config.classWeights !== 'none',
-      labelledWeight: config.labelledWeight ?? 5,
-      say,
-    });
-    try {
-      const result: AdaptResult = {
-        out: config.out,
-        requested: config.method,
-        method: config.method,
-        kind: deep.kind,
-        classes,
-        features: deep.features,
-        sizes,
-        sources: sourceList,
-        before: deep.before,
-        after: deep.after,
-        candidates: deep.candidates,
-        domain: deep.domain,
-        deep: deep.deep,
-        seconds: 0,
-      };
-      await writeRun(config, result, classes, source.name, target.name, deep.model, deep.spec, t0, say);
-      return result;
-    } finally {
-      deep.dispose();
-    }
+      features: deep.features,
+      sizes: data.sizes,
+      sources: data.sourceList,
+      before: deep.before,
+      after: deep.after,
+      candidates: deep.candidates,
+      domain: deep.domain,
+      deep: deep.deep,
+      seconds: 0,
+    };
+    await writeRun(config, result, classes, data.source.name, target.name, deep.model, deep.spec, t0, say);
+    return result;
+  } finally {
+    deep.dispose();
   }
+}
 
-  // ---- features
-  say(`features: ${source.name} (${source.size}) and ${target.name} (${target.size})`);
-  const shared = await sharedFeatures(source, unlabelledTarget, { base, text: config.text });
-  const view = fitView(shared.source, shared.target, { maxDims: config.viewDims ?? 100, seed });
-  say(`view: ${view.description}`);
-  const Zs = view.apply(shared.source);
-  const Zt = view.apply(shared.target);
-  const testRows = test ? shared.transform(test) : undefined;
-  const labelled = fewLabelled ? { X: shared.transform(fewLabelled), y: fewLabelled.labels } : undefined;
+/** Everything the shallow methods of one `adapt` call share: the features, the view, the options, and how to score. */
+interface ShallowSetup {
+  config: AdaptConfig;
+  data: Domains;
+  seed: number;
+  shared: SharedFeatures;
+  view: View;
+  Zs: Float64Array;
+  Zt: Float64Array;
+  testRows?: Rows;
+  labelled?: { X: Rows; y: Int32Array };
+  say: (m: string) => void;
+}
 
-  // ---- target class distribution for self-training
-  const priorMethod = config.targetPrior ?? 'mlls';
-  let targetPrior: AdaptResult['targetPrior'] = { method: priorMethod };
-  let prior: 'predicted' | 'uniform' | number[] = priorMethod === 'bbse' || priorMethod === 'mlls' ? 'predicted' : priorMethod;
-  const needsPrior = (m: ShallowMethod) => m.includes('self-train');
-  const requested = config.method === 'auto' ? candidatesFor(config, source.size) : [config.method];
-  if ((priorMethod === 'bbse' || priorMethod === 'mlls') && requested.some(needsPrior)) {
-    const est = tryLabelShift(shared.source, source.labels, shared.target, k, config, seed);
-    const estimate = priorMethod === 'mlls' ? est?.mlls : est?.targetPrior;
-    if (!est || !estimate) {
-      targetPrior = { method: 'predicted', note: 'the label shift could not be estimated (singular confusion matrix or too few source examples per class)' };
-    } else if (priorMethod === 'bbse' && est.rawWeights.some((w) => w < 0)) {
-      targetPrior = { method: 'predicted', bbse: est.targetPrior, mlls: est.mlls, note: `the BBSE estimate (${est.targetPrior.map((p) => p.toFixed(3)).join(', ')}) left the simplex, so the label-shift assumption does not hold; balancing to the predicted class mix instead` };
-      say(`BBSE failed (${targetPrior.note}); self-training balances to the predicted class mix`);
-    } else {
-      prior = estimate;
-      targetPrior = { method: priorMethod, estimate, interval: priorMethod === 'bbse' ? est.interval : undefined, bbse: est.targetPrior, mlls: est.mlls };
-      say(`target class mix (${priorMethod.toUpperCase()}): ${estimate.map((p, c) => `${classes[c]} ${(100 * p).toFixed(1)}%`).join(', ')}`);
-    }
-  }
+/** What the shallow run chose and trained. */
+interface ShallowChoice {
+  final: MethodOutcome;
+  /** The source-only model (the "before"). */
+  sourceOnly: LinearModel;
+  candidates: CandidateReport[];
+  validators?: ValidatorChoice[];
+  chosenBy?: ValidatorName;
+}
+
+/** Shallow methods: shared features and a view, the target prior if needed, the method (or `auto`'s choice), the run folder. */
+async function runShallowMethods(config: AdaptConfig, methods: ShallowMethod[], data: Domains, base: LoadedBase | undefined, say: (m: string) => void, t0: number): Promise<AdaptResult> {
+  const setup = await shallowSetup(config, data, base, say);
+  const { prior, targetPrior } = targetPriorFor(setup, methods);
   const options: MethodOptions = {
     C: config.C,
     classWeights: config.classWeights,
@@ -328,88 +438,168 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
     selfTrain: { ...config.selfTrain, prior },
     reweight: config.reweight,
     coral: config.coral,
-    seed,
+    seed: setup.seed,
   };
-  const context = (rows: number[] | null): MethodContext => {
-    const Xs = rows ? pickRows(shared.source, rows) : shared.source;
-    const ys = rows ? Int32Array.from(rows, (i) => source.labels[i]) : source.labels;
-    const zs = rows ? pickDense(Zs, rows, view.m) : Zs;
-    return { Xs, ys, Xt: shared.target, k, view, Zs: zs, Zt, labelled, options };
-  };
-  const score = (model: LinearModel): ScoreSummary | undefined => (test && testRows ? scoreSummary(test.labels, predictSoftmax(model, testRows), classes) : undefined);
-
-  // ---- run
-  const candidates: CandidateReport[] = [];
-  let validators: ValidatorChoice[] | undefined;
-  let chosenBy: ValidatorName | undefined;
-  let final: MethodOutcome;
-  let sourceOnly: LinearModel | undefined;
-  if (config.method === 'auto') {
-    const valFraction = config.valFraction ?? 0.2;
-    const canSplit = Math.min(...counts.filter((c) => c > 0)) >= 5 && valFraction > 0;
-    if (!canSplit) {
-      throw new TransferkitError('TOO_FEW_EXAMPLES', 'auto needs held-out source data for its validators: every source class needs at least 5 examples and valFraction must be above 0', {
-        where: source.name,
-        hint: 'Add source examples, or pick a method yourself with --method.',
-      });
-    }
-    const split = trainValTestSplit(source, { val: valFraction, test: 0, seed });
-    const val = split.indices.val;
-    const valRows = pickRows(shared.source, val);
-    // importance weights of the held-out rows for DEV: a domain classifier on the view
-    const dw = importanceWeights({ rows: source.size, cols: view.m, data: Zs }, { rows: target.size, cols: view.m, data: Zt }, { method: 'discriminative', seed });
-    const valWeights = Float64Array.from(val, (i) => dw.weights[i]);
-    const ctx = context(split.indices.train);
-    const evidence = [];
-    for (const method of requested) {
-      say(`candidate ${method}…`);
-      const outcome = runMethod(method, ctx);
-      candidates.push({ method, seconds: outcome.seconds, scores: {}, test: score(outcome.model) });
-      evidence.push({
-        name: method,
-        k,
-        targetProbs: predictSoftmax(outcome.model, shared.target),
-        sourceVal: { probs: predictSoftmax(outcome.model, valRows), labels: split.val.labels, weights: valWeights },
-      });
-    }
-    validators = validateCandidates(evidence, { seed });
-    for (const v of validators) for (const c of candidates) if (c.method in v.scores) c.scores[v.validator] = v.scores[c.method];
-    chosenBy = config.validator ?? 'dev';
-    const chosen = validators.find((v) => v.validator === chosenBy)!.chosen as ShallowMethod;
-    say(`${chosenBy} chose ${chosen}; retraining it on all source data`);
-    final = runMethod(chosen, context(null));
-    sourceOnly = chosen === 'source-only' ? final.model : runMethod('source-only', context(null)).model;
-  } else {
-    say(`method ${config.method}…`);
-    final = runMethod(config.method, context(null));
-    sourceOnly = config.method === 'source-only' ? final.model : runMethod('source-only', context(null)).model;
-    const evidence = [{ name: config.method, k, targetProbs: predictSoftmax(final.model, shared.target) }];
-    const scores = Object.fromEntries(validateCandidates(evidence, { seed, validators: ['entropy', 'im', 'snd'] }).map((v) => [v.validator, v.scores[config.method]]));
-    candidates.push({ method: config.method, seconds: final.seconds, scores, test: score(final.model) });
+  const choice = config.method === 'auto' ? chooseByValidator(setup, methods, options) : runOne(setup, methods[0], options);
+  const result = shallowResult(setup, choice, methods.some(readsTargetPrior) ? targetPrior : undefined);
+  const model = config.out ? buildModel(choice.final.model, setup.shared) : undefined;
+  try {
+    await writeRun(config, result, data.classes, data.source.name, data.target.name, model, setup.shared.spec, t0, say);
+  } finally {
+    // the image model shares its trunk with the base, which is disposed by adapt()
+    if (model && setup.shared.buildModel) model.getLayer('adapt_head').dispose();
+    else model?.dispose();
   }
+  return result;
+}
 
-  // ---- domain measures
-  const m = view.m;
-  const measure = (S: Float64Array): DomainMeasures => domainMeasures(S, Zt, m, seed);
+/** The shared feature space of source and target, the view, and the labelled target and test rows in it. */
+async function shallowSetup(config: AdaptConfig, data: Domains, base: LoadedBase | undefined, say: (m: string) => void): Promise<ShallowSetup> {
+  const { source, target, test, fewLabelled } = data;
+  const seed = config.seed ?? 0;
+  say(`features: ${source.name} (${source.size}) and ${target.name} (${target.size})`);
+  const shared = await sharedFeatures(source, data.unlabelledTarget, { base, text: config.text });
+  const view = fitView(shared.source, shared.target, { maxDims: config.viewDims ?? 100, seed });
+  say(`view: ${view.description}`);
+  return {
+    config,
+    data,
+    seed,
+    shared,
+    view,
+    Zs: view.apply(shared.source),
+    Zt: view.apply(shared.target),
+    testRows: test ? shared.transform(test) : undefined,
+    labelled: fewLabelled ? { X: shared.transform(fewLabelled), y: fewLabelled.labels } : undefined,
+    say,
+  };
+}
+
+/** Whether a method balances to the target's class mix (it lists `targetPrior` among its options). */
+function readsTargetPrior(method: string): boolean {
+  return methodNamed(method)?.options.some((o) => o.field === 'targetPrior') ?? false;
+}
+
+/** The class distribution self-training balances its pseudo-labels to, and how it was found (estimated only when a method to run reads it). */
+function targetPriorFor(setup: ShallowSetup, methods: ShallowMethod[]): { prior: 'predicted' | 'uniform' | number[]; targetPrior: NonNullable<AdaptResult['targetPrior']> } {
+  const { config, data, shared, seed, say } = setup;
+  const priorMethod = config.targetPrior ?? 'mlls';
+  const estimated = priorMethod === 'bbse' || priorMethod === 'mlls';
+  if (!estimated || !methods.some(readsTargetPrior)) return { prior: estimated ? 'predicted' : priorMethod, targetPrior: { method: priorMethod } };
+  const est = tryLabelShift(shared.source, data.source.labels, shared.target, data.classes.length, config, seed);
+  const estimate = priorMethod === 'mlls' ? est?.mlls : est?.targetPrior;
+  if (!est || !estimate) {
+    return { prior: 'predicted', targetPrior: { method: 'predicted', note: 'the label shift could not be estimated (singular confusion matrix or too few source examples per class)' } };
+  }
+  if (priorMethod === 'bbse' && est.rawWeights.some((w) => w < 0)) {
+    const note = `the BBSE estimate (${est.targetPrior.map((p) => p.toFixed(3)).join(', ')}) left the simplex, so the label-shift assumption does not hold; balancing to the predicted class mix instead`;
+    say(`BBSE failed (${note}); self-training balances to the predicted class mix`);
+    return { prior: 'predicted', targetPrior: { method: 'predicted', bbse: est.targetPrior, mlls: est.mlls, note } };
+  }
+  say(`target class mix (${priorMethod.toUpperCase()}): ${estimate.map((p, c) => `${data.classes[c]} ${(100 * p).toFixed(1)}%`).join(', ')}`);
+  return { prior: estimate, targetPrior: { method: priorMethod, estimate, interval: priorMethod === 'bbse' ? est.interval : undefined, bbse: est.targetPrior, mlls: est.mlls } };
+}
+
+/** The data a method trains on: all source rows, or those of `rows`. */
+function methodContext(setup: ShallowSetup, options: MethodOptions, rows: number[] | null): MethodContext {
+  const { shared, view, data } = setup;
+  const Xs = rows ? pickRows(shared.source, rows) : shared.source;
+  const ys = rows ? Int32Array.from(rows, (i) => data.source.labels[i]) : data.source.labels;
+  const Zs = rows ? pickDense(setup.Zs, rows, view.m) : setup.Zs;
+  return { Xs, ys, Xt: shared.target, k: data.classes.length, view, Zs, Zt: setup.Zt, labelled: setup.labelled, options };
+}
+
+/** A model's scores on the labelled target data, when there are any. */
+function scoreOf(setup: ShallowSetup, model: LinearModel): ScoreSummary | undefined {
+  const { test } = setup.data;
+  return test && setup.testRows ? scoreSummary(test.labels, predictSoftmax(model, setup.testRows), setup.data.classes) : undefined;
+}
+
+/** One named method on all the source, and the source-only model; scored by the validators that need no held-out source. */
+function runOne(setup: ShallowSetup, method: ShallowMethod, options: MethodOptions): ShallowChoice {
+  setup.say(`method ${method}…`);
+  const all = methodContext(setup, options, null);
+  const final = runMethod(method, all);
+  const sourceOnly = method === 'source-only' ? final.model : runMethod('source-only', all).model;
+  const evidence = [{ name: method, k: all.k, targetProbs: predictSoftmax(final.model, all.Xt) }];
+  const scores = Object.fromEntries(validateCandidates(evidence, { seed: setup.seed, validators: ['entropy', 'im', 'snd'] }).map((v) => [v.validator, v.scores[method]]));
+  return { final, sourceOnly, candidates: [{ method, seconds: final.seconds, scores, test: scoreOf(setup, final.model) }] };
+}
+
+/**
+ * `auto`: every candidate trained on part of the source, scored by every validator on the
+ * target and the held-out source rows; the chosen validator's choice is retrained on all of it.
+ */
+function chooseByValidator(setup: ShallowSetup, methods: ShallowMethod[], options: MethodOptions): ShallowChoice {
+  const { config, data, seed, say } = setup;
+  const valFraction = config.valFraction ?? 0.2;
+  const canSplit = Math.min(...data.counts.filter((c) => c > 0)) >= 5 && valFraction > 0;
+  if (!canSplit) {
+    throw new TransferkitError('TOO_FEW_EXAMPLES', 'auto needs held-out source data for its validators: every source class needs at least 5 examples and valFraction must be above 0', {
+      where: data.source.name,
+      hint: 'Add source examples, or pick a method yourself with --method.',
+    });
+  }
+  const split = trainValTestSplit(data.source, { val: valFraction, test: 0, seed });
+  const { candidates, evidence } = trainCandidates(setup, methods, methodContext(setup, options, split.indices.train), split);
+  const validators = validateCandidates(evidence, { seed });
+  for (const v of validators) for (const c of candidates) if (c.method in v.scores) c.scores[v.validator] = v.scores[c.method];
+  const chosenBy = config.validator ?? 'dev';
+  const chosen = validators.find((v) => v.validator === chosenBy)!.chosen as ShallowMethod;
+  say(`${chosenBy} chose ${chosen}; retraining it on all source data`);
+  const all = methodContext(setup, options, null);
+  const final = runMethod(chosen, all);
+  const sourceOnly = chosen === 'source-only' ? final.model : runMethod('source-only', all).model;
+  return { final, sourceOnly, candidates, validators, chosenBy };
+}
+
+/** Trains every candidate on the training split; the validators' evidence: target probabilities, and held-out source probabilities with DEV's importance weights. */
+function trainCandidates(setup: ShallowSetup, methods: ShallowMethod[], ctx: MethodContext, split: ReturnType<typeof trainValTestSplit>) {
+  const { data, view, seed, say } = setup;
+  const val = split.indices.val;
+  const valRows = pickRows(setup.shared.source, val);
+  // importance weights of the held-out rows for DEV: a domain classifier on the view
+  const dw = importanceWeights({ rows: data.source.size, cols: view.m, data: setup.Zs }, { rows: data.target.size, cols: view.m, data: setup.Zt }, { method: 'discriminative', seed });
+  const valWeights = Float64Array.from(val, (i) => dw.weights[i]);
+  const candidates: CandidateReport[] = [];
+  const evidence = [];
+  for (const method of methods) {
+    say(`candidate ${method}…`);
+    const outcome = runMethod(method, ctx);
+    candidates.push({ method, seconds: outcome.seconds, scores: {}, test: scoreOf(setup, outcome.model) });
+    evidence.push({
+      name: method,
+      k: ctx.k,
+      targetProbs: predictSoftmax(outcome.model, ctx.Xt),
+      sourceVal: { probs: predictSoftmax(outcome.model, valRows), labels: split.val.labels, weights: valWeights },
+    });
+  }
+  return { candidates, evidence };
+}
+
+/** The result of a shallow run: scores before and after, the domain measured before and after (in the view), weights and rounds. */
+function shallowResult(setup: ShallowSetup, choice: ShallowChoice, targetPrior: AdaptResult['targetPrior']): AdaptResult {
+  const { config, data, shared, view, seed, say } = setup;
+  const { final } = choice;
   say('domain measures…');
-  const before = measure(Zs);
-  const after = final.alignedSourceView ? measure(final.alignedSourceView) : before;
+  const before = domainMeasures(setup.Zs, setup.Zt, view.m, seed);
+  const after = final.alignedSourceView ? domainMeasures(final.alignedSourceView, setup.Zt, view.m, seed) : before;
   const w = final.weights;
-  const result: AdaptResult = {
+  return {
     out: config.out,
     requested: config.method,
     method: final.method,
-    chosenBy,
+    chosenBy: choice.chosenBy,
     kind: shared.kind,
-    classes,
-    features: { space: shared.description, dims: shared.dims, view: view.description, viewDims: m },
-    sizes,
-    sources: sourceList,
-    targetPrior: requested.some(needsPrior) ? targetPrior : undefined,
-    before: score(sourceOnly),
-    after: score(final.model),
-    candidates,
-    validators,
+    classes: data.classes,
+    features: { space: shared.description, dims: shared.dims, view: view.description, viewDims: view.m },
+    sizes: data.sizes,
+    sources: data.sourceList,
+    targetPrior,
+    before: scoreOf(setup, choice.sourceOnly),
+    after: scoreOf(setup, final.model),
+    candidates: choice.candidates,
+    validators: choice.validators,
     domain: {
       before,
       after,
@@ -432,17 +622,6 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
     selfTrain: final.selfTrain,
     seconds: 0,
   };
-
-  // ---- run folder
-  const model = config.out ? buildModel(final.model, shared) : undefined;
-  try {
-    await writeRun(config, result, classes, source.name, target.name, model, shared.spec, t0, say);
-  } finally {
-    // the image model shares its trunk with the base, which is disposed by adapt()
-    if (model && shared.buildModel) model.getLayer('adapt_head').dispose();
-    else model?.dispose();
-  }
-  return result;
 }
 
 /** Writes the run folder (with `out`) and sets `result.seconds`. */
@@ -480,8 +659,8 @@ async function writeRun(
   result.seconds = (performance.now() - t0) / 1000;
 }
 
-function isDeep(method: AdaptMethodName): method is DeepMethod {
-  return (DEEP_METHODS as readonly string[]).includes(method);
+function isDeep(method: string): method is DeepMethod {
+  return methodNamed(method)?.family === 'deep';
 }
 
 /** The TF.js model to save: a softmax layer on the raw features, or the base with a new head. */
@@ -494,13 +673,6 @@ function buildModel(linear: LinearModel, shared: SharedFeatures): tf.LayersModel
   W.dispose();
   b.dispose();
   return model;
-}
-
-function candidatesFor(config: AdaptConfig, sourceSize: number): ShallowMethod[] {
-  if (config.candidates && config.candidates.length > 0) return [...new Set(config.candidates)];
-  const list = [...AUTO_CANDIDATES];
-  if (sourceSize <= 2000) list.splice(3, 0, 'kmm');
-  return list;
 }
 
 function tryLabelShift(Xs: Rows, ys: Int32Array, Xt: Rows, k: number, config: AdaptConfig, seed: number): LabelShiftEstimate | undefined {
@@ -523,19 +695,23 @@ function ref(d: string | Dataset): string {
 }
 
 function checkConfig(config: AdaptConfig): void {
-  if (!ADAPT_METHOD_NAMES.includes(config.method)) {
+  if (config.method !== 'auto' && !methodNamed(config.method)) {
     throw new TransferkitError('UNKNOWN_METHOD', `Unknown adaptation method "${config.method}"`, { hint: `Use one of: ${ADAPT_METHOD_NAMES.join(', ')}.` });
   }
   if (config.validator !== undefined && !VALIDATORS.includes(config.validator)) {
     throw new TransferkitError('BAD_OPTION', `Unknown validator "${config.validator}"`, { hint: `Use one of: ${VALIDATORS.join(', ')}.` });
   }
-  for (const c of config.candidates ?? []) {
-    if (isDeep(c as AdaptMethodName)) {
-      throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { hint: `auto compares the fast shallow methods (${SHALLOW_METHODS.join(', ')}); run ${c} on its own with --method ${c}.` });
-    }
-    if (!SHALLOW_METHODS.includes(c)) throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
+  checkCandidates(config.candidates ?? []);
+  checkDeepOptions(config.deep ?? {});
+  if (Array.isArray(config.source) && config.source.length === 0) throw new TransferkitError('BAD_OPTION', 'source is an empty list', { hint: 'Pass at least one labelled source dataset.' });
+  if (config.targetPrior !== undefined && !['mlls', 'bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
+    throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use mlls, bbse, predicted or uniform.' });
   }
-  const d = config.deep ?? {};
+  const vf = config.valFraction;
+  if (vf !== undefined && !(vf >= 0 && vf < 1)) throw new TransferkitError('BAD_OPTION', `valFraction must be in [0, 1), got ${vf}`);
+}
+
+function checkDeepOptions(d: DeepAdaptOptions): void {
   const bad = (name: string, value: unknown, rule: string) => new TransferkitError('BAD_OPTION', `${name} must be ${rule}, got ${String(value)}`, { hint: 'See transferkit adapt --help for the deep methods’ options and their defaults.' });
   if (d.epochs !== undefined && !(Number.isInteger(d.epochs) && d.epochs >= 1)) throw bad('epochs', d.epochs, 'a whole number ≥ 1');
   if (d.batchSize !== undefined && !(Number.isInteger(d.batchSize) && d.batchSize >= 2)) throw bad('batchSize', d.batchSize, 'a whole number ≥ 2');
@@ -543,12 +719,6 @@ function checkConfig(config: AdaptConfig): void {
   if (d.lr !== undefined && !(Number.isFinite(d.lr) && d.lr > 0)) throw bad('lr', d.lr, 'a positive number');
   if (d.dropout !== undefined && !(d.dropout >= 0 && d.dropout < 1)) throw bad('dropout', d.dropout, 'in [0, 1)');
   if (d.hidden !== undefined && !(d.hidden.length > 0 && d.hidden.every((u) => Number.isInteger(u) && u >= 1))) throw bad('hidden', `[${d.hidden.join(', ')}]`, 'a non-empty list of whole numbers ≥ 1');
-  if (Array.isArray(config.source) && config.source.length === 0) throw new TransferkitError('BAD_OPTION', 'source is an empty list', { hint: 'Pass at least one labelled source dataset.' });
-  if (config.targetPrior !== undefined && !['mlls', 'bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
-    throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use mlls, bbse, predicted or uniform.' });
-  }
-  const vf = config.valFraction;
-  if (vf !== undefined && !(vf >= 0 && vf < 1)) throw new TransferkitError('BAD_OPTION', `valFraction must be in [0, 1), got ${vf}`);
 }
 
 async function checkOut(out: string): Promise<void> {
@@ -559,3 +729,8 @@ async function checkOut(out: string): Promise<void> {
     throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${out} is not empty`, { where: out, hint: 'Choose an empty or new --out folder.' });
   }
 }
+
+/** Every field a registered method declares in `options` is a field (or nested field) of {@link AdaptConfig}: checked when compiling. */
+type ConfigField = { [K in keyof AdaptConfig & string]-?: K | (NonNullable<AdaptConfig[K]> extends object ? `${K}.${keyof NonNullable<AdaptConfig[K]> & string}` : never) }[keyof AdaptConfig & string];
+const optionFieldsAreConfigFields: MethodOptionField extends ConfigField ? true : never = true;
+void optionFieldsAreConfigFields;

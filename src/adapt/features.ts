@@ -24,8 +24,8 @@ import { TransferkitError } from '../errors.ts';
 import type { ModelMeta } from '../models/io.ts';
 import { replaceHead } from '../models/surgery.ts';
 import { forward } from '../transfer/strategies.ts';
-import { autoRows, concatRows, denseRows, type Rows } from './rows.ts';
-import { loadBaseModel } from '../models/onnx/load-base.ts';
+import { autoRows, concatRows, denseRows, type Rows } from '../measures/rows.ts';
+import { loadModelRef } from '../models/load.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /**
@@ -195,7 +195,7 @@ export async function sharedFeatures(source: Dataset, target: Dataset, opts: Sha
  */
 export async function loadBase(ref: string): Promise<LoadedBase> {
   await ensureEngine();
-  const { model, meta } = await loadBaseModel(ref);
+  const { model, meta } = await loadModelRef(ref);
   const spec = meta?.features as FeatureSpec | undefined;
   let image: ImageSize | undefined;
   if (spec?.kind === 'image') image = { height: spec.height, width: spec.width, channels: spec.channels };

@@ -14,8 +14,8 @@
 import { TransferkitError } from '../errors.ts';
 import { labelShiftBBSE } from '../measures/bbse.ts';
 import { createRng } from '../util/random.ts';
-import { fitSoftmax, predictSoftmax } from './linear.ts';
-import { pickRows, type Rows } from './rows.ts';
+import { fitSoftmax, predictSoftmax } from '../measures/logistic.ts';
+import { pickRows, type Rows } from '../measures/rows.ts';
 
 /**
  * Result of {@link estimateLabelShift}.

@@ -6,14 +6,30 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { toMatrix, type Matrix, type MatrixInput } from '../measures/linalg.ts';
+import { gaussianKernel, medianBandwidth, squaredDistances } from '../measures/kernels.ts';
+import { columnMeans, dot, largestEigenvalue, matVec, selectRows, stackMatrices, toMatrix, type Matrix, type MatrixInput } from '../measures/linalg.ts';
 import { fitLogistic } from '../measures/logistic.ts';
+import { quantileSorted } from '../util/quantile.ts';
 import { createRng } from '../util/random.ts';
 
-/** The density-ratio estimators. */
+/**
+ * The density-ratio estimators.
+ *
+ * @example
+ * ```ts
+ * const m: ReweightMethod = 'kliep';
+ * ```
+ */
 export type ReweightMethod = 'discriminative' | 'kmm' | 'kliep';
 
-/** Every {@link ReweightMethod}, for validation and help texts. */
+/**
+ * Every {@link ReweightMethod}, for validation and help texts.
+ *
+ * @example
+ * ```ts
+ * REWEIGHT_METHODS.includes('kmm'); // true
+ * ```
+ */
 export const REWEIGHT_METHODS: readonly ReweightMethod[] = Object.freeze(['discriminative', 'kmm', 'kliep']);
 
 /**
@@ -40,7 +56,12 @@ export interface ReweightOptions {
    * quadratic — exact for Gaussians with different (diagonal) covariances (default true when d ≤ 200).
    */
   quadratic?: boolean;
-  /** KMM / KLIEP: Gaussian kernel width σ, k(a, b) = exp(−‖a − b‖²/(2σ²)). Default: KMM the median heuristic; KLIEP chosen by likelihood cross-validation over {¼, ½, 1, 2}× the median distance. */
+  /**
+   * KMM / KLIEP: Gaussian kernel width σ, k(a, b) = exp(−‖a − b‖²/(2σ²)). Default: KMM the
+   * median heuristic; KLIEP chosen by likelihood cross-validation over {¼, ½, 1, 2}× it. The
+   * median heuristic is `medianBandwidth` (`src/measures/kernels.ts`) of source and target
+   * pooled: over at most 1000 pooled rows drawn with `createRng(\`${seed}:median\`)`.
+   */
   bandwidth?: number;
   /** KMM: upper bound B on each weight (default 1000). */
   B?: number;
@@ -138,7 +159,7 @@ export function clipWeights(w: ArrayLike<number>, opts: { quantile?: number; max
   if (!(q > 0 && q <= 1)) throw new TransferkitError('BAD_OPTION', `The clipping quantile must be in (0, 1], got ${q}`, { hint: 'E.g. 0.99 clips the top 1% of weights.' });
   const base = normaliseMean(Float64Array.from(w));
   let cap = Infinity;
-  if (q < 1) cap = quantile(base, q);
+  if (q < 1) cap = quantileSorted(Float64Array.from(base).sort(), q);
   if (opts.max !== undefined) {
     if (!(opts.max > 0)) throw new TransferkitError('BAD_OPTION', `maxWeight must be positive, got ${opts.max}`);
     cap = Math.min(cap, opts.max);
@@ -185,14 +206,6 @@ function normaliseMean(w: Float64Array): Float64Array {
   return w;
 }
 
-function quantile(values: Float64Array, q: number): number {
-  const sorted = Float64Array.from(values).sort();
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-}
-
 // ---------------------------------------------------------------- discriminative
 
 function discriminative(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array; details: Record<string, unknown> } {
@@ -222,65 +235,9 @@ function discriminative(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Flo
 
 // ---------------------------------------------------------------- kernels
 
-/** Squared distances between the rows of A and the rows of B (`A.rows × B.rows`). */
-function squaredDistances(A: Matrix, B: Matrix): Float64Array {
-  const d = A.cols;
-  const out = new Float64Array(A.rows * B.rows);
-  const nb = new Float64Array(B.rows);
-  for (let j = 0; j < B.rows; j++) {
-    let s = 0;
-    for (let q = 0; q < d; q++) s += B.data[j * d + q] ** 2;
-    nb[j] = s;
-  }
-  for (let i = 0; i < A.rows; i++) {
-    let na = 0;
-    for (let q = 0; q < d; q++) na += A.data[i * d + q] ** 2;
-    const o = i * B.rows;
-    for (let j = 0; j < B.rows; j++) {
-      let dot = 0;
-      for (let q = 0; q < d; q++) dot += A.data[i * d + q] * B.data[j * d + q];
-      out[o + j] = Math.max(0, na + nb[j] - 2 * dot);
-    }
-  }
-  return out;
-}
-
-/**
- * Median pairwise Euclidean distance of the pooled rows (at most 500 rows, seeded).
- *
- * @example
- * ```ts
- * const sigma = medianDistance(S, T, 0);
- * ```
- */
-export function medianDistance(S: Matrix, T: Matrix, seed: number | string): number {
-  const rng = createRng(`${seed}:median`);
-  const pick = (M: Matrix, m: number): Matrix => {
-    if (M.rows <= m) return M;
-    const idx = rng.shuffle(Array.from({ length: M.rows }, (_, i) => i)).slice(0, m);
-    const data = new Float64Array(m * M.cols);
-    idx.forEach((r, i) => data.set(M.data.subarray(r * M.cols, (r + 1) * M.cols), i * M.cols));
-    return { rows: m, cols: M.cols, data };
-  };
-  const a = pick(S, 250);
-  const b = pick(T, 250);
-  const pooled: Matrix = { rows: a.rows + b.rows, cols: a.cols, data: new Float64Array((a.rows + b.rows) * a.cols) };
-  pooled.data.set(a.data, 0);
-  pooled.data.set(b.data, a.data.length);
-  const D = squaredDistances(pooled, pooled);
-  const n = pooled.rows;
-  const values: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) values.push(Math.sqrt(D[i * n + j]));
-  values.sort((x, y) => x - y);
-  const med = values.length ? values[values.length >> 1] : 1;
-  return med > 0 ? med : 1;
-}
-
-function gaussianKernel(D2: Float64Array, sigma: number): Float64Array {
-  const g = 1 / (2 * sigma * sigma);
-  const K = new Float64Array(D2.length);
-  for (let k = 0; k < D2.length; k++) K[k] = Math.exp(-D2[k] * g);
-  return K;
+/** The median-heuristic kernel width of source and target pooled (see {@link ReweightOptions.bandwidth}). */
+function medianWidth(S: Matrix, T: Matrix, seed: number | string): number {
+  return medianBandwidth(stackMatrices(S, T), { rng: createRng(`${seed}:median`) });
 }
 
 // ---------------------------------------------------------------- KMM
@@ -295,21 +252,21 @@ function kmm(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array; 
       hint: "Subsample the source, or use method 'discriminative' or 'kliep', which scale linearly.",
     });
   }
-  const sigma = opts.bandwidth ?? medianDistance(S, T, opts.seed ?? 0);
+  const sigma = opts.bandwidth ?? medianWidth(S, T, opts.seed ?? 0);
   checkBandwidth(sigma);
   const B = opts.B ?? 1000;
   const eps = opts.eps ?? (Math.sqrt(m) - 1) / Math.sqrt(m);
   if (!(B > 0)) throw new TransferkitError('BAD_OPTION', `KMM's bound B must be positive, got ${B}`);
   if (!(eps >= 0)) throw new TransferkitError('BAD_OPTION', `KMM's ε must be ≥ 0, got ${eps}`);
-  const K = gaussianKernel(squaredDistances(S, S), sigma);
-  const Kst = gaussianKernel(squaredDistances(S, T), sigma);
+  const K = gaussianKernel(squaredDistances(S), sigma);
+  const Kst = gaussianKernel(squaredDistances(S, T), sigma).data;
   const kappa = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let s = 0;
     for (let j = 0; j < nt; j++) s += Kst[i * nt + j];
     kappa[i] = (m / nt) * s;
   }
-  const L = 1.01 * largestEigenvalue(K, m);
+  const L = 1.01 * (largestEigenvalue(K) || 1);
   const lo = m * (1 - eps);
   const hi = m * (1 + eps);
   const project = (v: Float64Array) => projectBoxSlab(v, B, lo, hi);
@@ -322,7 +279,7 @@ function kmm(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array; 
   let it = 0;
   let change = Infinity;
   for (; it < maxIter; it++) {
-    matVec(K, z, m, grad);
+    matVec(K, z, grad);
     for (let i = 0; i < m; i++) grad[i] = z[i] - (grad[i] - kappa[i]) / L;
     const next = project(grad);
     const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
@@ -336,38 +293,10 @@ function kmm(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array; 
     t = tNext;
     if (change < 1e-6) break;
   }
-  const Kw = matVec(K, w, m, new Float64Array(m));
+  const Kw = matVec(K, w);
   let objective = 0;
   for (let i = 0; i < m; i++) objective += 0.5 * w[i] * Kw[i] - kappa[i] * w[i];
   return { raw: w, bandwidth: sigma, details: { B, eps, iterations: it, lastChange: change, objective } };
-}
-
-function matVec(K: Float64Array, v: Float64Array, m: number, out: Float64Array): Float64Array {
-  for (let i = 0; i < m; i++) {
-    let s = 0;
-    const o = i * m;
-    for (let j = 0; j < m; j++) s += K[o + j] * v[j];
-    out[i] = s;
-  }
-  return out;
-}
-
-function largestEigenvalue(K: Float64Array, m: number): number {
-  let v = new Float64Array(m).fill(1 / Math.sqrt(m));
-  let lambda = 0;
-  const out = new Float64Array(m);
-  for (let it = 0; it < 50; it++) {
-    matVec(K, v, m, out);
-    let norm = 0;
-    for (const x of out) norm += x * x;
-    norm = Math.sqrt(norm);
-    if (!(norm > 0)) return 1;
-    const next = Float64Array.from(out, (x) => x / norm);
-    if (Math.abs(norm - lambda) < 1e-6 * norm) return norm;
-    lambda = norm;
-    v = next;
-  }
-  return lambda;
 }
 
 /** Euclidean projection onto {0 ≤ wᵢ ≤ B, lo ≤ Σw ≤ hi}: clip(v − τ) with τ found by bisection. */
@@ -398,9 +327,7 @@ function kliep(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array
   const seed = opts.seed ?? 0;
   const rng = createRng(`${seed}:kliep`);
   const nb = Math.min(opts.basis ?? 100, T.rows);
-  const centreIdx = rng.shuffle(Array.from({ length: T.rows }, (_, i) => i)).slice(0, nb);
-  const centres: Matrix = { rows: nb, cols: T.cols, data: new Float64Array(nb * T.cols) };
-  centreIdx.forEach((r, i) => centres.data.set(T.data.subarray(r * T.cols, (r + 1) * T.cols), i * T.cols));
+  const centres = selectRows(T, rng.shuffle(Array.from({ length: T.rows }, (_, i) => i)).slice(0, nb));
   const Dt = squaredDistances(T, centres);
   const Ds = squaredDistances(S, centres);
   const maxIter = opts.maxIter ?? 2000;
@@ -408,24 +335,24 @@ function kliep(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array
   let sigma = opts.bandwidth;
   const cv: Array<{ bandwidth: number; heldOutLogLikelihood: number }> = [];
   if (sigma === undefined) {
-    const med = medianDistance(S, T, seed);
+    const med = medianWidth(S, T, seed);
     const folds = 5;
     const fold = rng.shuffle(Array.from({ length: T.rows }, (_, i) => i % folds));
     let best = -Infinity;
     for (const f of [0.25, 0.5, 1, 2]) {
       const s = f * med;
       const At = gaussianKernel(Dt, s);
-      const bvec = columnMeans(gaussianKernel(Ds, s), S.rows, nb);
+      const bvec = columnMeans(gaussianKernel(Ds, s));
       let score = 0;
       for (let k = 0; k < folds; k++) {
         const trainRows: number[] = [];
         const testRows: number[] = [];
         for (let j = 0; j < T.rows; j++) (fold[j] === k ? testRows : trainRows).push(j);
-        const alpha = kliepSolve(pickRows(At, trainRows, nb), trainRows.length, nb, bvec, maxIter / 4);
+        const alpha = kliepSolve(selectRows(At, trainRows), bvec, maxIter / 4);
         let ll = 0;
         for (const j of testRows) {
           let w = 0;
-          for (let l = 0; l < nb; l++) w += At[j * nb + l] * alpha[l];
+          for (let l = 0; l < nb; l++) w += At.data[j * nb + l] * alpha[l];
           ll += Math.log(Math.max(w, 1e-300));
         }
         score += ll / Math.max(1, testRows.length) / folds;
@@ -440,27 +367,17 @@ function kliep(S: Matrix, T: Matrix, opts: ReweightOptions): { raw: Float64Array
   checkBandwidth(sigma!);
   const At = gaussianKernel(Dt, sigma!);
   const As = gaussianKernel(Ds, sigma!);
-  const bvec = columnMeans(As, S.rows, nb);
-  const alpha = kliepSolve(At, T.rows, nb, bvec, maxIter);
-  const raw = new Float64Array(S.rows);
-  for (let i = 0; i < S.rows; i++) {
-    let w = 0;
-    for (let l = 0; l < nb; l++) w += As[i * nb + l] * alpha[l];
-    raw[i] = w;
-  }
+  const alpha = kliepSolve(At, columnMeans(As), maxIter);
+  const raw = matVec(As, alpha);
   let ll = 0;
-  for (let j = 0; j < T.rows; j++) {
-    let w = 0;
-    for (let l = 0; l < nb; l++) w += At[j * nb + l] * alpha[l];
-    ll += Math.log(Math.max(w, 1e-300));
-  }
+  for (const w of matVec(At, alpha)) ll += Math.log(Math.max(w, 1e-300));
   return { raw, bandwidth: sigma!, details: { basis: nb, targetLogLikelihood: ll / T.rows, crossValidation: cv } };
 }
 
 /** Projected gradient ascent of Σⱼ log (Aα)ⱼ subject to bᵀα = 1, α ≥ 0 (Sugiyama et al. 2008, Fig. 1). */
-function kliepSolve(A: Float64Array, n: number, nb: number, b: Float64Array, maxIter: number): Float64Array {
-  let bb = 0;
-  for (const v of b) bb += v * v;
+function kliepSolve(Am: Matrix, b: Float64Array, maxIter: number): Float64Array {
+  const { rows: n, cols: nb, data: A } = Am;
+  const bb = dot(b, b);
   const normalise = (alpha: Float64Array) => {
     for (let l = 0; l < nb; l++) alpha[l] += ((1 - dot(b, alpha)) * b[l]) / bb;
     for (let l = 0; l < nb; l++) alpha[l] = Math.max(0, alpha[l]);
@@ -506,25 +423,6 @@ function kliepSolve(A: Float64Array, n: number, nb: number, b: Float64Array, max
     if (!improved) break;
   }
   return alpha;
-}
-
-function columnMeans(A: Float64Array, n: number, m: number): Float64Array {
-  const out = new Float64Array(m);
-  for (let i = 0; i < n; i++) for (let l = 0; l < m; l++) out[l] += A[i * m + l];
-  for (let l = 0; l < m; l++) out[l] /= n;
-  return out;
-}
-
-function pickRows(A: Float64Array, rows: number[], m: number): Float64Array {
-  const out = new Float64Array(rows.length * m);
-  rows.forEach((r, i) => out.set(A.subarray(r * m, (r + 1) * m), i * m));
-  return out;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 function checkBandwidth(sigma: number): void {

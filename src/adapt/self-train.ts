@@ -7,8 +7,8 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { fitSoftmax, parameters, predictSoftmax, type LinearModel, type SoftmaxOptions } from './linear.ts';
-import { stackRows, type Rows } from './rows.ts';
+import { fitSoftmax, parameters, predictSoftmax, type LinearModel, type SoftmaxOptions } from '../measures/logistic.ts';
+import { stackRows, type Rows } from '../measures/rows.ts';
 
 /**
  * Options of {@link selfTrain}.

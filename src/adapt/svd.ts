@@ -6,9 +6,9 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { symmetricEigen } from '../measures/linalg.ts';
+import { axpy, dot, symmetricEigen } from '../measures/linalg.ts';
+import { addTransposeProduct, multiply, rowSquaredNorms, type Rows } from '../measures/rows.ts';
 import { createRng } from '../util/random.ts';
-import { addTransposeProduct, multiply, type Rows } from './rows.ts';
 
 /**
  * A fitted projection onto the top principal components: z = (x − mean)·V.
@@ -158,16 +158,10 @@ function centredTransposeTimes(X: Rows, mean: Float64Array, Y: Float64Array, m: 
 
 function rowSqNormsCentred(X: Rows, mean: Float64Array): Float64Array {
   // ‖x − μ‖² = ‖x‖² − 2x·μ + ‖μ‖²
-  let mm = 0;
-  for (const v of mean) mm += v * v;
+  const mm = dot(mean, mean);
   const xm = multiply(X, mean, 1);
-  const out = new Float64Array(X.n);
-  for (let i = 0; i < X.n; i++) {
-    let s = 0;
-    if (X.kind === 'dense') for (let j = 0; j < X.d; j++) s += X.data[i * X.d + j] ** 2;
-    else for (let p = X.indptr[i]; p < X.indptr[i + 1]; p++) s += X.values[p] ** 2;
-    out[i] = s - 2 * xm[i] + mm;
-  }
+  const out = rowSquaredNorms(X);
+  for (let i = 0; i < X.n; i++) out[i] = out[i] - 2 * xm[i] + mm;
   return out;
 }
 
@@ -181,13 +175,9 @@ function orthonormalize(A: Float64Array, rows: number, m: number): void {
       const col = T.subarray(c * rows, (c + 1) * rows);
       for (let p = 0; p < c; p++) {
         const prev = T.subarray(p * rows, (p + 1) * rows);
-        let dot = 0;
-        for (let i = 0; i < rows; i++) dot += col[i] * prev[i];
-        for (let i = 0; i < rows; i++) col[i] -= dot * prev[i];
+        axpy(-dot(col, prev), prev, col);
       }
-      let norm = 0;
-      for (let i = 0; i < rows; i++) norm += col[i] * col[i];
-      norm = Math.sqrt(norm);
+      const norm = Math.sqrt(dot(col, col));
       if (norm > 1e-12) for (let i = 0; i < rows; i++) col[i] /= norm;
       else col.fill(0);
     }

@@ -18,11 +18,48 @@ import { createRng } from '../util/random.ts';
 /** Validator names. */
 export type ValidatorName = 'dev' | 'entropy' | 'im' | 'snd';
 
+/**
+ * One validator: how it scores a candidate (`null`: it cannot, for want of data) and which
+ * direction is better.
+ *
+ * @example
+ * ```ts
+ * const v = VALIDATOR_REGISTRY.find((x) => x.name === 'snd')!;
+ * v.score({ name: 'coral', k: 2, targetProbs }, {}); // higher is better
+ * ```
+ */
+export interface ValidatorEntry {
+  name: ValidatorName;
+  better: 'lower' | 'higher';
+  /** In words, for help texts. */
+  description: string;
+  /** Scored by default only when every candidate has held-out source rows (`sourceVal`). */
+  needsSourceVal: boolean;
+  /** What to do when it could score no candidate. */
+  hint: string;
+  score(c: CandidateEvidence, opts: ValidateOptions): number | null;
+}
+
+/** The validators, in the order they are run and reported. */
+export const VALIDATOR_REGISTRY: readonly ValidatorEntry[] = Object.freeze([
+  {
+    name: 'dev',
+    better: 'lower',
+    description: 'importance-weighted source loss',
+    needsSourceVal: true,
+    hint: 'DEV needs labelled source rows held out from training, with importance weights.',
+    score: (c) => (c.sourceVal ? devRisk(c.sourceVal.probs, c.sourceVal.labels, c.sourceVal.weights, c.k).risk : null),
+  },
+  { name: 'entropy', better: 'lower', description: 'mean prediction entropy on the target', needsSourceVal: false, hint: 'Pass target data.', score: (c) => meanEntropy(c.targetProbs, c.k) },
+  { name: 'im', better: 'lower', description: 'information maximisation', needsSourceVal: false, hint: 'Pass target data.', score: (c) => informationMaximization(c.targetProbs, c.k) },
+  { name: 'snd', better: 'higher', description: 'soft neighbourhood density', needsSourceVal: false, hint: 'Pass target data.', score: (c, opts) => softNeighborhoodDensity(c.targetProbs, c.k, opts) },
+] satisfies ValidatorEntry[]);
+
 /** Every validator, for validation and help texts. */
-export const VALIDATORS: readonly ValidatorName[] = Object.freeze(['dev', 'entropy', 'im', 'snd']);
+export const VALIDATORS: readonly ValidatorName[] = Object.freeze(VALIDATOR_REGISTRY.map((v) => v.name));
 
 /** Which direction is better, per validator. */
-export const VALIDATOR_BETTER: Readonly<Record<ValidatorName, 'lower' | 'higher'>> = Object.freeze({ dev: 'lower', entropy: 'lower', im: 'lower', snd: 'higher' });
+export const VALIDATOR_BETTER: Readonly<Record<ValidatorName, 'lower' | 'higher'>> = Object.freeze(Object.fromEntries(VALIDATOR_REGISTRY.map((v) => [v.name, v.better])) as Record<ValidatorName, 'lower' | 'higher'>);
 
 /**
  * What validators need to know about one candidate model.
@@ -88,40 +125,24 @@ export interface ValidateOptions {
  */
 export function validateCandidates(candidates: readonly CandidateEvidence[], opts: ValidateOptions = {}): ValidatorChoice[] {
   if (candidates.length === 0) throw new TransferkitError('NO_CANDIDATES', 'There are no candidates to validate');
-  const wanted = opts.validators ?? VALIDATORS.filter((v) => v !== 'dev' || candidates.every((c) => c.sourceVal));
+  const wanted = opts.validators ?? VALIDATOR_REGISTRY.filter((v) => !v.needsSourceVal || candidates.every((c) => c.sourceVal)).map((v) => v.name);
   const out: ValidatorChoice[] = [];
   for (const validator of wanted) {
-    if (!VALIDATORS.includes(validator)) throw new TransferkitError('BAD_OPTION', `Unknown validator "${validator}"`, { hint: `Use one of: ${VALIDATORS.join(', ')}.` });
+    const entry = VALIDATOR_REGISTRY.find((v) => v.name === validator);
+    if (!entry) throw new TransferkitError('BAD_OPTION', `Unknown validator "${validator}"`, { hint: `Use one of: ${VALIDATORS.join(', ')}.` });
     const scores: Record<string, number> = {};
     for (const c of candidates) {
-      const s = score(validator, c, opts);
+      const s = entry.score(c, opts);
       if (s !== null) scores[c.name] = s;
     }
     const names = Object.keys(scores);
-    if (names.length === 0) {
-      throw new TransferkitError('VALIDATOR_NEEDS_DATA', `The ${validator} validator could not score any candidate`, {
-        hint: validator === 'dev' ? 'DEV needs labelled source rows held out from training, with importance weights.' : 'Pass target data.',
-      });
-    }
-    const better = VALIDATOR_BETTER[validator];
+    if (names.length === 0) throw new TransferkitError('VALIDATOR_NEEDS_DATA', `The ${validator} validator could not score any candidate`, { hint: entry.hint });
+    const better = entry.better;
     let chosen = names[0];
     for (const n of names) if (better === 'lower' ? scores[n] < scores[chosen] : scores[n] > scores[chosen]) chosen = n;
     out.push({ validator, better, scores, chosen });
   }
   return out;
-}
-
-function score(v: ValidatorName, c: CandidateEvidence, opts: ValidateOptions): number | null {
-  switch (v) {
-    case 'dev':
-      return c.sourceVal ? devRisk(c.sourceVal.probs, c.sourceVal.labels, c.sourceVal.weights, c.k).risk : null;
-    case 'entropy':
-      return meanEntropy(c.targetProbs, c.k);
-    case 'im':
-      return informationMaximization(c.targetProbs, c.k);
-    case 'snd':
-      return softNeighborhoodDensity(c.targetProbs, c.k, opts);
-  }
 }
 
 /**

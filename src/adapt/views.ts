@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { multiply, stackRows, toDense, type Rows } from './rows.ts';
+import { multiply, stackRows, toDense, type Rows } from '../measures/rows.ts';
 import { fitPca, type Pca } from './svd.ts';
 
 /**

@@ -23,6 +23,7 @@ import { measureSimilarity, SIMILAR_LABELS, SIMILAR_PAD, type SimilarityReport }
 import { earlierCut, loadTargetFor, weightedBaseLayers } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
+import { quantileSorted } from '../util/quantile.ts';
 
 /** The four cells of the rule. */
 export type Quadrant = 'small-similar' | 'large-similar' | 'small-different' | 'large-different';
@@ -313,9 +314,7 @@ export async function adviseFitConfig(
 }
 
 function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+  return quantileSorted([...values].sort((x, y) => x - y), 0.5);
 }
 
 function fmtCount(x: number): string {

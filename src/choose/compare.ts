@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
-import { meanStd } from '../measures/metrics.ts';
+import { meanStd } from '../measures/stats.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { runAllAndScore, type RunSpec } from './experiment.ts';
 import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';

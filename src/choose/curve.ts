@@ -18,7 +18,7 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { curveFit, runAllAndScore, timeToAccuracy, type RunOutcome, type RunSpec } from './experiment.ts';
 import { measureSimilarity } from './similarity.ts';
 import { earlierCut, loadTargetFor } from './source.ts';
-import { meanAndStd } from './stats.ts';
+import { meanStd } from '../measures/stats.ts';
 import { headlineVerdict, transferVerdict, type ShiftSummary, type TransferVerdict } from './verdict.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { loadModelRef } from '../models/load.ts';
@@ -302,7 +302,7 @@ function summarisePoint(
   const target = targetAccuracy ?? (bestVal > 0 ? 0.9 * bestVal : NaN);
   const results: StrategyPoint[] = strategies.map((strategy) => {
     const rs = runs.get(strategy)!;
-    const acc = meanAndStd(rs.map((r) => r.accuracy));
+    const acc = meanStd(rs.map((r) => r.accuracy));
     const mon = monitored.get(strategy);
     const reached = mon && Number.isFinite(target) ? timeToAccuracy(mon.history, target) : null;
     return {
@@ -310,8 +310,8 @@ function summarisePoint(
       accuracy: acc.mean,
       std: acc.std,
       perSeed: rs.map((r) => r.accuracy),
-      seconds: meanAndStd(rs.map((r) => r.seconds)).mean,
-      epochs: meanAndStd(rs.map((r) => r.epochs)).mean,
+      seconds: meanStd(rs.map((r) => r.seconds)).mean,
+      epochs: meanStd(rs.map((r) => r.epochs)).mean,
       toTarget: { target, epochs: reached?.epochs ?? null, seconds: reached?.seconds ?? null },
       lossCurve: mon ? lossCurveOf(mon) : meanLossCurve(rs),
     };

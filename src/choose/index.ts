@@ -12,7 +12,6 @@
  *
  * @module
  */
-export { kendallTau, pairedDifference, studentTCdf, studentTQuantile, regularizedBeta, quantileSorted, meanAndStd, type PairedDifference, type PairedDifferenceOptions, type IntervalMethod } from './stats.ts';
 export { transferVerdict, headlineVerdict, LARGE_SHIFT_PAD, type TransferVerdict, type VerdictKind, type VerdictOptions, type ShiftSummary } from './verdict.ts';
 export { embed, sourceSample, encodeSourceSample, weightedBaseLayers, type SourceSampleMeta, type Embedding } from './source.ts';
 export { measureSimilarity, labelDistribution, SIMILAR_PAD, SIMILAR_CONFIDENCE, type SimilarityOptions, type SimilarityReport, type LabelDistribution } from './similarity.ts';

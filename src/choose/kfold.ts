@@ -13,7 +13,7 @@ import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
 import type { FitConfig } from '../transfer/fit.ts';
 import { FIT_DEFAULTS } from '../transfer/settings.ts';
-import { meanStd } from '../measures/metrics.ts';
+import { meanStd } from '../measures/stats.ts';
 import { runAndScore } from './experiment.ts';
 import { loadDataFor, loadTrainedModel } from '../models/trained-model.ts';
 

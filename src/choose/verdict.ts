@@ -5,7 +5,7 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { pairedDifference, type PairedDifference, type PairedDifferenceOptions } from './stats.ts';
+import { pairedDifference, type PairedDifference, type PairedDifferenceOptions } from '../measures/stats.ts';
 
 /** The three outcomes of {@link transferVerdict}. */
 export type VerdictKind = 'helped' | 'no-difference' | 'negative';

@@ -14,7 +14,8 @@
  */
 export type { Matrix, MatrixInput, SymmetricEigen } from './linalg.ts';
 export { toMatrix, covariance, symmetricEigen } from './linalg.ts';
-export { medianPairDistance, mmd, type MmdOptions, type MmdResult } from './mmd.ts';
+export { medianBandwidth, medianPairDistance, type MedianBandwidthOptions, type PairwiseSquaredDistances } from './kernels.ts';
+export { mmd, type MmdOptions, type MmdResult } from './mmd.ts';
 export { fitLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
 export { proxyADistance, type ProxyADistanceOptions, type ProxyADistanceResult } from './proxy-a-distance.ts';
 export { coralDistance, coralAlign, type CoralAlignOptions, type CoralAlignResult } from './coral.ts';
@@ -26,4 +27,5 @@ export { leep } from './leep.ts';
 export { nce } from './nce.ts';
 export { hScore, type HScoreOptions } from './h-score.ts';
 export { logME, type LogMEClass, type LogMEOptions, type LogMEResult } from './logme.ts';
-export { classificationMetrics, binaryRocAuc, argmaxRow, meanStd, type ClassificationMetrics, type ClassMetrics } from './metrics.ts';
+export { classificationMetrics, binaryRocAuc, argmaxRow, type ClassificationMetrics, type ClassMetrics } from './metrics.ts';
+export { kendallTau, pairedDifference, studentTCdf, studentTQuantile, regularizedBeta, meanStd, type PairedDifference, type PairedDifferenceOptions, type IntervalMethod } from './stats.ts';

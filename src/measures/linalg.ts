@@ -2,9 +2,29 @@
  * Small dense linear algebra on row-major `Float64Array` matrices for the shift and
  * transferability measures: products, covariance, symmetric eigendecomposition (Householder
  * tridiagonalisation + implicit QL, as in EISPACK/JAMA `tred2`/`tql2`), matrix functions of
- * symmetric matrices (square root, inverse square root, pseudo-inverse), Cholesky and LU solves.
+ * symmetric matrices (square root, inverse square root, pseudo-inverse), Cholesky and LU solves,
+ * and the vector helpers (`dot`, `axpy`, `maxAbs`, `matVec`) every numeric module shares.
  *
  * Meant for d up to a few hundred (O(d³) work); nothing here allocates tensors.
+ *
+ * ## Matrix representations, and which is used where
+ *
+ * - {@link Matrix} — `{ rows, cols, data: Float64Array }`, row-major: **the** dense matrix type.
+ *   Everything in this module takes and returns it; so do the kernels (`kernels.ts`: squared
+ *   distances, Gaussian kernels), MMD, CORAL, H-score, LogME, BBSE, the binary logistic
+ *   regression's inputs and the reweighting code (`adapt/reweight.ts`). Public functions accept
+ *   the looser {@link MatrixInput} (row arrays, Float32 buffers, `{ x, shape }` model inputs)
+ *   and copy it once with {@link toMatrix}, which also checks shape and finiteness.
+ * - `Rows` (`rows.ts`) — the *data* matrix of the linear models and PCA: dense (`Float32Array`
+ *   or `Float64Array`, the same row-major layout as `Matrix`) or CSR sparse (hashed TF-IDF
+ *   text: a few hundred non-zeros in 8192 columns). Those algorithms only ever need X·W and
+ *   Xᵀ·R, which `rows.ts` provides for both kinds, so a sparse matrix is never densified.
+ *   Conversions: `rowsFromMatrix(M)` (a dense view, no copy) and `matrixFromRows(X)` (a copy).
+ * - Parameter blocks and small work buffers (a `d × k` weight matrix, an `l × l` Gram matrix
+ *   inside PCA) are bare row-major `Float64Array`s with their sizes passed alongside; wrap one
+ *   as `{ rows, cols, data }` (free) to call anything here.
+ * - `Float64Array[]` (one array per row) appears only inside `symmetricEigen` (the EISPACK
+ *   loops index `V[i][j]`) and at the explain API, whose callers pass lists of rows.
  *
  * @module
  */
@@ -133,22 +153,33 @@ export function matmul(A: Matrix, B: Matrix): Matrix {
   if (A.cols !== B.rows) {
     throw new TransferkitError('SHAPE_MISMATCH', `Cannot multiply ${A.rows}×${A.cols} by ${B.rows}×${B.cols}`);
   }
-  const n = A.rows;
-  const k = A.cols;
-  const m = B.cols;
-  const out = new Float64Array(n * m);
-  const a = A.data;
-  const b = B.data;
+  return { rows: A.rows, cols: B.cols, data: addProduct(A.data, A.rows, A.cols, B.data, B.cols, new Float64Array(A.rows * B.cols)) };
+}
+
+/**
+ * The product kernel on bare row-major buffers, `out` += op(A)·B with A stored `n × k`
+ * (zero entries skipped; A and B may be `Float32Array`s, e.g. dense feature rows):
+ * op(A) = A (B is `k × m`, out `n × m`), or with `transposeA` op(A) = Aᵀ (B is `n × m`,
+ * out `k × m`). Behind {@link matmul} and the dense cases of `multiply` (X·W) and
+ * `addTransposeProduct` (Xᵀ·R, gradients) in `rows.ts`.
+ *
+ * @example
+ * ```ts
+ * addProduct(Float64Array.of(1, 2), 1, 2, Float64Array.of(3, 4), 1, new Float64Array(1)); // [11]
+ * addProduct(Float64Array.of(1, 2), 2, 1, Float64Array.of(3, 4), 1, new Float64Array(1), true); // [11]
+ * ```
+ */
+export function addProduct(a: ArrayLike<number>, n: number, k: number, b: ArrayLike<number>, m: number, out: Float64Array, transposeA = false): Float64Array {
   for (let i = 0; i < n; i++) {
-    const oi = i * m;
     for (let p = 0; p < k; p++) {
       const aip = a[i * k + p];
       if (aip === 0) continue;
-      const bp = p * m;
-      for (let j = 0; j < m; j++) out[oi + j] += aip * b[bp + j];
+      const o = transposeA ? p * m : i * m;
+      const q = transposeA ? i * m : p * m;
+      for (let j = 0; j < m; j++) out[o + j] += aip * b[q + j];
     }
   }
-  return { rows: n, cols: m, data: out };
+  return out;
 }
 
 /**
@@ -455,9 +486,7 @@ export function symmetricFunction(A: Matrix, f: (lambda: number) => number, eig:
  */
 export function pinvSymmetric(A: Matrix, rcond = 1e-10): Matrix {
   const eig = symmetricEigen(A);
-  let maxAbs = 0;
-  for (const v of eig.values) maxAbs = Math.max(maxAbs, Math.abs(v));
-  const cut = rcond * maxAbs;
+  const cut = rcond * maxAbs(eig.values);
   return symmetricFunction(A, (l) => (Math.abs(l) > cut ? 1 / l : 0), eig);
 }
 
@@ -573,7 +602,124 @@ export function subsampleRows(X: Matrix, maxRows: number, rng: Rng): Matrix {
     .shuffle(Array.from({ length: X.rows }, (_, i) => i))
     .slice(0, maxRows)
     .sort((a, b) => a - b);
-  const data = new Float64Array(keep.length * X.cols);
-  keep.forEach((r, i) => data.set(X.data.subarray(r * X.cols, (r + 1) * X.cols), i * X.cols));
-  return { rows: keep.length, cols: X.cols, data };
+  return selectRows(X, keep);
+}
+
+/**
+ * The rows of `X` at `idx`, in that order (a copy).
+ *
+ * @example
+ * ```ts
+ * selectRows(toMatrix([[1, 2], [3, 4], [5, 6]]), [2, 0]).data; // [5, 6, 1, 2]
+ * ```
+ */
+export function selectRows(X: Matrix, idx: ArrayLike<number>): Matrix {
+  const d = X.cols;
+  const data = new Float64Array(idx.length * d);
+  for (let i = 0; i < idx.length; i++) data.set(X.data.subarray(idx[i] * d, (idx[i] + 1) * d), i * d);
+  return { rows: idx.length, cols: d, data };
+}
+
+/**
+ * The rows of `A` followed by the rows of `B` (same width).
+ *
+ * @example
+ * ```ts
+ * stackMatrices(toMatrix([[1, 2]]), toMatrix([[3, 4]])).data; // [1, 2, 3, 4]
+ * ```
+ */
+export function stackMatrices(A: Matrix, B: Matrix): Matrix {
+  if (A.cols !== B.cols) throw new TransferkitError('SHAPE_MISMATCH', `Cannot stack rows of ${A.cols} and ${B.cols} columns`);
+  const data = new Float64Array(A.data.length + B.data.length);
+  data.set(A.data, 0);
+  data.set(B.data, A.data.length);
+  return { rows: A.rows + B.rows, cols: A.cols, data };
+}
+
+/**
+ * Inner product Σⱼ aⱼbⱼ over the length of `a`.
+ *
+ * @example
+ * ```ts
+ * dot(Float64Array.of(1, 2), Float64Array.of(3, 4)); // 11
+ * ```
+ */
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += a[j] * b[j];
+  return s;
+}
+
+/**
+ * y ← y + a·x, in place.
+ *
+ * @example
+ * ```ts
+ * const y = Float64Array.of(1, 1);
+ * axpy(2, Float64Array.of(1, 2), y); // y = [3, 5]
+ * ```
+ */
+export function axpy(a: number, x: ArrayLike<number>, y: Float64Array): void {
+  for (let j = 0; j < y.length; j++) y[j] += a * x[j];
+}
+
+/**
+ * Largest absolute value (the ∞-norm); 0 for an empty vector.
+ *
+ * @example
+ * ```ts
+ * maxAbs(Float64Array.of(1, -3, 2)); // 3
+ * ```
+ */
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let j = 0; j < v.length; j++) m = Math.max(m, Math.abs(v[j]));
+  return m;
+}
+
+/**
+ * Matrix–vector product A·v (`out`, of length `A.rows`, is overwritten and returned).
+ *
+ * @example
+ * ```ts
+ * matVec(toMatrix([[1, 2], [3, 4]]), [1, 1]); // [3, 7]
+ * ```
+ */
+export function matVec(A: Matrix, v: ArrayLike<number>, out = new Float64Array(A.rows)): Float64Array {
+  const n = A.cols;
+  for (let i = 0; i < A.rows; i++) {
+    let s = 0;
+    const o = i * n;
+    for (let j = 0; j < n; j++) s += A.data[o + j] * v[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+/**
+ * Largest eigenvalue of a symmetric positive semi-definite matrix by power iteration from the
+ * uniform unit vector: λ ≈ ‖A·v‖, stopping when it changes by less than `rtol` (relative) or
+ * after `maxIter` products. O(n²) per iteration, so it suits the n × n kernel matrices for which
+ * {@link symmetricEigen} (O(n³)) is too slow; returns 0 when A·v vanishes.
+ *
+ * @example
+ * ```ts
+ * largestEigenvalue(toMatrix([[2, 1], [1, 2]])); // ≈ 3
+ * ```
+ */
+export function largestEigenvalue(A: Matrix, maxIter = 50, rtol = 1e-6): number {
+  const m = A.rows;
+  let v = new Float64Array(m).fill(1 / Math.sqrt(m));
+  let lambda = 0;
+  const out = new Float64Array(m);
+  for (let it = 0; it < maxIter; it++) {
+    matVec(A, v, out);
+    const norm = Math.sqrt(dot(out, out));
+    if (!(norm > 0)) return 0;
+    const next = Float64Array.from(out, (x) => x / norm);
+    if (Math.abs(norm - lambda) < rtol * norm) return norm;
+    lambda = norm;
+    v = next;
+  }
+  return lambda;
 }

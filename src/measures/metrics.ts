@@ -1,6 +1,13 @@
 import { TransferkitError } from '../errors.ts';
 
-/** Precision, recall and F1 of one class (one-vs-rest). */
+/**
+ * Precision, recall and F1 of one class (one-vs-rest).
+ *
+ * @example
+ * ```ts
+ * const { precision, recall, f1 } = classificationMetrics(labels, probs, classes).perClass[0];
+ * ```
+ */
 export interface ClassMetrics {
   class: string;
   precision: number;
@@ -10,7 +17,14 @@ export interface ClassMetrics {
   support: number;
 }
 
-/** The standard classification report for a set of predictions. */
+/**
+ * The standard classification report for a set of predictions.
+ *
+ * @example
+ * ```ts
+ * const m: ClassificationMetrics = classificationMetrics(labels, probs, ['cat', 'dog']);
+ * ```
+ */
 export interface ClassificationMetrics {
   accuracy: number;
   /** Unweighted mean F1 over classes that occur in the labels or the predictions. */
@@ -152,19 +166,6 @@ export function argmaxRow(values: ArrayLike<number>, i: number, k: number): numb
   return best;
 }
 
-/**
- * Mean and sample standard deviation.
- *
- * @example
- * ```ts
- * meanStd([1, 2, 3]); // { mean: 2, std: 1 }
- * ```
- */
-export function meanStd(values: number[]): { mean: number; std: number } {
-  const m = mean(values);
-  const v = values.length > 1 ? values.reduce((s, x) => s + (x - m) ** 2, 0) / (values.length - 1) : 0;
-  return { mean: m, std: Math.sqrt(v) };
-}
 
 function mean(values: number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;

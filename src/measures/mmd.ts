@@ -5,8 +5,9 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { createRng, type Rng } from '../util/random.ts';
-import { subsampleRows, toMatrix, type MatrixInput } from './linalg.ts';
+import { createRng } from '../util/random.ts';
+import { gaussianKernel, medianBandwidth, squaredDistances } from './kernels.ts';
+import { stackMatrices, subsampleRows, toMatrix, type MatrixInput } from './linalg.ts';
 
 /**
  * Options for {@link mmd}.
@@ -19,7 +20,11 @@ import { subsampleRows, toMatrix, type MatrixInput } from './linalg.ts';
 export interface MmdOptions {
   /** Only `'rbf'`: k(a, b) = exp(−‖a − b‖² / (2·bandwidth²)). */
   kernel?: 'rbf';
-  /** RBF bandwidth σ; default: the median heuristic (median pairwise Euclidean distance of the pooled sample, ≤ 1000 rows). */
+  /**
+   * RBF bandwidth σ; default: the median heuristic (`medianBandwidth`: the median pairwise
+   * Euclidean distance of the pooled sample; over 1000 pooled rows, of 1000 drawn from this call's
+   * seeded stream, right after the subsampling to `maxRows`).
+   */
   bandwidth?: number;
   /** Permutations for the p-value (default 200; 0 skips the test and gives `pValue: NaN`). */
   permutations?: number;
@@ -85,20 +90,14 @@ export function mmd(source: MatrixInput, target: MatrixInput, opts: MmdOptions =
   const m = S.rows;
   const n = T.rows;
   const N = m + n;
-  const d = S.cols;
-  const pooled = new Float64Array(N * d);
-  pooled.set(S.data, 0);
-  pooled.set(T.data, m * d);
-  const D2 = pairwiseSquaredDistances(pooled, N, d);
+  const D2 = squaredDistances(stackMatrices(S, T));
 
   let bandwidth = opts.bandwidth;
-  if (bandwidth === undefined) bandwidth = medianHeuristic(D2, N, rng);
+  if (bandwidth === undefined) bandwidth = medianBandwidth({ n: N, squaredDistances: D2.data }, { maxRows: 1000, rng });
   if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) {
     throw new TransferkitError('BAD_OPTION', `bandwidth must be a positive number, got ${bandwidth}`);
   }
-  const K = D2; // reuse the buffer: K = exp(−D² / (2σ²))
-  const g = 1 / (2 * bandwidth * bandwidth);
-  for (let k = 0; k < K.length; k++) K[k] = Math.exp(-K[k] * g);
+  const K = gaussianKernel(D2, bandwidth, D2.data).data; // in place: K = exp(−D² / (2σ²))
 
   let total = 0; // Σ_{i≠j} K
   const rowSum = new Float64Array(N);
@@ -162,56 +161,4 @@ function mmd2FromAssignment(K: Float64Array, N: number, xIdx: Int32Array, inX: U
   const sxx = useX ? within : other;
   const syy = useX ? other : within;
   return sxx / (m * (m - 1)) + syy / (n * (n - 1)) - (2 * cross) / (m * n);
-}
-
-function pairwiseSquaredDistances(x: Float64Array, N: number, d: number): Float64Array {
-  const out = new Float64Array(N * N);
-  for (let i = 0; i < N; i++) {
-    for (let j = i + 1; j < N; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) {
-        const t = x[i * d + k] - x[j * d + k];
-        s += t * t;
-      }
-      out[i * N + j] = s;
-      out[j * N + i] = s;
-    }
-  }
-  return out;
-}
-
-/** Median pairwise Euclidean distance over ≤ 1000 of the pooled rows; falls back to the mean, then 1. */
-function medianHeuristic(D2: Float64Array, N: number, rng: Rng): number {
-  const idx = Array.from({ length: N }, (_, i) => i);
-  return medianPairDistance(D2, N, N > 1000 ? rng.shuffle(idx).slice(0, 1000) : idx);
-}
-
-/**
- * The median Euclidean distance over the pairs (a < b) of `rows`, from a row-major N × N matrix
- * of squared distances: the median-heuristic kernel bandwidth. Falls back to the mean distance
- * when the median is 0, and to 1 when every row coincides.
- *
- * @example
- * ```ts
- * medianPairDistance(Float64Array.of(0, 4, 4, 0), 2, [0, 1]); // 2
- * ```
- */
-export function medianPairDistance(D2: ArrayLike<number>, N: number, rows: ArrayLike<number>): number {
-  const r = rows.length;
-  const dists = new Float64Array((r * (r - 1)) / 2);
-  let k = 0;
-  let sum = 0;
-  for (let a = 0; a < r; a++) {
-    for (let b = a + 1; b < r; b++) {
-      const v = Math.sqrt(D2[rows[a] * N + rows[b]]);
-      dists[k++] = v;
-      sum += v;
-    }
-  }
-  dists.sort();
-  const h = dists.length >> 1;
-  const med = dists.length % 2 ? dists[h] : (dists[h - 1] + dists[h]) / 2;
-  if (med > 0) return med;
-  const mean = sum / dists.length;
-  return mean > 0 ? mean : 1;
 }

@@ -7,7 +7,7 @@
 import { TransferkitError } from '../errors.ts';
 import { binaryRocAuc } from './metrics.ts';
 import { createRng } from '../util/random.ts';
-import { subsampleRows, toMatrix, type Matrix, type MatrixInput } from './linalg.ts';
+import { selectRows, stackMatrices, subsampleRows, toMatrix, type MatrixInput } from './linalg.ts';
 import { fitLogistic } from './logistic.ts';
 
 /**
@@ -81,11 +81,8 @@ export function proxyADistance(source: MatrixInput, target: MatrixInput, opts: P
       hint: 'Pass fewer folds or more rows.',
     });
   }
-  const d = S.cols;
   const N = S.rows + T.rows;
-  const X: Matrix = { rows: N, cols: d, data: new Float64Array(N * d) };
-  X.data.set(S.data, 0);
-  X.data.set(T.data, S.rows * d);
+  const X = stackMatrices(S, T);
   const y = new Float64Array(N);
   y.fill(1, S.rows);
   const weight = new Float64Array(N);
@@ -104,11 +101,11 @@ export function proxyADistance(source: MatrixInput, target: MatrixInput, opts: P
     const train: number[] = [];
     const test: number[] = [];
     for (let i = 0; i < N; i++) (fold[i] === f ? test : train).push(i);
-    const model = fitLogistic(pick(X, train), Float64Array.from(train, (i) => y[i]), {
+    const model = fitLogistic(selectRows(X, train), Float64Array.from(train, (i) => y[i]), {
       l2,
       weights: Float64Array.from(train, (i) => weight[i]),
     });
-    const p = model.predictProba(pick(X, test));
+    const p = model.predictProba(selectRows(X, test));
     test.forEach((i, k) => (proba[i] = p[k]));
   }
   let wrongS = 0;
@@ -121,11 +118,4 @@ export function proxyADistance(source: MatrixInput, target: MatrixInput, opts: P
   const padRaw = 2 * (1 - 2 * error);
   const auc = binaryRocAuc(Array.from(y, (v) => v === 1), Array.from(proba));
   return { pad: Math.min(2, Math.max(0, padRaw)), padRaw, error, auc, folds, nSource: S.rows, nTarget: T.rows };
-}
-
-function pick(X: Matrix, rows: number[]): Matrix {
-  const d = X.cols;
-  const data = new Float64Array(rows.length * d);
-  rows.forEach((r, i) => data.set(X.data.subarray(r * d, (r + 1) * d), i * d));
-  return { rows: rows.length, cols: d, data };
 }

@@ -1,6 +1,14 @@
 import seedrandom from 'seedrandom';
 
-/** A seeded source of random numbers; the same seed gives the same sequence. */
+/**
+ * A seeded source of random numbers; the same seed gives the same sequence.
+ *
+ * @example
+ * ```ts
+ * const rng: Rng = createRng(1);
+ * rng.shuffle([1, 2, 3]);
+ * ```
+ */
 export interface Rng {
   /** Uniform float in [0, 1). */
   next(): number;

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { composeAffine, fitSoftmax, parameters, predictSoftmax, shiftPrior, toLayersModel } from '../../src/adapt/linear.ts';
-import { minimizeLbfgs } from '../../src/adapt/lbfgs.ts';
-import { concatRows, denseRows, multiply, pickRows, stackRows, toDense, toSparse } from '../../src/adapt/rows.ts';
+import { toLayersModel } from '../../src/adapt/linear.ts';
+import { composeAffine, fitSoftmax, parameters, predictSoftmax, shiftPrior } from '../../src/measures/logistic.ts';
+import { minimizeLbfgs } from '../../src/measures/lbfgs.ts';
+import { concatRows, denseRows, multiply, pickRows, stackRows, toDense, toSparse } from '../../src/measures/rows.ts';
 import { fitPca, projectRows } from '../../src/adapt/svd.ts';
 import { fitView } from '../../src/adapt/views.ts';
 import { covariance, symmetricEigen } from '../../src/measures/linalg.ts';

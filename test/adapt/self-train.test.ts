@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSoftmax, predictSoftmax } from '../../src/adapt/linear.ts';
-import { denseRows } from '../../src/adapt/rows.ts';
+import { fitSoftmax, predictSoftmax } from '../../src/measures/logistic.ts';
+import { denseRows } from '../../src/measures/rows.ts';
 import { selectPseudoLabels, selfTrain } from '../../src/adapt/self-train.ts';
 import { createRng } from '../../src/util/random.ts';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSoftmax, predictSoftmax } from '../../src/adapt/linear.ts';
+import { fitSoftmax, predictSoftmax } from '../../src/measures/logistic.ts';
 import { importanceWeights } from '../../src/adapt/reweight.ts';
-import { denseRows, pickRows, toDense } from '../../src/adapt/rows.ts';
+import { denseRows, pickRows, toDense } from '../../src/measures/rows.ts';
 import { selfTrain } from '../../src/adapt/self-train.ts';
 import { devRisk, informationMaximization, meanEntropy, softNeighborhoodDensity, validateCandidates } from '../../src/adapt/validators.ts';
 import { createRng } from '../../src/util/random.ts';

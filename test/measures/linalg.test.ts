@@ -1,19 +1,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  axpy,
   cholesky,
   choleskySolve,
+  columnMeans,
   covariance,
+  dot,
   gram,
+  largestEigenvalue,
   matmul,
+  matVec,
+  maxAbs,
   pinvSymmetric,
+  selectRows,
   solve,
+  stackMatrices,
+  subsampleRows,
   symmetricEigen,
   symmetricFunction,
   toMatrix,
   transpose,
   type Matrix,
 } from '../../src/measures/linalg.ts';
+import { denseRows, matrixFromRows, rowsFromMatrix, toSparse } from '../../src/measures/rows.ts';
+import { createRng } from '../../src/util/random.ts';
 import { closeArrays, gaussian } from './helpers.ts';
 
 function randomSymmetric(d: number, seed: number): Matrix {
@@ -60,4 +71,42 @@ test('covariance matches the n − 1 formula and inputs are checked', () => {
   assert.throws(() => toMatrix([[1, NaN]], 'target'), (e: any) => e.code === 'NON_FINITE');
   assert.deepEqual(Array.from(toMatrix({ x: Float32Array.of(1, 2, 3, 4), shape: [2, 1, 2] }).data), [1, 2, 3, 4]);
   assert.equal(toMatrix({ x: Float32Array.of(1, 2, 3, 4), shape: [2, 1, 2] }).cols, 2);
+});
+
+test('vector helpers, matVec, row selection and stacking', () => {
+  assert.equal(dot(Float64Array.of(1, 2, 3), [4, 5, 6]), 32);
+  const y = Float64Array.of(1, 1);
+  axpy(-2, [1, 2], y);
+  assert.deepEqual(Array.from(y), [-1, -3]);
+  assert.equal(maxAbs(Float64Array.of(1, -3, 2)), 3);
+  assert.equal(maxAbs(new Float64Array(0)), 0);
+  const A = toMatrix([[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(Array.from(matVec(A, [1, -1])), [-1, -1, -1]);
+  assert.deepEqual(Array.from(selectRows(A, [2, 0]).data), [5, 6, 1, 2]);
+  const B = stackMatrices(A, toMatrix([[7, 8]]));
+  assert.equal(B.rows, 4);
+  assert.deepEqual(Array.from(B.data.slice(6)), [7, 8]);
+  assert.throws(() => stackMatrices(A, toMatrix([[1]])), { code: 'SHAPE_MISMATCH' });
+  // subsampling keeps the original order of the rows it keeps
+  const big = toMatrix(Array.from({ length: 50 }, (_, i) => [i]));
+  const sub = Array.from(subsampleRows(big, 10, createRng(3)).data);
+  assert.equal(sub.length, 10);
+  assert.deepEqual(sub, [...sub].sort((a, b) => a - b));
+  assert.deepEqual(Array.from(columnMeans(A)), [3, 4]);
+});
+
+test('power iteration finds the largest eigenvalue of a PSD matrix', () => {
+  const X = gaussian(40, 6, 'pow');
+  const G = gram(X);
+  const exact = symmetricEigen(G).values[5];
+  const approx = largestEigenvalue(G, 500, 1e-12);
+  assert.ok(Math.abs(approx - exact) < 1e-6 * exact, `${approx} vs ${exact}`);
+  assert.equal(largestEigenvalue(toMatrix([[0, 0], [0, 0]])), 0);
+});
+
+test('Matrix ↔ Rows: a dense view without copying, and back from sparse', () => {
+  const M = toMatrix([[1, 0], [0, 2]]);
+  const R = rowsFromMatrix(M);
+  assert.equal(R.kind === 'dense' && R.data, M.data, 'same buffer');
+  assert.deepEqual(matrixFromRows(toSparse(denseRows(Float32Array.of(1, 0, 0, 2), 2, 2))), M);
 });

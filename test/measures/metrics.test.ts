@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryRocAuc, classificationMetrics, meanStd } from '../../src/measures/metrics.ts';
+import { binaryRocAuc, classificationMetrics } from '../../src/measures/metrics.ts';
+import { meanStd } from '../../src/measures/stats.ts';
 
 // 3-class example worked by hand (the same as scikit-learn's classification_report doc example):
 // y_true = [0, 1, 2, 2, 2], y_pred = [0, 0, 2, 2, 1]

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { medianPairDistance, mmd } from '../../src/measures/mmd.ts';
+import { medianPairDistance } from '../../src/measures/kernels.ts';
+import { mmd } from '../../src/measures/mmd.ts';
 import { close, gaussian } from './helpers.ts';
 import type { Matrix } from '../../src/measures/linalg.ts';
 

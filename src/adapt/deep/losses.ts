@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../../errors.ts';
-import { medianPairDistance } from '../../measures/mmd.ts';
+import { medianBandwidth } from '../../measures/kernels.ts';
 
 /**
  * Deep CORAL loss ‖C_s − C_t‖²_F / (4d²), with C the (n − 1)-normalised covariances of the two
@@ -35,7 +35,14 @@ export function deepCoralLoss(source: tf.Tensor, target: tf.Tensor): tf.Scalar {
   });
 }
 
-/** The MMD estimators {@link mmdLoss} offers. */
+/**
+ * The MMD estimators {@link mmdLoss} offers.
+ *
+ * @example
+ * ```ts
+ * const e: MmdEstimator = 'unbiased';
+ * ```
+ */
 export type MmdEstimator = 'biased' | 'unbiased' | 'linear';
 
 /**
@@ -57,8 +64,9 @@ export interface MmdLossOptions {
    */
   estimator?: MmdEstimator;
   /**
-   * Base RBF bandwidth σ₀; default: the median pairwise Euclidean distance of the pooled batch
-   * (as in `mmd`), read once per call and treated as a constant (no gradient flows into it).
+   * Base RBF bandwidth σ₀; default: the median heuristic of the pooled batch (`medianBandwidth`
+   * in `src/measures/kernels.ts`, over every row: the median pairwise Euclidean distance, as in
+   * `mmd`), read once per call and treated as a constant (no gradient flows into it).
    */
   bandwidth?: number;
   /**
@@ -79,7 +87,7 @@ export interface MmdLossOptions {
  */
 export function mmdBandwidths(source: tf.Tensor, target: tf.Tensor, opts: MmdLossOptions = {}): { base: number; bandwidths: number[] } {
   checkPair(source, target, 'MMD');
-  const base = opts.bandwidth ?? tf.tidy(() => medianDistance(tf.concat([as2d(source), as2d(target)], 0)));
+  const base = opts.bandwidth ?? tf.tidy(() => batchMedianBandwidth(tf.concat([as2d(source), as2d(target)], 0)));
   const mult = multipliers(opts);
   return { base, bandwidths: mult.map((c) => base * c) };
 }
@@ -110,7 +118,7 @@ export function mmdLoss(source: tf.Tensor, target: tf.Tensor, opts: MmdLossOptio
   }
   return tf.tidy(() => {
     const [s, t] = [as2d(source), as2d(target)];
-    const base = opts.bandwidth ?? medianDistance(tf.concat([s, t], 0));
+    const base = opts.bandwidth ?? batchMedianBandwidth(tf.concat([s, t], 0));
     const gammas = mult.map((c) => 1 / (2 * (base * c) ** 2));
     /** Mean over the kernels of exp(−γ·D²), for a tensor of squared distances. */
     const kernel = (d2: tf.Tensor): tf.Tensor => {
@@ -196,7 +204,7 @@ export function mmdLossPairs(features: tf.Tensor, sizes: number[], opts: MmdLoss
   }
   return tf.tidy(() => {
     const x = as2d(features);
-    const base = opts.bandwidth ?? medianDistance(x);
+    const base = opts.bandwidth ?? batchMedianBandwidth(x);
     const G = sizes.length;
     const pairs: [number, number][] = [];
     for (let a = 0; a < G; a++) for (let b = a + 1; b < G; b++) pairs.push([a, b]);
@@ -266,13 +274,15 @@ export function squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   });
 }
 
-/** Median pairwise Euclidean distance among the rows (pairs i < j), as a number; 1 if all coincide. */
-function medianDistance(x: tf.Tensor2D): number {
-  const N = x.shape[0];
+/**
+ * The median-heuristic bandwidth of the rows (`medianBandwidth` of `src/measures/kernels.ts`,
+ * over every row of the batch), as a number; the squared distances are computed on the tensor.
+ */
+function batchMedianBandwidth(x: tf.Tensor2D): number {
   const t = tf.tidy(() => squaredDistances(x, x));
   const d2 = t.dataSync();
   t.dispose();
-  return medianPairDistance(d2, N, Array.from({ length: N }, (_, i) => i));
+  return medianBandwidth({ n: x.shape[0], squaredDistances: d2 }, { maxRows: Infinity });
 }
 
 function multipliers(opts: MmdLossOptions): number[] {

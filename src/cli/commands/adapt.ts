@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
-import { adapt, ADAPT_METHOD_NAMES, type AdaptConfig, type AdaptMethodName, type ScoreSummary } from '../../adapt/adapt.ts';
-import { DEEP_METHODS } from '../../adapt/deep-adapt.ts';
-import { SHALLOW_METHODS, type ShallowMethod } from '../../adapt/methods.ts';
-import { VALIDATORS, type ValidatorName } from '../../adapt/validators.ts';
-import { TransferkitError } from '../../errors.ts';
+import { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, checkCandidates, type AdaptConfig, type AdaptMethodName, type AdaptResult, type ScoreSummary } from '../../adapt/adapt.ts';
+import { methodsOf, type MethodEntry, type MethodOptionField } from '../../adapt/methods/index.ts';
+import { VALIDATOR_REGISTRY, VALIDATORS, type ValidatorName } from '../../adapt/validators.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { commaList, factor, fraction, intAtLeast, nonNegative, positiveInt, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
@@ -41,6 +39,75 @@ interface AdaptFlags {
 /** Repeatable and comma-separated: `--source a --source b` or `--source a,b`. */
 const collect = (v: string, previous: string[] | undefined) => [...(previous ?? []), ...commaList(v)];
 
+/** The flag that sets each method option, where there is one. */
+const FLAG_OF: Partial<Record<MethodOptionField, string>> = {
+  C: '--c',
+  classWeights: '--class-weights',
+  targetPrior: '--target-prior',
+  'selfTrain.rounds': '--rounds',
+  'selfTrain.threshold': '--threshold',
+  'reweight.clipQuantile': '--clip',
+  'deep.epochs': '--epochs',
+  'deep.lambda': '--lambda',
+  'deep.batchSize': '--batch-size',
+  'deep.lr': '--lr',
+  'deep.hidden': '--hidden',
+};
+
+/** `text` wrapped at `width` columns: the first line starts with `first`, the others with `rest`. */
+function wrap(text: string, width: number, first = '', rest = ''): string {
+  const lines: string[] = [];
+  let line = first;
+  let words = 0;
+  for (const word of text.split(' ')) {
+    if (words > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest + word;
+      words = 1;
+    } else {
+      line = words > 0 ? `${line} ${word}` : line + word;
+      words++;
+    }
+  }
+  return [...lines, line].join('\n');
+}
+
+/** The flags of the options any of these methods reads, in the order they are declared. */
+function flagsOf(methods: readonly MethodEntry[]): string[] {
+  return [...new Set(methods.flatMap((m) => m.options.map((o) => FLAG_OF[o.field]).filter((f): f is string => f !== undefined)))];
+}
+
+/** The registry's methods of each family, one per line with its description, then auto, the validators and the deep network. */
+function methodsHelp(): string {
+  const shallow = methodsOf('shallow');
+  const deep = methodsOf('deep');
+  const width = Math.max(...[...shallow, ...deep].map((m) => m.name.length), 'auto'.length) + 2;
+  const row = (name: string, description: string) => wrap(description, 92, `  ${name.padEnd(width)}`, ' '.repeat(width + 2));
+  const conditional = shallow.filter((m) => m.autoCandidate && m.autoCandidateUpTo !== undefined).map((m) => `${m.name} too for ≤ ${m.autoCandidateUpTo} source rows`);
+  const validators = VALIDATOR_REGISTRY.map((v) => `${v.name} (${v.description}; ${v.better} is better)`).join(', ');
+  return [
+    'Shallow methods (a linear classifier on shared features; fast):',
+    ...shallow.map((m) => row(m.name, m.description)),
+    row('auto', `trains ${AUTO_CANDIDATES.join(', ')}${conditional.length ? ` (${conditional.join(', ')})` : ''} on 80% of the source and lets --validator choose; the choice is retrained on all of it`),
+    wrap(`Validators (none reads a target label): ${validators}.`, 92),
+    `Options: ${flagsOf(shallow).join(', ')}.`,
+    '',
+    wrap('Deep methods (a network trained end to end on source + unlabelled target rows, next to the same network trained on the source only, reported as "before"):', 92),
+    ...deep.map((m) => row(m.name, m.description)),
+    wrap(
+      "Network: images → the --base model with a new head, or a small CNN; text and tables → an MLP on the shared features' 100-d standardised view (folded into the saved model, which takes raw data).",
+      92,
+    ),
+    `Options: ${flagsOf(deep).join(', ')}.`,
+  ].join('\n');
+}
+
+/** `auto`'s default candidates, in words. */
+function autoDefaults(): string {
+  const conditional = methodsOf('shallow').filter((m) => m.autoCandidate && m.autoCandidateUpTo !== undefined);
+  return `${AUTO_CANDIDATES.join(', ')}${conditional.map((m) => `; ${m.name} too for ≤ ${m.autoCandidateUpTo} source rows`).join('')}`;
+}
+
 /** `transferkit adapt`: domain adaptation from a labelled source to an unlabelled target. */
 export function registerAdapt(program: Command): void {
   withCommonOptions(program.command('adapt'))
@@ -56,7 +123,7 @@ export function registerAdapt(program: Command): void {
     .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
     .addOption(new Option('--method <name>', 'adaptation method; auto tries the candidates and lets --validator choose').choices([...ADAPT_METHOD_NAMES]).default('auto'))
     .addOption(new Option('--validator <name>', 'unsupervised validator auto chooses by (default dev); every validator’s choice is reported').choices([...VALIDATORS]))
-    .option('--candidates <methods>', `comma-separated methods auto tries (default: source-only, coral, reweight, kliep, self-train, coral+self-train, reweight+self-train; kmm too for ≤ 2000 source rows)`, commaList)
+    .option('--candidates <methods>', `comma-separated methods auto tries (default: ${autoDefaults()})`, commaList)
     .requiredOption('--out <dir>', 'run folder to create')
     .option('--c <C>', 'inverse L2 strength of the logistic classifier (default 10)', positiveNumber)
     .addOption(new Option('--class-weights <how>', 'balanced (default) gives each class equal weight (deep methods: class-balanced source batches); none keeps the source frequencies').choices(['none', 'balanced']))
@@ -84,89 +151,77 @@ Examples:
   $ transferkit adapt --source digits-a/ --source digits-b/ --target digits-c/ --method dann --lambda 0.3 --out runs/digits
   $ transferkit evaluate --model runs/spam --data builtin:spam-2003
 
-Shallow methods (a linear classifier on shared features; fast): source-only, coral (CORAL on
-a ≤ 100-d view), reweight (domain-classifier density ratio), kmm, kliep, self-train
-(class-balanced pseudo-labels), X+self-train (self-training started from X), auto (tries
-the shallow methods, a validator chooses). Validators: dev (importance-weighted source
-loss), entropy, im (information maximisation), snd (soft neighbourhood density).
-
-Deep methods (a network trained end to end on source + unlabelled target rows, next to the
-same network trained on the source only, reported as "before"): deep-coral (Deep CORAL
-loss), mmd (multi-kernel MMD, DAN), dann (domain classifier behind a gradient-reversal
-layer). Network: images → the --base model with a new head, or a small CNN; text and
-tables → an MLP on the shared features' 100-d standardised view (folded into the saved
-model, which takes raw data). Options: --epochs, --lambda, --batch-size, --lr, --hidden.`,
+${methodsHelp()}`,
     )
     .action((flags: AdaptFlags) =>
       runCommand(flags, async () => {
         await startEngine(flags.backend);
-        const candidates = flags.candidates?.map((c) => {
-          if ((DEEP_METHODS as readonly string[]).includes(c)) {
-            throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { where: '--candidates', hint: `auto compares the fast shallow methods; run ${c} on its own with --method ${c}.` });
-          }
-          if (!SHALLOW_METHODS.includes(c as ShallowMethod)) {
-            throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { where: '--candidates', hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
-          }
-          return c as ShallowMethod;
-        });
+        const config = configOf(flags);
         const progress = createProgress();
-        const config: AdaptConfig = {
-          source: flags.source.length === 1 ? flags.source[0] : flags.source,
-          target: flags.target,
-          targetLabels: flags.targetLabels,
-          test: flags.test,
-          base: flags.base,
-          label: flags.label,
-          impute: flags.impute,
-          method: flags.method,
-          validator: flags.validator,
-          candidates,
-          out: flags.out,
-          C: flags.c,
-          classWeights: flags.classWeights,
-          selfTrain: flags.rounds !== undefined || flags.threshold !== undefined ? { rounds: flags.rounds, threshold: flags.threshold } : undefined,
-          reweight: flags.clip !== undefined ? { clipQuantile: flags.clip } : undefined,
-          targetPrior: flags.targetPrior,
-          seed: flags.seed,
-          deep:
-            flags.epochs !== undefined || flags.lambda !== undefined || flags.batchSize !== undefined || flags.lr !== undefined || flags.hidden !== undefined
-              ? { epochs: flags.epochs, lambda: flags.lambda, batchSize: flags.batchSize, lr: flags.lr, hidden: flags.hidden }
-              : undefined,
-        };
         const r = await adapt(config, { onProgress: (m) => progress.log(m) });
         progress.stop();
-        const score = (s?: ScoreSummary) => (s ? [fmt(s.accuracy), fmt(s.macroF1), fmt(s.rocAuc, 4)] : ['n/a', 'n/a', 'n/a']);
-        const lines = [
-          `${r.requested === 'auto' ? `auto → ${r.method} (chosen by ${r.chosenBy})` : r.method}: ${r.sizes.source} source${r.sources.length > 1 ? ` (${r.sources.map((s) => `${s.name} ${s.size}`).join(', ')})` : ''}, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
-          `features: ${r.features.space}`,
-        ];
-        if (r.deep) {
-          const d = r.deep;
-          lines.push(`network: ${d.network}; ${d.epochs} epochs × ${d.stepsPerEpoch} steps, batch ${d.batchSize} per domain, lr ${d.lr}, λ ${d.lambda}; features at ${d.featureLayer}`);
-        }
-        if (r.before || r.after) {
-          lines.push('', `on ${r.sizes.test} labelled target examples:`);
-          lines.push(table(['model', 'accuracy', 'macro F1', 'ROC AUC'], [[r.deep ? 'source-only (same network, ERM)' : 'source-only', ...score(r.before)], [r.method, ...score(r.after)]]));
-        }
-        if (r.deep) {
-          lines.push('', 'validators on the target predictions (no labels; lower is better except snd):');
-          lines.push(table(['network', 'entropy', 'im', 'snd'], r.candidates.map((c) => [c.method, fmt(c.scores.entropy, 4), fmt(c.scores.im, 4), fmt(c.scores.snd, 4)])));
-        }
-        if (r.validators) {
-          lines.push('', 'candidates (validators never see target labels; lower is better except snd):');
-          const names = r.validators.map((v) => v.validator);
-          lines.push(
-            table(
-              ['method', ...names, ...(r.candidates.some((c) => c.test) ? ['target acc', 'AUC'] : [])],
-              r.candidates.map((c) => [c.method, ...names.map((v) => fmt(c.scores[v], 4)), ...(c.test ? [fmt(c.test.accuracy), fmt(c.test.rocAuc, 4)] : [])]),
-            ),
-          );
-          lines.push(r.validators.map((v) => `${v.validator} chose ${v.chosen}`).join('; '));
-        }
-        lines.push('', `domain: proxy A-distance ${fmt(r.domain.before.pad)} → ${fmt(r.domain.after.pad)}, CORAL distance ${r.domain.before.coralDistance.toExponential(2)} → ${r.domain.after.coralDistance.toExponential(2)} (${r.domain.note})`);
-        if (r.weights) lines.push(`importance weights (${r.weights.method}): effective sample size ${r.weights.ess.toFixed(0)} (${(100 * r.weights.essFraction).toFixed(1)}%), ${r.weights.clipped} clipped, range ${fmt(r.weights.min)}–${fmt(r.weights.max)}`);
-        if (r.selfTrain) lines.push(`self-training: ${r.selfTrain.map((x) => x.selected).join(' → ')} pseudo-labelled target examples over ${r.selfTrain.length} rounds`);
-        return { json: r, text: lines.join('\n') };
+        return { json: r, text: resultText(r) };
       }),
     );
+}
+
+/** The `adapt` configuration the flags ask for (`--candidates` checked first). */
+function configOf(flags: AdaptFlags): AdaptConfig {
+  const deepSet = flags.epochs !== undefined || flags.lambda !== undefined || flags.batchSize !== undefined || flags.lr !== undefined || flags.hidden !== undefined;
+  return {
+    source: flags.source.length === 1 ? flags.source[0] : flags.source,
+    target: flags.target,
+    targetLabels: flags.targetLabels,
+    test: flags.test,
+    base: flags.base,
+    label: flags.label,
+    impute: flags.impute,
+    method: flags.method,
+    validator: flags.validator,
+    candidates: flags.candidates && checkCandidates(flags.candidates, '--candidates'),
+    out: flags.out,
+    C: flags.c,
+    classWeights: flags.classWeights,
+    selfTrain: flags.rounds !== undefined || flags.threshold !== undefined ? { rounds: flags.rounds, threshold: flags.threshold } : undefined,
+    reweight: flags.clip !== undefined ? { clipQuantile: flags.clip } : undefined,
+    targetPrior: flags.targetPrior,
+    seed: flags.seed,
+    deep: deepSet ? { epochs: flags.epochs, lambda: flags.lambda, batchSize: flags.batchSize, lr: flags.lr, hidden: flags.hidden } : undefined,
+  };
+}
+
+/** The result in words and tables: what ran, scores before and after, validators, domain measures, weights and rounds. */
+function resultText(r: AdaptResult): string {
+  const score = (s?: ScoreSummary) => (s ? [fmt(s.accuracy), fmt(s.macroF1), fmt(s.rocAuc, 4)] : ['n/a', 'n/a', 'n/a']);
+  const lines = [
+    `${r.requested === 'auto' ? `auto → ${r.method} (chosen by ${r.chosenBy})` : r.method}: ${r.sizes.source} source${r.sources.length > 1 ? ` (${r.sources.map((s) => `${s.name} ${s.size}`).join(', ')})` : ''}, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
+    `features: ${r.features.space}`,
+  ];
+  if (r.deep) {
+    const d = r.deep;
+    lines.push(`network: ${d.network}; ${d.epochs} epochs × ${d.stepsPerEpoch} steps, batch ${d.batchSize} per domain, lr ${d.lr}, λ ${d.lambda}; features at ${d.featureLayer}`);
+  }
+  if (r.before || r.after) {
+    lines.push('', `on ${r.sizes.test} labelled target examples:`);
+    lines.push(table(['model', 'accuracy', 'macro F1', 'ROC AUC'], [[r.deep ? 'source-only (same network, ERM)' : 'source-only', ...score(r.before)], [r.method, ...score(r.after)]]));
+  }
+  if (r.deep) {
+    lines.push('', 'validators on the target predictions (no labels; lower is better except snd):');
+    lines.push(table(['network', 'entropy', 'im', 'snd'], r.candidates.map((c) => [c.method, fmt(c.scores.entropy, 4), fmt(c.scores.im, 4), fmt(c.scores.snd, 4)])));
+  }
+  if (r.validators) {
+    lines.push('', 'candidates (validators never see target labels; lower is better except snd):');
+    const names = r.validators.map((v) => v.validator);
+    lines.push(
+      table(
+        ['method', ...names, ...(r.candidates.some((c) => c.test) ? ['target acc', 'AUC'] : [])],
+        r.candidates.map((c) => [c.method, ...names.map((v) => fmt(c.scores[v], 4)), ...(c.test ? [fmt(c.test.accuracy), fmt(c.test.rocAuc, 4)] : [])]),
+      ),
+    );
+    lines.push(r.validators.map((v) => `${v.validator} chose ${v.chosen}`).join('; '));
+  }
+  lines.push('', `domain: proxy A-distance ${fmt(r.domain.before.pad)} → ${fmt(r.domain.after.pad)}, CORAL distance ${r.domain.before.coralDistance.toExponential(2)} → ${r.domain.after.coralDistance.toExponential(2)} (${r.domain.note})`);
+  if (r.weights) lines.push(`importance weights (${r.weights.method}): effective sample size ${r.weights.ess.toFixed(0)} (${(100 * r.weights.essFraction).toFixed(1)}%), ${r.weights.clipped} clipped, range ${fmt(r.weights.min)}–${fmt(r.weights.max)}`);
+  if (r.selfTrain) lines.push(`self-training: ${r.selfTrain.map((x) => x.selected).join(' → ')} pseudo-labelled target examples over ${r.selfTrain.length} rounds`);
+  return lines.join('\n');
 }

@@ -1,11 +1,14 @@
 /**
- * Feature rows for the adaptation code: dense row-major floats, or compressed sparse rows
- * (CSR) for hashed TF-IDF text features, where a message touches a few hundred of 8192
- * buckets and every pass over the data is ~20× cheaper sparse.
+ * Data matrices for the linear models and PCA: dense row-major floats, or compressed sparse
+ * rows (CSR) for hashed TF-IDF text features, where a message touches a few hundred of 8192
+ * buckets and every pass over the data is ~20× cheaper sparse. The algorithms that take `Rows`
+ * only need X·W ({@link multiply}) and Xᵀ·R ({@link addTransposeProduct}); see the module
+ * comment of `linalg.ts` for how `Rows` relates to the dense {@link Matrix}.
  *
  * @module
  */
 import { TransferkitError } from '../errors.ts';
+import { addProduct, type Matrix } from './linalg.ts';
 
 /**
  * An `n × d` feature matrix, dense or sparse (CSR).
@@ -31,6 +34,30 @@ export type Rows =
 export function denseRows(data: Float32Array | Float64Array, n: number, d: number): Rows {
   if (data.length !== n * d) throw new TransferkitError('SHAPE_MISMATCH', `${data.length} values for ${n}×${d} rows`);
   return { kind: 'dense', n, d, data };
+}
+
+/**
+ * A {@link Matrix} as dense {@link Rows}: a view of the same buffer, no copy.
+ *
+ * @example
+ * ```ts
+ * rowsFromMatrix(toMatrix([[1, 2], [3, 4]])).n; // 2
+ * ```
+ */
+export function rowsFromMatrix(M: Matrix): Rows {
+  return { kind: 'dense', n: M.rows, d: M.cols, data: M.data };
+}
+
+/**
+ * {@link Rows} (dense or sparse) as a new dense {@link Matrix}.
+ *
+ * @example
+ * ```ts
+ * matrixFromRows(toSparse(denseRows(Float32Array.of(0, 3), 1, 2))).data; // [0, 3]
+ * ```
+ */
+export function matrixFromRows(X: Rows): Matrix {
+  return { rows: X.n, cols: X.d, data: toDense(X) };
 }
 
 /**
@@ -153,6 +180,25 @@ export function toDense(X: Rows): Float64Array {
 }
 
 /**
+ * Row `i` of X into the first `d` entries of `out` (zeros filled in for a sparse row).
+ *
+ * @example
+ * ```ts
+ * rowInto(toSparse(denseRows(Float32Array.of(0, 3), 1, 2)), 0, new Float64Array(2)); // [0, 3]
+ * ```
+ */
+export function rowInto(X: Rows, i: number, out: Float64Array): Float64Array {
+  const d = X.d;
+  if (X.kind === 'dense') {
+    for (let j = 0; j < d; j++) out[j] = X.data[i * d + j];
+    return out;
+  }
+  out.fill(0, 0, d);
+  for (let q = X.indptr[i]; q < X.indptr[i + 1]; q++) out[X.indices[q]] = X.values[q];
+  return out;
+}
+
+/**
  * `out = X · W` for a row-major `d × k` matrix `W` (`out` is `n × k`, overwritten).
  *
  * @example
@@ -162,29 +208,7 @@ export function toDense(X: Rows): Float64Array {
  */
 export function multiply(X: Rows, W: ArrayLike<number>, k: number, out = new Float64Array(X.n * k)): Float64Array {
   out.fill(0);
-  if (X.kind === 'dense') {
-    const { n, d, data } = X;
-    for (let i = 0; i < n; i++) {
-      const o = i * k;
-      for (let j = 0; j < d; j++) {
-        const v = data[i * d + j];
-        if (v === 0) continue;
-        const w = j * k;
-        for (let c = 0; c < k; c++) out[o + c] += v * W[w + c];
-      }
-    }
-    return out;
-  }
-  const { n, indptr, indices, values } = X;
-  for (let i = 0; i < n; i++) {
-    const o = i * k;
-    for (let p = indptr[i]; p < indptr[i + 1]; p++) {
-      const v = values[p];
-      const w = indices[p] * k;
-      for (let c = 0; c < k; c++) out[o + c] += v * W[w + c];
-    }
-  }
-  return out;
+  return X.kind === 'dense' ? addProduct(X.data, X.n, X.d, W, k, out) : addSparseProduct(X, W, k, out, false);
 }
 
 /**
@@ -196,28 +220,28 @@ export function multiply(X: Rows, W: ArrayLike<number>, k: number, out = new Flo
  * ```
  */
 export function addTransposeProduct(X: Rows, R: ArrayLike<number>, k: number, G: Float64Array): void {
-  if (X.kind === 'dense') {
-    const { n, d, data } = X;
-    for (let i = 0; i < n; i++) {
-      const o = i * k;
-      for (let j = 0; j < d; j++) {
-        const v = data[i * d + j];
-        if (v === 0) continue;
-        const g = j * k;
-        for (let c = 0; c < k; c++) G[g + c] += v * R[o + c];
-      }
-    }
-    return;
-  }
+  if (X.kind === 'dense') addProduct(X.data, X.n, X.d, R, k, G, true);
+  else addSparseProduct(X, R, k, G, true);
+}
+
+/**
+ * `out` += X·B (B `d × k`) or, with `transposeX`, Xᵀ·B (B `n × k`), over the stored entries of
+ * CSR rows. The two loops differ only in which index picks the row of `out` and of `B`; they are
+ * kept apart because choosing per stored entry costs ~25% of a text fit (k = 2: the innermost
+ * loop is two multiply-adds).
+ */
+function addSparseProduct(X: Extract<Rows, { kind: 'sparse' }>, B: ArrayLike<number>, k: number, out: Float64Array, transposeX: boolean): Float64Array {
   const { n, indptr, indices, values } = X;
   for (let i = 0; i < n; i++) {
-    const o = i * k;
+    const rowOffset = i * k;
     for (let p = indptr[i]; p < indptr[i + 1]; p++) {
       const v = values[p];
-      const g = indices[p] * k;
-      for (let c = 0; c < k; c++) G[g + c] += v * R[o + c];
+      const colOffset = indices[p] * k;
+      if (transposeX) for (let c = 0; c < k; c++) out[colOffset + c] += v * B[rowOffset + c];
+      else for (let c = 0; c < k; c++) out[rowOffset + c] += v * B[colOffset + c];
     }
   }
+  return out;
 }
 
 /**

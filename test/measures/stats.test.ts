@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { kendallTau, meanAndStd, pairedDifference, quantileSorted, regularizedBeta, studentTCdf, studentTQuantile } from '../../src/choose/stats.ts';
+import { kendallTau, meanStd, pairedDifference, quantileSorted, regularizedBeta, studentTCdf, studentTQuantile } from '../../src/measures/stats.ts';
 import { createRng } from '../../src/util/random.ts';
 
 const close = (a: number, b: number, tol: number, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} expected ${b} ± ${tol}, got ${a}`);
@@ -61,7 +61,7 @@ test('percentile bootstrap: reproducible, and close to the normal-theory interva
   const r2 = pairedDifference(a, b, { seed: 3 });
   assert.equal(r1.method, 'bootstrap', 'auto picks the bootstrap from 10 pairs on');
   assert.deepEqual(r1, r2, 'same seed, same interval');
-  const { mean, std } = meanAndStd(a);
+  const { mean, std } = meanStd(a);
   const se = (std / Math.sqrt(400)) * Math.sqrt(399 / 400); // the bootstrap's plug-in standard error
   close(r1.low, mean - 1.959964 * se, 0.03, 'low');
   close(r1.high, mean + 1.959964 * se, 0.03, 'high');
@@ -78,5 +78,5 @@ test('quantiles and mean/std helpers', () => {
   assert.equal(quantileSorted(Float64Array.of(1, 2, 3, 4), 0.5), 2.5);
   assert.equal(quantileSorted([10, 20], 0), 10);
   assert.equal(quantileSorted([10, 20], 1), 20);
-  assert.deepEqual(meanAndStd([1, 2, 3]), { mean: 2, std: 1 });
+  assert.deepEqual(meanStd([1, 2, 3]), { mean: 2, std: 1 });
 });

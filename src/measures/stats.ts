@@ -5,7 +5,7 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { logGamma } from '../measures/distributions.ts';
+import { logGamma } from './distributions.ts';
 import { createRng } from '../util/random.ts';
 import { quantileSorted } from '../util/quantile.ts';
 
@@ -229,10 +229,10 @@ export { quantileSorted };
  *
  * @example
  * ```ts
- * meanAndStd([1, 2, 3]); // { mean: 2, std: 1 }
+ * meanStd([1, 2, 3]); // { mean: 2, std: 1 }
  * ```
  */
-export function meanAndStd(values: ArrayLike<number>): { mean: number; std: number } {
+export function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
   const n = values.length;
   if (n === 0) return { mean: NaN, std: NaN };
   let s = 0;

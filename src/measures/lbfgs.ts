@@ -1,9 +1,12 @@
 /**
- * A small limited-memory BFGS minimiser with a backtracking (Armijo) line search, for the
- * smooth convex problems of the adaptation code (softmax regression).
+ * The limited-memory BFGS minimiser with a backtracking (Armijo) line search: the one
+ * quasi-Newton optimiser of the code base, behind the multinomial and binary logistic
+ * regressions of `logistic.ts` (the adaptation classifiers, the reweighting and proxy
+ * A-distance domain classifiers).
  *
  * @module
  */
+import { axpy, dot, maxAbs } from './linalg.ts';
 
 /**
  * Objective: returns f(θ) and writes ∇f(θ) into `grad`.
@@ -28,7 +31,10 @@ export interface LbfgsOptions {
   maxIter?: number;
   /** Stop when max |∇f| falls below this (default 1e-6). */
   tol?: number;
-  /** Stop when the relative decrease of f in an iteration falls below this (default 1e-10). */
+  /**
+   * Stop when the decrease of f in an iteration falls below this times max(1, |f|)
+   * (default 1e-10; 0 stops on the gradient test alone, for fits that must reach `tol`).
+   */
   ftol?: number;
   /** Number of correction pairs kept (default 10). */
   memory?: number;
@@ -50,8 +56,13 @@ export interface LbfgsResult {
 }
 
 /**
- * Minimises `f` from `theta0` by L-BFGS (two-loop recursion, Armijo backtracking; falls back
- * to a scaled gradient step and clears the memory when a direction does not descend).
+ * Minimises `f` from `theta0` by L-BFGS: the two-loop recursion over the last `memory`
+ * correction pairs (initial Hessian γ·I with γ = sᵀy/yᵀy; the very first step is the gradient
+ * scaled to length ≤ 1), then Armijo backtracking (c = 1e-4, halving, at most 40 tries) from a
+ * unit step. When a direction does not descend, the memory is cleared and the scaled gradient
+ * used instead; pairs with too little curvature (sᵀy ≤ 1e-12·‖s‖‖y‖) are not stored. Stops
+ * when max |∇f| ≤ `tol`, when an iteration decreases f by ≤ `ftol`·max(1, |f|), when the line
+ * search fails, or after `maxIter` iterations.
  *
  * @example
  * ```ts
@@ -134,20 +145,4 @@ export function minimizeLbfgs(f: Objective, theta0: Float64Array, opts: LbfgsOpt
     }
   }
   return { theta, loss, iterations: it, converged: converged || maxAbs(g) <= tol };
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let j = 0; j < a.length; j++) s += a[j] * b[j];
-  return s;
-}
-
-function axpy(a: number, x: Float64Array, y: Float64Array): void {
-  for (let j = 0; j < y.length; j++) y[j] += a * x[j];
-}
-
-function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (const x of v) m = Math.max(m, Math.abs(x));
-  return m;
 }
