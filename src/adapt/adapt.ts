@@ -237,7 +237,7 @@ export function checkCandidates(names: readonly string[], where?: string): Shall
   for (const c of names) {
     const family = methodNamed(c)?.family;
     if (family === 'deep') {
-      throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { where, hint: `auto compares the fast shallow methods (${SHALLOW_METHODS.join(', ')}); run ${c} on its own with --method ${c}.` });
+      throw new TransferkitError('BAD_OPTION', `The deep method "${c}" cannot be an auto candidate`, { where, hint: `auto compares the fast shallow methods (${SHALLOW_METHODS.join(', ')}); run ${c} on its own with \`method: "${c}"\`.` });
     }
     if (family !== 'shallow') throw new TransferkitError('UNKNOWN_METHOD', `Unknown candidate method "${c}"`, { where, hint: `Use any of: ${SHALLOW_METHODS.join(', ')}.` });
   }
@@ -285,7 +285,7 @@ async function loadDomains(config: AdaptConfig, base: LoadedBase | undefined): P
   const target = onSourceClasses(await loadData(config.target, 'Target', loadOpts), classes, 'target');
   const few = config.targetLabels ? onSourceClasses(await loadData(config.targetLabels, 'Target-labels', loadOpts), classes, 'target-labels') : undefined;
   if (few && few.labels.every((l) => l < 0)) {
-    throw new TransferkitError('NO_LABELS', `The labelled target data ${few.name} has no labels`, { where: few.name, hint: 'Pass labelled examples (e.g. --label for CSV).' });
+    throw new TransferkitError('NO_LABELS', `The labelled target data ${few.name} has no labels`, { where: few.name, hint: 'Pass labelled examples (e.g. `label` for CSV).' });
   }
   const fewLabelled = few ? labelledOnly(few) : undefined;
   let test = config.test ? onSourceClasses(await loadData(config.test, 'Test', loadOpts), classes, 'test') : target.labels.some((l) => l >= 0) ? target : undefined;
@@ -313,7 +313,7 @@ async function loadSources(config: AdaptConfig, loadOpts: Parameters<typeof load
     const ds = await loadData(spec, specs.length > 1 ? `Source ${i + 1}` : 'Source', loadOpts);
     const labelledRows = [...ds.labels.keys()].filter((r) => ds.labels[r] >= 0);
     if (labelledRows.length === 0) {
-      throw new TransferkitError('NO_LABELS', `The source data ${ds.name} has no labels`, { where: ds.name, hint: 'Adaptation trains on labelled source data; pass --label for CSV data.' });
+      throw new TransferkitError('NO_LABELS', `The source data ${ds.name} has no labels`, { where: ds.name, hint: 'Adaptation trains on labelled source data; pass `label` for CSV data.' });
     }
     loaded.push(labelledRows.length < ds.size ? subset(ds, labelledRows) : ds);
   }
@@ -537,7 +537,7 @@ function chooseByValidator(setup: ShallowSetup, methods: ShallowMethod[], option
   if (!canSplit) {
     throw new TransferkitError('TOO_FEW_EXAMPLES', 'auto needs held-out source data for its validators: every source class needs at least 5 examples and valFraction must be above 0', {
       where: data.source.name,
-      hint: 'Add source examples, or pick a method yourself with --method.',
+      hint: 'Add source examples, or pick a method yourself with `method`.',
     });
   }
   const split = trainValTestSplit(data.source, { val: valFraction, test: 0, seed });
@@ -712,7 +712,7 @@ function checkConfig(config: AdaptConfig): void {
 }
 
 function checkDeepOptions(d: DeepAdaptOptions): void {
-  const bad = (name: string, value: unknown, rule: string) => new TransferkitError('BAD_OPTION', `${name} must be ${rule}, got ${String(value)}`, { hint: 'See transferkit adapt --help for the deep methods’ options and their defaults.' });
+  const bad = (name: string, value: unknown, rule: string) => new TransferkitError('BAD_OPTION', `${name} must be ${rule}, got ${String(value)}`, { hint: 'The deep methods’ options and their defaults are listed in `transferkit adapt --help` and the AdaptConfig docs.' });
   if (d.epochs !== undefined && !(Number.isInteger(d.epochs) && d.epochs >= 1)) throw bad('epochs', d.epochs, 'a whole number ≥ 1');
   if (d.batchSize !== undefined && !(Number.isInteger(d.batchSize) && d.batchSize >= 2)) throw bad('batchSize', d.batchSize, 'a whole number ≥ 2');
   if (d.lambda !== undefined && !(Number.isFinite(d.lambda) && d.lambda >= 0)) throw bad('lambda', d.lambda, 'a number ≥ 0');
@@ -723,10 +723,10 @@ function checkDeepOptions(d: DeepAdaptOptions): void {
 
 async function checkOut(out: string): Promise<void> {
   if (existsSync(join(out, 'config.json'))) {
-    throw new TransferkitError('RUN_EXISTS', `The folder ${out} already holds a run`, { where: out, hint: 'Choose another --out folder.' });
+    throw new TransferkitError('RUN_EXISTS', `The folder ${out} already holds a run`, { where: out, hint: 'Choose another `out` folder.' });
   }
   if (existsSync(out) && (await readdir(out)).length > 0) {
-    throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${out} is not empty`, { where: out, hint: 'Choose an empty or new --out folder.' });
+    throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${out} is not empty`, { where: out, hint: 'Choose an empty or new `out` folder.' });
   }
 }
 

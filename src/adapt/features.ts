@@ -159,7 +159,7 @@ export async function sharedFeatures(source: Dataset, target: Dataset, opts: Sha
     return { kind, spec, source: s, target: transform(target), transform, dims: s.d, description: `raw pixels (${s.d} values per image)` };
   }
   if (!base.image) {
-    throw new TransferkitError('KIND_MISMATCH', `The base model ${base.ref} does not take images, but the data are images`, { where: base.ref, hint: 'Pass an image base model (e.g. fashion-cnn), or no --base.' });
+    throw new TransferkitError('KIND_MISMATCH', `The base model ${base.ref} does not take images, but the data are images`, { where: base.ref, hint: 'Pass an image base model (e.g. fashion-cnn), or no `base`.' });
   }
   const spec: FeatureSpec = { kind: 'image', ...base.image };
   const buildModel = (numClasses: number) => replaceHead(base.model, numClasses, { headName: 'adapt_head', seed: 0 });

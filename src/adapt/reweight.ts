@@ -128,7 +128,7 @@ export function importanceWeights(source: MatrixInput, target: MatrixInput, opts
   const S = toMatrix(source, 'source');
   const T = toMatrix(target, 'target');
   if (S.cols !== T.cols) throw new TransferkitError('SHAPE_MISMATCH', `Source has ${S.cols} features but target has ${T.cols}`);
-  if (S.rows < 2 || T.rows < 2) throw new TransferkitError('TOO_FEW_ROWS', `Reweighting needs at least 2 rows per domain (got ${S.rows} and ${T.rows})`);
+  if (S.rows < 2 || T.rows < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', `Reweighting needs at least 2 rows per domain (got ${S.rows} and ${T.rows})`);
   let raw: Float64Array;
   let bandwidth: number | undefined;
   let details: Record<string, unknown>;

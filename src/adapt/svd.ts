@@ -63,7 +63,7 @@ export interface PcaOptions {
 export function fitPca(X: Rows, r: number, opts: PcaOptions = {}): Pca {
   const { n, d } = X;
   if (!Number.isInteger(r) || r < 1) throw new TransferkitError('BAD_OPTION', `Number of components must be a positive whole number, got ${r}`);
-  if (n < 2) throw new TransferkitError('TOO_FEW_ROWS', `PCA needs at least 2 rows, got ${n}`);
+  if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', `PCA needs at least 2 rows, got ${n}`);
   const rank = Math.min(r, n - 1, d);
   const l = Math.min(rank + (opts.oversample ?? 10), n, d);
   const rng = createRng(opts.seed ?? 0);

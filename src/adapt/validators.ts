@@ -158,7 +158,7 @@ export function validateCandidates(candidates: readonly CandidateEvidence[], opt
 export function devRisk(probs: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>, k: number): { risk: number; eta: number; weightedLoss: number } {
   const n = labels.length;
   if (probs.length !== n * k || weights.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `DEV needs ${n}×${k} probabilities and ${n} weights`);
-  if (n < 2) throw new TransferkitError('TOO_FEW_ROWS', 'DEV needs at least 2 held-out source rows');
+  if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', 'DEV needs at least 2 held-out source rows');
   const L = new Float64Array(n);
   let mL = 0;
   let mW = 0;
@@ -228,7 +228,7 @@ export function softNeighborhoodDensity(probs: ArrayLike<number>, k: number, opt
   let rows = Array.from({ length: all }, (_, i) => i);
   if (all > maxRows) rows = createRng(`${opts.seed ?? 0}:snd`).shuffle(rows).slice(0, maxRows);
   const n = rows.length;
-  if (n < 2) throw new TransferkitError('TOO_FEW_ROWS', 'SND needs at least 2 target rows');
+  if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', 'SND needs at least 2 target rows');
   const F = new Float64Array(n * k);
   rows.forEach((r, i) => {
     let norm = 0;

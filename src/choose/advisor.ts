@@ -292,7 +292,7 @@ export async function adviseFitConfig(
 ): Promise<{ config: FitConfig; advice: Advice }> {
   await ensureEngine();
   if (!config.base) {
-    throw new TransferkitError('MISSING_BASE', 'The auto strategy needs a pretrained model to advise on', { hint: 'Pass --base <zoo name or model folder>.' });
+    throw new TransferkitError('MISSING_BASE', 'The auto strategy needs a pretrained model to advise on', { hint: 'Pass `base`: a zoo name or a model folder.' });
   }
   const advice = await advise({
     base: config.base,

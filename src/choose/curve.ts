@@ -159,12 +159,12 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
   const t0 = performance.now();
   const strategies = opts.strategies ?? [...CURVE_STRATEGIES];
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${s}"`, { hint: `Use some of: ${STRATEGIES.join(', ')}.` });
-  if (opts.sizes.length === 0) throw new TransferkitError('BAD_OPTION', 'No sizes given', { hint: 'Pass e.g. --sizes 1,10,100.' });
+  if (opts.sizes.length === 0) throw new TransferkitError('BAD_OPTION', 'No sizes given', { hint: 'Pass e.g. `sizes: 1,10,100`.' });
   for (const s of opts.sizes) {
-    if (s !== 'all' && !(Number.isInteger(s) && s >= 1)) throw new TransferkitError('BAD_OPTION', `A size must be a whole number of examples per class or "all", got ${s}`, { hint: 'For example --sizes 1,10,100,all.' });
+    if (s !== 'all' && !(Number.isInteger(s) && s >= 1)) throw new TransferkitError('BAD_OPTION', `A size must be a whole number of examples per class or "all", got ${s}`, { hint: 'For example `sizes: 1,10,100,all`.' });
   }
   const seeds = Array.isArray(opts.seeds) ? opts.seeds : Array.from({ length: opts.seeds ?? 3 }, (_, i) => i + 1);
-  if (seeds.length === 0) throw new TransferkitError('BAD_OPTION', 'No seeds given', { hint: 'Pass --seeds 3.' });
+  if (seeds.length === 0) throw new TransferkitError('BAD_OPTION', 'No seeds given', { hint: 'Pass `seeds: 3`.' });
 
   const src = await loadModelRef(opts.base);
   const full = await loadTargetFor(src, opts.train, opts);
@@ -199,7 +199,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
     if (earlier) cut = { layer: earlier.cutAt, reason: `the target is different from the source, so extract and finetune build on ${earlier.cutAt}, below the most source-specific layer${earlier.dropped.length > 1 ? 's' : ''} (${earlier.dropped.join(', ')})` };
     else if (similar) cut.reason = 'the target is similar to the source: the input of the source model’s head';
   } else if (wantCut !== 'default') {
-    cut = { layer: wantCut, reason: 'chosen with --cut-at' };
+    cut = { layer: wantCut, reason: 'chosen with `cutAt`' };
   }
   src.model.dispose();
   // every strategy trains the same network (the base cut where transfer cuts it, under a new head),

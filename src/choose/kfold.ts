@@ -77,9 +77,9 @@ export interface KFoldResult {
 export async function crossValidate(opts: KFoldOptions): Promise<KFoldResult> {
   await ensureEngine();
   if (!existsSync(join(opts.run, 'config.json'))) {
-    throw new TransferkitError('NOT_A_RUN', `--kfold refits the recipe of a run, but ${opts.run} is not a run folder (no config.json)`, {
+    throw new TransferkitError('NOT_A_RUN', `Cross-validation refits the recipe of a run, but ${opts.run} is not a run folder (no config.json)`, {
       where: opts.run,
-      hint: 'Pass --model <run folder written by `transferkit fit`>, or drop --kfold to score the model as it is.',
+      hint: 'Pass the run folder `fit` wrote as `run`, or score the model as it is (`transferkit evaluate` without --kfold).',
     });
   }
   const saved = JSON.parse(await readFile(join(opts.run, 'config.json'), 'utf8')) as FitConfig & { base?: string; createdAt?: string; classes?: string[] };

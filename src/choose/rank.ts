@@ -77,7 +77,7 @@ export interface Ranking {
  */
 export async function rankSources(opts: RankOptions): Promise<Ranking> {
   await ensureEngine();
-  if (opts.candidates.length === 0) throw new TransferkitError('NO_CANDIDATES', 'No candidate models to rank', { hint: 'Pass --candidates a,b,c (see `transferkit models`).' });
+  if (opts.candidates.length === 0) throw new TransferkitError('NO_CANDIDATES', 'No candidate models to rank', { hint: 'Pass `candidates`: models to compare (see `transferkit models`).' });
   const metric = opts.metric ?? 'logme';
   if (!transferabilityScore(metric)) {
     throw new TransferkitError('BAD_OPTION', `Unknown transferability score "${metric}"`, { hint: `Use one of: ${TRANSFERABILITY_METRICS.join(', ')}.` });

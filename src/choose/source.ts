@@ -194,7 +194,7 @@ export async function sourceSample(
       return { missing: `the source data ${data} could not be loaded (${err instanceof Error ? err.message : String(err)})` };
     }
   }
-  return { missing: 'the model records no source data; pass --source <data> (a sample of what it was trained on)' };
+  return { missing: 'the model records no source data; pass `source`: a sample of what it was trained on' };
 }
 
 async function readSourceSample(source: ModelHandle, meta: SourceSampleMeta): Promise<Dataset> {
@@ -228,7 +228,7 @@ async function readSourceSample(source: ModelHandle, meta: SourceSampleMeta): Pr
  * ```
  */
 export function encodeSourceSample(ds: Dataset): Uint8Array {
-  if (ds.features.kind !== 'image') throw new TransferkitError('BAD_DATA', 'A source sample must hold images', { hint: 'Pass an image dataset.' });
+  if (ds.features.kind !== 'image') throw new TransferkitError('KIND_MISMATCH', 'A source sample must hold images', { hint: 'Pass an image dataset.' });
   const px = ds.features.pixels;
   const out = new Uint8Array(px.length + ds.size);
   for (let i = 0; i < px.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(px[i] * 255)));

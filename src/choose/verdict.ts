@@ -124,7 +124,7 @@ function likelyCause(kind: VerdictKind, shift: ShiftSummary | undefined): string
         : conf !== undefined
           ? `; the source model is ${(conf * 100).toFixed(0)}% confident on the target${shift?.sourceConfidenceOnSource !== undefined ? ` vs ${(shift.sourceConfidenceOnSource * 100).toFixed(0)}% on its own data` : ''}`
           : '';
-    return `the inputs look like the source's${measured}, so the harm comes from the source model's features themselves (e.g. trained on noisy, shuffled or unrelated labels)${labels}. Build on earlier layers (--cut-at), rank other sources with transferkit rank, or train from scratch.`;
+    return `the inputs look like the source's${measured}, so the harm comes from the source model's features themselves (e.g. trained on noisy, shuffled or unrelated labels)${labels}. Build on earlier layers (\`cutAt\`), rank other sources (\`transferkit rank\`), or train from scratch.`;
   }
   if (kind === 'negative') return 'shift not measured: run transferkit advise to measure how far the target is from the source.';
   return undefined;

@@ -1,4 +1,5 @@
 import { TransferkitError } from '../errors.ts';
+import { cliWording } from './wording.ts';
 
 /** What a command produces: one JSON object for `--json`, and text for people. */
 export interface CommandOutput {
@@ -35,9 +36,12 @@ export async function runCommand(opts: { json?: boolean }, body: () => Promise<C
  */
 export function reportError(err: unknown, json: boolean): void {
   const known = err instanceof TransferkitError;
-  const info = known
+  // INTERNAL marks an error that is not a TransferkitError: a bug, not bad input
+  const info: { code: string; message: string; where?: string; hint?: string } = known
     ? err.toJSON()
     : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err), hint: 'This looks like a bug in transferkit; set TRANSFERKIT_DEBUG=1 for the stack trace.' };
+  info.message = cliWording(info.message);
+  if (info.hint) info.hint = cliWording(info.hint);
   if (json) {
     process.stdout.write(JSON.stringify({ error: info }) + '\n');
   } else {

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { useFlagsOf } from './wording.ts';
 
 /** The package version, from package.json (two levels up from src/cli and from dist/cli). */
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -70,6 +71,7 @@ Examples:
   $ transferkit fit --base fashion-cnn --train builtin:mnist --per-class 10 --strategy finetune --out runs/mnist
   $ transferkit evaluate --model runs/mnist --data builtin:mnist --json`,
     );
+  program.hook('preAction', (_program, command) => useFlagsOf(command));
   const wanted = requestedCommand(args);
   for (const entry of COMMANDS) {
     if (entry.name === wanted) {

@@ -161,13 +161,13 @@ export function readCsv(buf: Buffer | string, path: string, opts: ReadCsvOptions
     const near = header.find((h) => h.toLowerCase() === opts.label!.toLowerCase());
     throw new TransferkitError('MISSING_LABEL', `Label column "${opts.label}" is not in the CSV header (line ${headerLine}). Available columns: ${header.join(', ')}`, {
       where: `${path}:${headerLine}`,
-      hint: near ? `Did you mean --label "${near}"? Column names are case-sensitive.` : `Pass --label with one of: ${header.join(', ')}.`,
+      hint: near ? `Did you mean \`label: "${near}"\`? Column names are case-sensitive.` : `Pass \`label\` with one of: ${header.join(', ')}.`,
     });
   }
   if (labelIdx >= 0 && opts.columns?.includes(opts.label!)) {
     throw new TransferkitError('BAD_OPTION', `The label column "${opts.label}" is also a feature column the model needs`, {
       where: `${path}:${headerLine}, column "${opts.label}"`,
-      hint: 'Name the column that holds the classes with --label, not one of the model\'s input columns.',
+      hint: 'Name the column that holds the classes with `label`, not one of the model\'s input columns.',
     });
   }
 
@@ -207,15 +207,15 @@ export function readCsv(buf: Buffer | string, path: string, opts: ReadCsvOptions
       const col = header[missing.first.col];
       throw new TransferkitError('MISSING_VALUE', `Missing value at line ${missing.first.line}, column "${col}" (${missing.count} missing value${missing.count === 1 ? '' : 's'} in all)`, {
         where: `${path}:${missing.first.line}, column "${col}"`,
-        hint: 'Fill in the value, or pass --impute mean (numeric: column mean, categorical: most frequent value) or --impute drop (drop rows with missing values).',
+        hint: 'Fill in the value, or pass `impute: "mean"` (numeric: column mean, categorical: most frequent value) or `impute: "drop"` (drop rows with missing values).',
       });
     }
   } else if (impute === 'drop') {
     kept = rows.filter((r) => featureIdx.every((i) => !isMissing(r.fields[i])));
     if (kept.length === 0) {
-      throw new TransferkitError('EMPTY_DATA', `Every data row of the CSV has a missing value, so --impute drop left no rows`, {
+      throw new TransferkitError('EMPTY_DATA', `Every data row of the CSV has a missing value, so dropping them left no rows`, {
         where: path,
-        hint: 'Use --impute mean instead, or remove the columns that are mostly empty.',
+        hint: 'Use `impute: "mean"` instead, or remove the columns that are mostly empty.',
       });
     }
   }

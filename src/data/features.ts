@@ -105,7 +105,7 @@ export function fitFeatures(ds: Dataset, opts: FitFeaturesOptions = {}): Feature
 function nanError(ds: Dataset, i: number, column: string, v: unknown): TransferkitError {
   return new TransferkitError('NAN_FEATURE', `Row ${i + 1} of ${ds.name} has no number in column "${column}" (value ${String(v)})`, {
     where: `${ds.name}, row ${i + 1}, column "${column}"`,
-    hint: 'Fill in missing values, or load the data with --impute mean or --impute drop. (Rows are counted from 1, after the header.)',
+    hint: 'Fill in missing values, or load the data with `impute: "mean"` or `impute: "drop"`. (Rows are counted from 1, after the header.)',
   });
 }
 

@@ -53,7 +53,7 @@ const IDX_NAME = /idx\d-ubyte/i;
  * Loads a dataset from a spec: `builtin:NAME`, a `.csv` file, a `.jsonl` file, an IDX images
  * file (`*-idx3-ubyte`, optionally `.gz`; any `.gz` is read as IDX), or a folder of class subfolders.
  *
- * Errors: `FILE_NOT_FOUND`, `MISSING_LABEL_OPTION` (a CSV without `label`),
+ * Errors: `FILE_NOT_FOUND`, `MISSING_OPTION` (a CSV without `label`),
  * `UNSUPPORTED_FORMAT` (listing the supported forms), plus those of each loader.
  *
  * @example
@@ -88,9 +88,9 @@ async function loadPath(path: string, opts: LoadOptions): Promise<Dataset> {
   const name = basename(path);
   if (ext === '.csv') {
     if (opts.label === undefined) {
-      throw new TransferkitError('MISSING_LABEL_OPTION', `Loading the CSV ${path} needs the name of its label column`, {
+      throw new TransferkitError('MISSING_OPTION', `Loading the CSV ${path} needs the name of its label column`, {
         where: path,
-        hint: 'Pass --label <column> (the column that holds the class of each row).',
+        hint: 'Pass `label`: the column that holds the class of each row.',
       });
     }
     return loadCsv(path, { label: opts.label, impute: opts.impute });

@@ -107,7 +107,7 @@ export async function loadNewData(data: string | Dataset, opts: NewDataOptions):
   if (!(await exists(data)) && isPattern(data)) {
     throw new TransferkitError('BAD_PATTERN', `The pattern ${data} has a wildcard in a folder name; only the last part of the path may have * or ?`, {
       where: data,
-      hint: "Put the wildcard in the file name only, e.g. --data 'photos/*.png'.",
+      hint: 'Put the wildcard in the file name only, e.g. `data: "photos/*.png"`.',
     });
   }
   // a missing path: loadDataset's error (it also suggests builtin:NAME)
@@ -133,9 +133,9 @@ function imageSize(spec: FeatureSpec): ImageSize {
 async function loadStdin(opts: NewDataOptions): Promise<NewData> {
   const stream = opts.stdin ?? process.stdin;
   if (stream.isTTY) {
-    throw new TransferkitError('NO_STDIN', '--data - reads the data from standard input, but nothing is piped in', {
+    throw new TransferkitError('NO_STDIN', 'Data "-" is read from standard input, but nothing is piped in', {
       where: STDIN_NAME,
-      hint: 'Pipe CSV or JSON lines in, e.g. `cat new.csv | transferkit predict --model runs/x --data -`, or pass a file with --data.',
+      hint: 'Pipe CSV or JSON lines in, e.g. `cat new.csv | transferkit predict --model runs/x --data -`, or pass a file as `data`.',
     });
   }
   const chunks: Buffer[] = [];
@@ -145,7 +145,7 @@ async function loadStdin(opts: NewDataOptions): Promise<NewData> {
   if (text.trim() === '') {
     throw new TransferkitError('EMPTY_DATA', 'Standard input is empty', {
       where: STDIN_NAME,
-      hint: 'Pipe CSV (a header row, then one row per example) or JSON lines ({"text": "…"} per line) into --data -.',
+      hint: 'Pipe CSV (a header row, then one row per example) or JSON lines ({"text": "…"} per line) into `data: "-"`.',
     });
   }
   return text.trimStart().startsWith('{') ? fromJsonl(text, STDIN_NAME, opts) : fromCsv(buf, STDIN_NAME, opts);
@@ -166,7 +166,7 @@ function fromCsv(buf: Buffer, name: string, opts: NewDataOptions): NewData {
     if (err instanceof TransferkitError && err.code === 'MISSING_VALUE' && spec) {
       throw new TransferkitError(err.code, err.message, {
         where: err.where,
-        hint: 'Fill in the value, or pass --impute mean (numeric columns get the mean of the training data, saved with the model; a missing category counts as one the model has not seen) or --impute drop (skip rows with a missing value).',
+        hint: 'Fill in the value, or pass `impute: "mean"` (numeric columns get the mean of the training data, saved with the model; a missing category counts as one the model has not seen) or `impute: "drop"` (skip rows with a missing value).',
         cause: err.cause,
       });
     }
@@ -175,21 +175,21 @@ function fromCsv(buf: Buffer, name: string, opts: NewDataOptions): NewData {
   const out: NewData = { ds: table.ds, rows: table.kept.map((r) => r.row), dropped: 0, warnings: [] };
   out.dropped = table.total - table.kept.length;
   if (table.labelled) out.labelColumn = label;
-  else if (opts.label !== undefined) out.warnings.push(`${name} has no column "${opts.label}" (--label), so its rows are predicted without labels`);
+  else if (opts.label !== undefined) out.warnings.push(`${name} has no column "${opts.label}" (\`label\`), so its rows are predicted without labels`);
   const idColumn = opts.id ?? (opts.autoId !== false && table.header.includes('id') ? 'id' : undefined);
   if (idColumn !== undefined) {
     const j = table.header.indexOf(idColumn);
     if (j < 0) {
       throw new TransferkitError('MISSING_ID', `${name} has no column "${idColumn}" to take the ids from (its columns: ${table.header.join(', ')})`, {
         where: `${name}:${table.headerLine}`,
-        hint: `Pass --id with one of: ${table.header.join(', ')}; without --id the rows are numbered from 0.`,
+        hint: `Pass \`id\` with one of: ${table.header.join(', ')}; without it the rows are numbered from 0.`,
       });
     }
     const blank = table.kept.find((r) => r.fields[j].trim() === '');
     if (blank && opts.id !== undefined) {
       throw new TransferkitError('MISSING_ID', `Row at line ${blank.line} has no id in column "${idColumn}"`, {
         where: `${name}:${blank.line}, column "${idColumn}"`,
-        hint: 'Give every row an id, or leave --id out to number the rows from 0.',
+        hint: 'Give every row an id, or leave `id` out to number the rows from 0.',
       });
     }
     if (!blank) {
@@ -207,14 +207,14 @@ function fromJsonl(text: string, name: string, opts: NewDataOptions): NewData {
   const { ds, records, lines } = readJsonl(text, name, { labelField });
   const out = whole(ds);
   if (records.some((r) => r[labelField] !== undefined && r[labelField] !== null)) out.labelColumn = labelField;
-  else if (opts.label !== undefined) out.warnings.push(`No line of ${name} has a "${opts.label}" field (--label), so its lines are predicted without labels`);
+  else if (opts.label !== undefined) out.warnings.push(`No line of ${name} has a "${opts.label}" field (\`label\`), so its lines are predicted without labels`);
   const idField = opts.id ?? (opts.autoId !== false && records.some((r) => 'id' in r) ? 'id' : undefined);
   if (idField !== undefined) {
     const missing = records.findIndex((r) => r[idField] === undefined || r[idField] === null || String(r[idField]).trim() === '');
     if (missing >= 0 && opts.id !== undefined) {
       throw new TransferkitError('MISSING_ID', `Line ${lines[missing]} has no "${idField}" field to take its id from`, {
         where: `${name}:${lines[missing]}, field "${idField}"`,
-        hint: `Give every line an "${idField}", or leave --id out to number the lines from 0.`,
+        hint: `Give every line an "${idField}", or leave \`id\` out to number the lines from 0.`,
       });
     }
     if (missing < 0) {
@@ -234,7 +234,7 @@ async function loadImageDir(dir: string, opts: NewDataOptions): Promise<NewData>
     if (loose.length === 0) {
       throw new TransferkitError('NO_IMAGES', `${dir} has no image files and no class subfolders`, {
         where: dir,
-        hint: `Pass a folder of images (${IMAGE_EXTENSIONS.join(', ')}), a folder with one subfolder of images per class, one image file, or a pattern such as --data 'photos/*.png'.`,
+        hint: `Pass a folder of images (${IMAGE_EXTENSIONS.join(', ')}), a folder with one subfolder of images per class, one image file, or a pattern such as \`data: "photos/*.png"\`.`,
       });
     }
     return loadImageList(dir, loose.map((n) => join(dir, n)), opts, dir);
@@ -244,7 +244,7 @@ async function loadImageDir(dir: string, opts: NewDataOptions): Promise<NewData>
   const ds: Dataset = { name: dir, size: files.length, features: { kind: 'image', pixels, ...size }, labels: Int32Array.from(files, (f) => f.label), classes };
   const out: NewData = { ...whole(ds), ids: files.map((f) => f.name), labelColumn: 'class folder' };
   if (loose.length > 0) {
-    out.warnings.push(`${dir} has class subfolders, so the ${loose.length} image file${loose.length === 1 ? '' : 's'} directly inside ${loose.length === 1 ? 'was' : 'were'} left out (predict them with --data '${join(dir, '*')}')`);
+    out.warnings.push(`${dir} has class subfolders, so the ${loose.length} image file${loose.length === 1 ? '' : 's'} directly inside ${loose.length === 1 ? 'was' : 'were'} left out (predict them with \`data: "${join(dir, '*')}"\`)`);
   }
   return out;
 }
@@ -290,7 +290,7 @@ async function globImages(pattern: string): Promise<string[]> {
   if (isPattern(dir)) {
     throw new TransferkitError('BAD_PATTERN', `The pattern ${pattern} has a wildcard in a folder name; only the last part of the path may have * or ?`, {
       where: pattern,
-      hint: "Put the wildcard in the file name only, e.g. --data 'photos/*.png'.",
+      hint: 'Put the wildcard in the file name only, e.g. `data: "photos/*.png"`.',
     });
   }
   if ((await pathKind(dir, 'Folder of the pattern')) !== 'directory') {
@@ -303,7 +303,7 @@ async function globImages(pattern: string): Promise<string[]> {
   if (images.length === 0) {
     throw new TransferkitError('NO_MATCH', `No image file matches ${pattern}${names.length ? ` (${names.length} other file${names.length === 1 ? '' : 's'} did: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''})` : ''}`, {
       where: pattern,
-      hint: `* and ? match within the file name; images are ${IMAGE_EXTENSIONS.join(', ')}. Quote the pattern so the shell passes it on unchanged: --data '${pattern}'.`,
+      hint: `* and ? match within the file name; images are ${IMAGE_EXTENSIONS.join(', ')}. On the command line, quote the pattern so the shell passes it on unchanged: \`data: "${pattern}"\`.`,
     });
   }
   return images.map((n) => join(dir, n));

@@ -239,7 +239,7 @@ export function fitTextVectorizer(texts: readonly string[], opts: TextVectorizer
 export function transformText(spec: TextVectorizerSpec, texts: readonly string[]): Float32Array {
   const o = resolveOptions(spec.options);
   if (spec.hash !== 'fnv1a32-fmix' || !Array.isArray(spec.idf) || spec.idf.length !== o.dims) {
-    throw new TransferkitError('BAD_SPEC', `The text vectorizer spec is invalid: hash "${spec.hash}", ${Array.isArray(spec.idf) ? spec.idf.length : 'no'} IDF weights for ${o.dims} dims`, {
+    throw new TransferkitError('CORRUPT_MODEL', `The text vectorizer spec is invalid: hash "${spec.hash}", ${Array.isArray(spec.idf) ? spec.idf.length : 'no'} IDF weights for ${o.dims} dims`, {
       where: 'text vectorizer spec',
       hint: 'The saved model files may be corrupt or from an incompatible version; retrain the model.',
     });

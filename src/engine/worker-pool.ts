@@ -14,7 +14,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
-import { TransferkitError } from '../errors.ts';
+import { TransferkitError, type ErrorCode } from '../errors.ts';
 import { engineInfo } from './backend.ts';
 
 /** How a job's failure crosses the thread boundary. */
@@ -109,7 +109,7 @@ export class WorkerPool {
       });
       worker.on('error', (err: Error) => this.fail(err));
       worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new TransferkitError('WORKER_FAILED', `A training worker thread stopped (exit code ${code})`, { hint: 'Run again with --threads 1 to train in the main thread and see the underlying error.' }));
+        if (!this.closed) this.fail(new TransferkitError('WORKER_FAILED', `A training worker thread stopped (exit code ${code})`, { hint: 'Run again with `threads: 1` to train in the main thread and see the underlying error.' }));
       });
       worker.unref();
       this.workers.push(worker);
@@ -191,7 +191,7 @@ function describeError(err: unknown): JobError {
 }
 
 function reviveError(e: JobError): Error {
-  const err = e.code ? new TransferkitError(e.code, e.message, { where: e.where, hint: e.hint }) : new Error(e.message);
+  const err = e.code ? new TransferkitError(e.code as ErrorCode, e.message, { where: e.where, hint: e.hint }) : new Error(e.message);
   if (e.stack) err.stack = e.stack;
   return err;
 }

@@ -60,10 +60,10 @@ export function labelShiftBBSE(confusionSource: readonly (readonly number[])[], 
   const total = confusionSource.flat().reduce((a, b) => a + b, 0);
   const tTotal = targetPredictedDist.reduce((a, b) => a + b, 0);
   if (confusionSource.flat().some((v) => !(v >= 0) || !Number.isFinite(v)) || !(total > 0)) {
-    throw new TransferkitError('BAD_ARGUMENT', 'The confusion matrix must hold finite non-negative values with a positive sum');
+    throw new TransferkitError('BAD_INPUT', 'The confusion matrix must hold finite non-negative values with a positive sum');
   }
   if (targetPredictedDist.some((v) => !(v >= 0) || !Number.isFinite(v)) || !(tTotal > 0)) {
-    throw new TransferkitError('BAD_ARGUMENT', 'Target prediction frequencies must be finite, non-negative and not all 0');
+    throw new TransferkitError('BAD_INPUT', 'Target prediction frequencies must be finite, non-negative and not all 0');
   }
   // C[ŷ][y] = joint[y][ŷ]
   const C: Matrix = { rows: k, cols: k, data: new Float64Array(k * k) };

@@ -97,7 +97,7 @@ function covariances(source: MatrixInput, target: MatrixInput): { Cs: Matrix; Ct
   const T = toMatrix(target, 'target');
   if (S.cols !== T.cols) throw new TransferkitError('SHAPE_MISMATCH', `Source has ${S.cols} features but target has ${T.cols}`);
   if (S.rows < 2 || T.rows < 2) {
-    throw new TransferkitError('TOO_FEW_ROWS', `CORAL needs at least 2 rows per side (got ${S.rows} and ${T.rows})`);
+    throw new TransferkitError('TOO_FEW_EXAMPLES', `CORAL needs at least 2 rows per side (got ${S.rows} and ${T.rows})`);
   }
   return { Cs: covariance(S), Ct: covariance(T) };
 }

@@ -39,7 +39,7 @@ export function logGamma(x: number): number {
  */
 export function regularizedGammaQ(a: number, x: number): number {
   if (!(a > 0) || !(x >= 0)) {
-    throw new TransferkitError('BAD_ARGUMENT', `regularizedGammaQ needs a > 0 and x ≥ 0, got a = ${a}, x = ${x}`);
+    throw new TransferkitError('BAD_INPUT', `regularizedGammaQ needs a > 0 and x ≥ 0, got a = ${a}, x = ${x}`);
   }
   if (x === 0) return 1;
   if (x === Infinity) return 0;
@@ -87,7 +87,7 @@ export function regularizedGammaQ(a: number, x: number): number {
  * ```
  */
 export function chiSquareSf(x: number, df: number): number {
-  if (!(df > 0)) throw new TransferkitError('BAD_ARGUMENT', `χ² needs df > 0, got ${df}`);
+  if (!(df > 0)) throw new TransferkitError('BAD_INPUT', `χ² needs df > 0, got ${df}`);
   if (x <= 0) return 1;
   return regularizedGammaQ(df / 2, x / 2);
 }

@@ -45,7 +45,7 @@ export function hScore(F: MatrixInput, y: ArrayLike<number>, opts: HScoreOptions
   const d = M.cols;
   const K = Math.max(1, inferNumClasses(y));
   checkLabels(y, n, K, 'y');
-  if (n < 2) throw new TransferkitError('TOO_FEW_ROWS', `H-score needs at least 2 rows, got ${n}`);
+  if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', `H-score needs at least 2 rows, got ${n}`);
   const means = new Float64Array(K * d);
   const counts = new Float64Array(K);
   for (let i = 0; i < n; i++) {

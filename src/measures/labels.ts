@@ -15,7 +15,7 @@ import { TransferkitError } from '../errors.ts';
  */
 export function checkLabels(y: ArrayLike<number>, n: number, numClasses: number, what: string): void {
   if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new TransferkitError('BAD_ARGUMENT', `numClasses must be a positive integer, got ${numClasses}`);
+    throw new TransferkitError('BAD_INPUT', `numClasses must be a positive integer, got ${numClasses}`);
   }
   if (y.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `${what} has ${y.length} labels for ${n} rows`, { where: what });
   if (n === 0) throw new TransferkitError('NO_LABELS', `No labelled rows in ${what}`, { where: what });

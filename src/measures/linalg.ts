@@ -106,7 +106,7 @@ export function toMatrix(input: MatrixInput, what = 'matrix'): Matrix {
   for (let k = 0; k < data.length; k++) {
     if (!Number.isFinite(data[k])) {
       const i = cols ? Math.floor(k / cols) : 0;
-      throw new TransferkitError('NON_FINITE', `${what} has a non-finite value (${data[k]}) at row ${i}, column ${k - i * cols}`, {
+      throw new TransferkitError('NON_FINITE_INPUT', `${what} has a non-finite value (${data[k]}) at row ${i}, column ${k - i * cols}`, {
         where: what,
         hint: 'Impute or drop missing values before measuring shift.',
       });
@@ -248,7 +248,7 @@ export function columnMeans(A: Matrix): Float64Array {
 export function covariance(X: Matrix, ddof = 1): Matrix {
   const n = X.rows;
   if (n - ddof <= 0) {
-    throw new TransferkitError('TOO_FEW_ROWS', `Covariance needs more than ${ddof} row(s), got ${n}`);
+    throw new TransferkitError('TOO_FEW_EXAMPLES', `Covariance needs more than ${ddof} row(s), got ${n}`);
   }
   const mu = columnMeans(X);
   const d = X.cols;

@@ -208,7 +208,7 @@ function exampleWeights(weights: ArrayLike<number> | undefined, n: number): Floa
   if (weights.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `${weights.length} weights for ${n} rows`);
   for (let i = 0; i < n; i++) {
     const w = weights[i];
-    if (!(w >= 0) || !Number.isFinite(w)) throw new TransferkitError('BAD_WEIGHT', `Example weights must be finite and ≥ 0, got ${w} at row ${i}`);
+    if (!(w >= 0) || !Number.isFinite(w)) throw new TransferkitError('BAD_WEIGHTS', `Example weights must be finite and ≥ 0, got ${w} at row ${i}`);
     s[i] = w;
   }
   return s;
@@ -290,7 +290,7 @@ export function fitLogistic(X: MatrixInput, y: ArrayLike<number>, opts: Logistic
   const s = exampleWeights(opts.weights, n);
   let W = 0;
   for (let i = 0; i < n; i++) W += s[i];
-  if (!(W > 0)) throw new TransferkitError('NO_DATA', 'Logistic regression needs at least one row with positive weight');
+  if (!(W > 0)) throw new TransferkitError('EMPTY_DATA', 'Logistic regression needs at least one row with positive weight');
 
   // standardise
   const mu = columnMeans(M);

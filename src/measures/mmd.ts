@@ -85,7 +85,7 @@ export function mmd(source: MatrixInput, target: MatrixInput, opts: MmdOptions =
     throw new TransferkitError('SHAPE_MISMATCH', `Source has ${S.cols} features but target has ${T.cols}`);
   }
   if (S.rows < 2 || T.rows < 2) {
-    throw new TransferkitError('TOO_FEW_ROWS', `MMD needs at least 2 rows per side (got ${S.rows} and ${T.rows})`);
+    throw new TransferkitError('TOO_FEW_EXAMPLES', `MMD needs at least 2 rows per side (got ${S.rows} and ${T.rows})`);
   }
   const m = S.rows;
   const n = T.rows;

@@ -77,7 +77,7 @@ export function proxyADistance(source: MatrixInput, target: MatrixInput, opts: P
   const T = subsampleRows(toMatrix(target, 'target'), maxRows, rng);
   if (S.cols !== T.cols) throw new TransferkitError('SHAPE_MISMATCH', `Source has ${S.cols} features but target has ${T.cols}`);
   if (S.rows < folds || T.rows < folds) {
-    throw new TransferkitError('TOO_FEW_ROWS', `Each domain needs at least ${folds} rows for ${folds}-fold cross-validation (got ${S.rows} and ${T.rows})`, {
+    throw new TransferkitError('TOO_FEW_EXAMPLES', `Each domain needs at least ${folds} rows for ${folds}-fold cross-validation (got ${S.rows} and ${T.rows})`, {
       hint: 'Pass fewer folds or more rows.',
     });
   }

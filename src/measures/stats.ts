@@ -23,7 +23,7 @@ import { quantileSorted } from '../util/quantile.ts';
 export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (y.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `Kendall's τ needs paired lists, got ${n} and ${y.length} values`);
-  if (n < 2) throw new TransferkitError('TOO_FEW_ROWS', `Kendall's τ needs at least 2 pairs, got ${n}`, { hint: 'Rank at least two candidates.' });
+  if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', `Kendall's τ needs at least 2 pairs, got ${n}`, { hint: 'Rank at least two candidates.' });
   let concordant = 0;
   let discordant = 0;
   let tiesX = 0;
@@ -54,7 +54,7 @@ export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * ```
  */
 export function regularizedBeta(x: number, a: number, b: number): number {
-  if (!(a > 0 && b > 0)) throw new TransferkitError('BAD_ARGUMENT', `regularizedBeta needs a, b > 0, got ${a}, ${b}`);
+  if (!(a > 0 && b > 0)) throw new TransferkitError('BAD_INPUT', `regularizedBeta needs a, b > 0, got ${a}, ${b}`);
   if (x <= 0) return 0;
   if (x >= 1) return 1;
   const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
@@ -102,7 +102,7 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
  * ```
  */
 export function studentTCdf(t: number, df: number): number {
-  if (!(df > 0)) throw new TransferkitError('BAD_ARGUMENT', `Student's t needs df > 0, got ${df}`);
+  if (!(df > 0)) throw new TransferkitError('BAD_INPUT', `Student's t needs df > 0, got ${df}`);
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
   const tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
@@ -118,7 +118,7 @@ export function studentTCdf(t: number, df: number): number {
  * ```
  */
 export function studentTQuantile(p: number, df: number): number {
-  if (!(p > 0 && p < 1)) throw new TransferkitError('BAD_ARGUMENT', `A quantile needs 0 < p < 1, got ${p}`);
+  if (!(p > 0 && p < 1)) throw new TransferkitError('BAD_INPUT', `A quantile needs 0 < p < 1, got ${p}`);
   if (p === 0.5) return 0;
   if (p < 0.5) return -studentTQuantile(1 - p, df);
   let lo = 0;
@@ -184,7 +184,7 @@ export interface PairedDifferenceOptions {
 export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>, opts: PairedDifferenceOptions = {}): PairedDifference {
   const n = a.length;
   if (b.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `Paired values need equal lengths, got ${n} and ${b.length}`);
-  if (n === 0) throw new TransferkitError('TOO_FEW_ROWS', 'No pairs to compare', { hint: 'Run at least one seed of each strategy.' });
+  if (n === 0) throw new TransferkitError('TOO_FEW_EXAMPLES', 'No pairs to compare', { hint: 'Run at least one seed of each strategy.' });
   const confidence = opts.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw new TransferkitError('BAD_OPTION', `confidence must be between 0 and 1, got ${confidence}`);
   const d = Array.from({ length: n }, (_, i) => a[i] - b[i]);

@@ -133,7 +133,7 @@ export function fittedModel(
  * Opens a {@link ModelInput} for use: loads a reference (and `release()` disposes it) or takes an
  * in-memory model as it is (and `release()` leaves it to its owner). A disposed handle is an error.
  *
- * @throws TransferkitError `MODEL_DISPOSED` for a {@link FittedModel} whose `dispose()` ran; those of `loadTrainedModel`.
+ * @throws TransferkitError `DISPOSED` for a {@link FittedModel} whose `dispose()` ran; those of `loadTrainedModel`.
  * @example
  * ```ts
  * const { trained, release } = await openModel(opts.model);
@@ -156,7 +156,7 @@ export async function openModel(ref: ModelInput): Promise<{ trained: TrainedMode
     });
   }
   if ((ref as Partial<FittedModel>).disposed) {
-    throw new TransferkitError('MODEL_DISPOSED', 'This model was disposed, so it can no longer be used', {
+    throw new TransferkitError('DISPOSED', 'This model was disposed, so it can no longer be used', {
       where: modelName(ref),
       hint: 'Call dispose() only once you are done with the model, or train it again with fit.',
     });

@@ -43,7 +43,7 @@ export function outputClasses(model: tf.LayersModel): number {
   const k = shape[shape.length - 1];
   if (shape.length !== 2 || k == null) {
     throw new TransferkitError('NOT_A_CLASSIFIER', `The model's output has shape [${shape.join(', ')}], not [batch, classes]`, {
-      hint: 'Replace the head with a classification head (fit does this for you when given --base).',
+      hint: 'Replace the head with a classification head (fit does this for you when given `base`).',
     });
   }
   return k;

@@ -43,11 +43,11 @@ export class RunFolder {
     if (existsSync(join(dir, 'config.json'))) {
       throw new TransferkitError('RUN_EXISTS', `The folder ${dir} already holds a run`, {
         where: dir,
-        hint: 'Pass --resume to continue it, or choose another --out folder.',
+        hint: 'Continue it (`resumeFit`, or `transferkit fit --resume`), or choose another `out` folder.',
       });
     }
     if (existsSync(dir) && (await readdir(dir)).length > 0) {
-      throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${dir} is not empty`, { where: dir, hint: 'Choose an empty or new --out folder.' });
+      throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${dir} is not empty`, { where: dir, hint: 'Choose an empty or new `out` folder.' });
     }
     const run = new RunFolder(dir, []);
     await writeJsonAtomic(join(dir, 'config.json'), config);
@@ -59,7 +59,7 @@ export class RunFolder {
     if (!existsSync(join(dir, 'config.json'))) {
       throw new TransferkitError('RUN_NOT_FOUND', `No run found in ${dir} (config.json is missing)`, {
         where: dir,
-        hint: 'Pass the --out folder of an earlier fit.',
+        hint: 'Pass the `out` folder of an earlier fit.',
       });
     }
     const historyPath = join(dir, 'history.jsonl');

@@ -88,7 +88,7 @@ export function checkAugment(a: AugmentOptions | undefined): void {
 export function augmentBatch(x: Float32Array, shape: number[], opts: AugmentOptions, rng: Rng): void {
   if (shape.length !== 4) {
     throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data of shape [n, height, width, channels], got [${shape.join(', ')}]`, {
-      hint: 'Leave --augment out for tabular and text data.',
+      hint: 'Leave `augment` out for tabular and text data.',
     });
   }
   const [n, h, w, c] = shape;

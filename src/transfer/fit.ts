@@ -271,7 +271,7 @@ export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Prom
   const cfg = { ...(saved as FitConfig & { train: string; val?: string }), out };
   const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
-    throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another --out folder.' });
+    throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another `out` folder.' });
   }
   const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined);
   try {
@@ -314,14 +314,14 @@ interface Controls {
 function parseControls(cfg: FitConfig): Controls {
   const bad = (message: string, hint: string) => new TransferkitError('BAD_OPTION', message, { hint });
   if (cfg.unfreezeSchedule !== undefined && cfg.strategy !== 'finetune') {
-    throw bad(`An unfreeze schedule needs the finetune strategy, not ${cfg.strategy}`, 'Use --strategy finetune with --unfreeze-schedule.');
+    throw bad(`An unfreeze schedule needs the finetune strategy, not ${cfg.strategy}`, 'Use `strategy: "finetune"` with `unfreezeSchedule`.');
   }
-  if (cfg.strategy === 'lora' && cfg.base === undefined) throw bad('The lora strategy needs a pretrained model', 'Pass --base <zoo name or model folder>.');
+  if (cfg.strategy === 'lora' && cfg.base === undefined) throw bad('The lora strategy needs a pretrained model', 'Pass `base`: a zoo name or a model folder.');
   if (cfg.l2sp !== undefined && (cfg.base === undefined || cfg.strategy === 'scratch')) {
-    throw bad('L2-SP pulls weights toward a pretrained model, so it needs --base and a transfer strategy', 'Use --strategy finetune (or extract, lora) with --base, or drop --l2sp.');
+    throw bad('L2-SP pulls weights toward a pretrained model, so it needs `base` and a transfer strategy', 'Use `strategy: "finetune"` (or extract, lora) with `base`, or drop `l2sp`.');
   }
   if (cfg.strategy !== 'lora' && (cfg.loraRank !== undefined || cfg.loraAlpha !== undefined || cfg.loraLayers !== undefined)) {
-    throw bad(`LoRA options need --strategy lora (got ${cfg.strategy})`, 'Add --strategy lora, or drop the --lora-* options.');
+    throw bad(`LoRA options need \`strategy: "lora"\` (got ${cfg.strategy})`, 'Add `strategy: "lora"`, or drop the LoRA options (`loraRank`, `loraAlpha`, `loraLayers`).');
   }
   checkTrainingSettings(cfg);
   const schedule = typeof cfg.unfreezeSchedule === 'string' ? parseUnfreezeSchedule(cfg.unfreezeSchedule) : cfg.unfreezeSchedule;
@@ -375,7 +375,7 @@ async function prepareWithBase(
   }
   const features: FeatureSpec = baseFeatures ?? fitFeatures(train);
   if (controls.augment && features.kind !== 'image') {
-    throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data, but ${datasetName(cfg.train)} is ${features.kind} data`, { hint: 'Leave --augment out for tabular and text data.' });
+    throw new TransferkitError('BAD_OPTION', `Image augmentation needs image data, but ${datasetName(cfg.train)} is ${features.kind} data`, { hint: 'Leave `augment` out for tabular and text data.' });
   }
   const trainX = transformFeatures(features, train);
   const valX = val ? transformFeatures(features, val) : undefined;

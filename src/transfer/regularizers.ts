@@ -42,7 +42,7 @@ export function l2spPenalty(model: tf.LayersModel, baseLayerCount: number, opts:
   const alpha = opts.alpha;
   const beta = opts.beta ?? alpha / 10;
   if (!(alpha >= 0) || !(beta >= 0)) {
-    throw new TransferkitError('BAD_OPTION', `L2-SP strengths must be ≥ 0, got α = ${alpha}, β = ${beta}`, { hint: 'For example --l2sp 0.01 (β defaults to α/10).' });
+    throw new TransferkitError('BAD_OPTION', `L2-SP strengths must be ≥ 0, got α = ${alpha}, β = ${beta}`, { hint: 'For example `l2sp: 0.01` (β defaults to α/10).' });
   }
   const anchorOf = new Map<tf.Variable, tf.Tensor>();
   for (const layer of model.layers.slice(0, baseLayerCount)) {

@@ -73,10 +73,10 @@ export function checkSchedule(s: LrSchedule | undefined): void {
   if (!s) return;
   const bad = (what: string, hint: string) => new TransferkitError('BAD_OPTION', `Learning-rate schedule: ${what}`, { hint });
   if (s.kind !== undefined && !SCHEDULES.includes(s.kind)) throw bad(`unknown kind "${s.kind}"`, `Use one of: ${SCHEDULES.join(', ')}.`);
-  if (s.warmupEpochs !== undefined && !(s.warmupEpochs >= 0)) throw bad(`warm-up epochs must be ≥ 0, got ${s.warmupEpochs}`, 'For example --warmup 2.');
-  if (s.warmupSteps !== undefined && !(Number.isInteger(s.warmupSteps) && s.warmupSteps >= 0)) throw bad(`warm-up steps must be a whole number ≥ 0, got ${s.warmupSteps}`, 'For example --warmup-steps 50.');
-  if (s.stepEpochs !== undefined && !(s.stepEpochs >= 1)) throw bad(`step epochs must be ≥ 1, got ${s.stepEpochs}`, 'For example --lr-step-epochs 10.');
-  if (s.gamma !== undefined && !(s.gamma > 0 && s.gamma <= 1)) throw bad(`gamma must be in (0, 1], got ${s.gamma}`, 'For example --lr-gamma 0.1.');
+  if (s.warmupEpochs !== undefined && !(s.warmupEpochs >= 0)) throw bad(`warm-up epochs must be ≥ 0, got ${s.warmupEpochs}`, 'For example `warmup: 2`.');
+  if (s.warmupSteps !== undefined && !(Number.isInteger(s.warmupSteps) && s.warmupSteps >= 0)) throw bad(`warm-up steps must be a whole number ≥ 0, got ${s.warmupSteps}`, 'For example `warmupSteps: 50`.');
+  if (s.stepEpochs !== undefined && !(s.stepEpochs >= 1)) throw bad(`step epochs must be ≥ 1, got ${s.stepEpochs}`, 'For example `lrStepEpochs: 10`.');
+  if (s.gamma !== undefined && !(s.gamma > 0 && s.gamma <= 1)) throw bad(`gamma must be in (0, 1], got ${s.gamma}`, 'For example `lrGamma: 0.1`.');
   if (s.minFactor !== undefined && !(s.minFactor >= 0 && s.minFactor <= 1)) throw bad(`the final factor must be in [0, 1], got ${s.minFactor}`, 'For example 0.01.');
 }
 
@@ -104,7 +104,7 @@ export function layerMultipliers(model: tf.LayersModel, baseLayerCount: number, 
   const out = new Map<string, number>();
   const decay = opts.lrDecay ?? 1;
   if (!(decay > 0 && decay <= 1)) {
-    throw new TransferkitError('BAD_OPTION', `The layer-wise learning-rate decay must be in (0, 1], got ${decay}`, { hint: 'For example --lr-decay 0.5: each weighted layer further down learns at half the rate of the one above.' });
+    throw new TransferkitError('BAD_OPTION', `The layer-wise learning-rate decay must be in (0, 1], got ${decay}`, { hint: 'For example `lrDecay: 0.5`: each weighted layer further down learns at half the rate of the one above.' });
   }
   const base = model.layers.slice(0, baseLayerCount).filter((l) => l.weights.length > 0);
   const isBN = (l: tf.layers.Layer) => l.getClassName() === 'BatchNormalization';

@@ -131,7 +131,7 @@ export async function prepareModel(opts: {
   if (!opts.base) {
     if (strategy !== 'scratch') {
       throw new TransferkitError('MISSING_BASE', `The ${strategy} strategy needs a pretrained model`, {
-        hint: 'Pass --base <zoo name or model folder>, or use --strategy scratch --arch mlp|logistic.',
+        hint: 'Pass `base` (a zoo name or a model folder), or use `strategy: "scratch"` with `arch: "mlp"` or `arch: "logistic"`.',
       });
     }
     return { model: buildArch(opts.arch ?? defaultArch(opts.inputShape), opts.inputShape, numClasses, seed), baseLayerCount: 0 };
@@ -169,8 +169,8 @@ async function headOn(
       ? opts.lora.layers.map((ref) => resolveLayer(model, ref)).filter((l) => !headNames.has(l.name))
       : bases.filter((l) => l.getClassName() === 'Dense');
     if (targets.length === 0) {
-      throw new TransferkitError('LORA_UNSUPPORTED', opts.lora?.layers ? 'None of the --lora-layers is a base layer' : 'The base has no Dense layer to put LoRA adapters on', {
-        hint: `Name Dense or Conv2D base layers with --lora-layers; base layers with weights: ${bases.filter((l) => l.weights.length > 0).map((l) => l.name).join(', ')}.`,
+      throw new TransferkitError('LORA_UNSUPPORTED', opts.lora?.layers ? 'None of the `loraLayers` is a base layer' : 'The base has no Dense layer to put LoRA adapters on', {
+        hint: `Name Dense or Conv2D base layers with \`loraLayers\`; base layers with weights: ${bases.filter((l) => l.weights.length > 0).map((l) => l.name).join(', ')}.`,
       });
     }
     model = applyLora(model, {
@@ -222,7 +222,7 @@ export function parseUnfreezeSchedule(text: string): UnfreezeStep[] {
 
 function badSchedule(part: string, why: string): TransferkitError {
   return new TransferkitError('BAD_OPTION', `Cannot read the unfreeze schedule at "${part}": ${why}`, {
-    hint: 'Write EPOCH:LAYER entries separated by commas, e.g. --unfreeze-schedule "1:head,3:dense1,5:conv2+bn2" (the head trains from epoch 1; `all` unfreezes the whole base).',
+    hint: 'Write EPOCH:LAYER entries separated by commas, e.g. `unfreezeSchedule: "1:head,3:dense1,5:conv2+bn2"` (the head trains from epoch 1; `all` unfreezes the whole base).',
   });
 }
 
@@ -333,12 +333,12 @@ function defaultArch(inputShape: number[]): Arch {
 
 function buildArch(arch: Arch, inputShape: number[], numClasses: number, seed: number): tf.LayersModel {
   if (arch === 'cnn') {
-    if (inputShape.length !== 3) throw new TransferkitError('BAD_ARCH', 'The cnn architecture needs image data', { hint: 'Use --arch mlp or logistic for tabular and text data.' });
+    if (inputShape.length !== 3) throw new TransferkitError('BAD_ARCH', 'The cnn architecture needs image data', { hint: 'Use `arch: "mlp"` or `arch: "logistic"` for tabular and text data.' });
     return buildCnn(inputShape, numClasses, { seed });
   }
   if (inputShape.length !== 1) {
     throw new TransferkitError('BAD_ARCH', `The ${arch} architecture needs flat feature vectors, but the data gives shape [${inputShape.join(', ')}]`, {
-      hint: 'Use --arch cnn for images.',
+      hint: 'Use `arch: "cnn"` for images.',
     });
   }
   return arch === 'logistic' ? buildLogistic(inputShape[0], numClasses, { seed }) : buildMlp(inputShape[0], numClasses, { seed, hidden: [64] });

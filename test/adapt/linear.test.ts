@@ -55,7 +55,7 @@ test('an example weight of 2 is the same as the example twice; balanced class we
   const dup = Array.from({ length: 70 }, (_, i) => (i < 60 ? i : i - 60));
   const twice = fitSoftmax(pickRows(X, dup), Int32Array.from(dup, (i) => y[i]), 2, { tol: 1e-9, maxIter: 1000 });
   for (let j = 0; j < weighted.W.length; j++) assert.ok(Math.abs(weighted.W[j] - twice.W[j]) < 1e-4);
-  assert.throws(() => fitSoftmax(X, y, 2, { weights: new Float64Array(60).fill(-1) }), { code: 'BAD_WEIGHT' });
+  assert.throws(() => fitSoftmax(X, y, 2, { weights: new Float64Array(60).fill(-1) }), { code: 'BAD_WEIGHTS' });
   assert.throws(() => fitSoftmax(X, Int32Array.from(y, () => 5), 2), { code: 'BAD_LABEL' });
 });
 

@@ -90,7 +90,7 @@ test('clipping by default: heavy-tailed weights lose their top 1% and gain effec
 test('bad input: unknown method, mismatched widths, bad options', () => {
   assert.throws(() => importanceWeights([[0], [1]], [[0], [1]], { method: 'magic' as never }), { code: 'BAD_OPTION' });
   assert.throws(() => importanceWeights([[0], [1]], [[0, 1], [1, 2]]), { code: 'SHAPE_MISMATCH' });
-  assert.throws(() => importanceWeights([[0]], [[0], [1]]), { code: 'TOO_FEW_ROWS' });
+  assert.throws(() => importanceWeights([[0]], [[0], [1]]), { code: 'TOO_FEW_EXAMPLES' });
   assert.throws(() => clipWeights([1, 2], { quantile: 0 }), { code: 'BAD_OPTION' });
   assert.throws(() => clipWeights([0, 0]), { code: 'DEGENERATE_WEIGHTS' });
   assert.throws(() => importanceWeights([[0], [1]], [[0], [1]], { method: 'kmm', bandwidth: -1 }), { code: 'BAD_OPTION' });

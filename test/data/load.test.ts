@@ -21,7 +21,7 @@ test('loadDataset dispatches on the spec', async () => {
 });
 
 test('loadDataset errors: CSV without --label, missing path, unsupported format, labels file, unknown builtin', async () => {
-  await expectError(() => loadDataset(fixture('flowers.csv')), 'MISSING_LABEL_OPTION', [/flowers\.csv/]).then((e) => assert.match(e.hint!, /--label <column>/));
+  await expectError(() => loadDataset(fixture('flowers.csv')), 'MISSING_OPTION', [/flowers\.csv/]).then((e) => assert.match(e.hint!, /Pass `label`/));
   await expectError(() => loadDataset(fixture('absent.csv'), { label: 'x' }), 'FILE_NOT_FOUND', [/absent\.csv/]);
   const e = await expectError(() => loadDataset('iris'), 'FILE_NOT_FOUND', [/iris/]);
   assert.match(e.hint!, /builtin:iris/);

@@ -93,7 +93,7 @@ test('CSV: a feature column the model needs is MISSING_COLUMN naming the column 
 
 test('CSV: impute mean fills numbers with the training means and leaves categories unseen; drop keeps source row numbers', async () => {
   await expectError(() => loadNewData(join(root, 'gaps.csv'), { features: tabular }), 'MISSING_VALUE', [/line 2, column "b"/]).then((e) => {
-    assert.match(e.hint!, /--impute mean/);
+    assert.match(e.hint!, /`impute: "mean"`/);
     assert.match(e.hint!, /training data/);
   });
   const mean = await loadNewData(join(root, 'gaps.csv'), { features: tabular, impute: 'mean' });

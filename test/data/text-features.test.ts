@@ -71,5 +71,5 @@ test('vectorizer option and spec errors', async () => {
   await expectError(() => fitTextVectorizer(['a'], { wordNgrams: null }), 'BAD_OPTION', [/no features/]);
   await expectError(() => fitTextVectorizer([]), 'EMPTY_DATA', [/no texts/]);
   const spec = fitTextVectorizer(['a b'], { dims: 16 });
-  await expectError(() => transformText({ ...spec, idf: spec.idf.slice(1) }, ['a']), 'BAD_SPEC', [/15 IDF weights for 16 dims/]);
+  await expectError(() => transformText({ ...spec, idf: spec.idf.slice(1) }, ['a']), 'CORRUPT_MODEL', [/15 IDF weights for 16 dims/]);
 });

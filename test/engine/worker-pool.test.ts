@@ -14,7 +14,7 @@ test('a worker pool runs jobs, passes their events, keeps error codes, and fails
     assert.equal(events.length, 3);
     const failed = await pool.run({ x: 9, fail: true }).catch((e: unknown) => e);
     assert.ok(failed instanceof TransferkitError);
-    assert.equal(failed.code, 'BAD_JOB');
+    assert.equal(failed.code, 'BAD_INPUT');
     assert.equal(failed.hint, 'a hint');
     assert.equal(await pool.run<{ x: number }, number>({ x: 5 }), 10, 'a failed job leaves the pool usable');
 

@@ -156,5 +156,5 @@ test('explain() takes the model fit returns in memory: one Explanation type, the
   } finally {
     res.model.dispose();
   }
-  await expectError(() => explain({ model: res.model, data: 'builtin:penguins', method: 'shap' }), 'MODEL_DISPOSED');
+  await expectError(() => explain({ model: res.model, data: 'builtin:penguins', method: 'shap' }), 'DISPOSED');
 });

@@ -68,7 +68,7 @@ test('matrix square root, pseudo-inverse, Cholesky and LU solve', () => {
 test('covariance matches the n − 1 formula and inputs are checked', () => {
   closeArrays(covariance(toMatrix([[1, 2], [3, 6], [5, 7]])).data, [4, 5, 5, 7], 1e-14);
   assert.throws(() => toMatrix([[1, 2], [3]], 'source'), /Row 1 of source/);
-  assert.throws(() => toMatrix([[1, NaN]], 'target'), (e: any) => e.code === 'NON_FINITE');
+  assert.throws(() => toMatrix([[1, NaN]], 'target'), (e: any) => e.code === 'NON_FINITE_INPUT');
   assert.deepEqual(Array.from(toMatrix({ x: Float32Array.of(1, 2, 3, 4), shape: [2, 1, 2] }).data), [1, 2, 3, 4]);
   assert.equal(toMatrix({ x: Float32Array.of(1, 2, 3, 4), shape: [2, 1, 2] }).cols, 2);
 });

@@ -37,8 +37,8 @@ test('Newton and L-BFGS reach the same binary optimum; weights of 0 drop rows', 
   const dropped = fitLogistic(X, y, { weights: w, l2: 1e-9 });
   const only = fitLogistic(first, y.subarray(0, 150), { l2: 1e-9 });
   closeArrays(dropped.predictProba(first), only.predictProba(first), 1e-5, 'zero weights');
-  assert.throws(() => fitLogistic(X, y, { weights: new Float64Array(200) }), { code: 'NO_DATA' });
-  assert.throws(() => fitLogistic(X, y, { weights: new Float64Array(200).fill(-1) }), { code: 'BAD_WEIGHT' });
+  assert.throws(() => fitLogistic(X, y, { weights: new Float64Array(200) }), { code: 'EMPTY_DATA' });
+  assert.throws(() => fitLogistic(X, y, { weights: new Float64Array(200).fill(-1) }), { code: 'BAD_WEIGHTS' });
 });
 
 test('L-BFGS: ftol 0 runs to the gradient tolerance on an ill-conditioned problem', () => {

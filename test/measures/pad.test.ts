@@ -54,5 +54,5 @@ test('proxy A-distance ≈ 0 for one distribution and ≈ 2 for separable domain
   const b = proxyADistance(gaussian(60, 3, 'q1'), gaussian(60, 3, 'q2', 0.5), { seed: 7, folds: 3 });
   assert.deepEqual(a, b);
   assert.ok(a.pad > 0 && a.pad < 2);
-  assert.throws(() => proxyADistance(gaussian(3, 2, 'a'), gaussian(30, 2, 'b')), (e: any) => e.code === 'TOO_FEW_ROWS');
+  assert.throws(() => proxyADistance(gaussian(3, 2, 'a'), gaussian(30, 2, 'b')), (e: any) => e.code === 'TOO_FEW_EXAMPLES');
 });

@@ -181,7 +181,7 @@ test('fit without out trains in memory: writes nothing and returns a model evalu
   assert.equal(JSON.parse(JSON.stringify(res)).model.dir, '(in memory)', 'a result with its model stays printable as JSON');
   res.model.dispose();
   res.model.dispose(); // idempotent
-  await expectError(() => evaluateModel({ model: res.model, data: 'builtin:iris' }), 'MODEL_DISPOSED');
+  await expectError(() => evaluateModel({ model: res.model, data: 'builtin:iris' }), 'DISPOSED');
 });
 
 test('the model fit returns is the saved model, and disposing it leaves tf.memory() as before fit', async () => {

@@ -197,7 +197,7 @@ test('fit --strategy lora trains adapters and head, saves a plain model and the 
   const checkpoint = await loadModel(join(out, 'checkpoints', 'last'));
   assert.deepEqual(loraLayers(checkpoint.model)[0].kernelVariable.read().dataSync() as Float32Array, pretrained as Float32Array, 'the wrapped base kernel never trained');
 
-  await expectError(() => fit({ base: baseDir, strategy: 'finetune', train: digits, out: join(root, 'bad'), loraRank: 4 }), 'BAD_OPTION', [/strategy lora/]);
+  await expectError(() => fit({ base: baseDir, strategy: 'finetune', train: digits, out: join(root, 'bad'), loraRank: 4 }), 'BAD_OPTION', [/strategy: "lora"/]);
   await expectError(() => fit({ base: baseDir, strategy: 'lora', train: digits, out: join(root, 'bad'), loraLayers: ['relu1'] }), 'LORA_UNSUPPORTED', [/relu1/]);
   assert.ok(!existsSync(join(root, 'bad')));
 });

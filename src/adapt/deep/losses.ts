@@ -19,7 +19,7 @@ import { medianBandwidth } from '../../measures/kernels.ts';
  * Deep CORAL loss ‖C_s − C_t‖²_F / (4d²), with C the (n − 1)-normalised covariances of the two
  * batches of features — the same value as `coralDistance` in `src/measures/coral.ts`.
  *
- * @throws TransferkitError `SHAPE_MISMATCH` when the feature sizes differ, `TOO_FEW_ROWS`
+ * @throws TransferkitError `SHAPE_MISMATCH` when the feature sizes differ, `TOO_FEW_EXAMPLES`
  *   when a batch has fewer than 2 rows.
  * @example
  * ```ts
@@ -99,7 +99,7 @@ export function mmdBandwidths(source: tf.Tensor, target: tf.Tensor, opts: MmdLos
  * With `bandwidthMultipliers: [1]`, a fixed `bandwidth` and `estimator: 'unbiased'` it equals
  * `mmd(source, target, { bandwidth, permutations: 0 }).mmd2` from `src/measures`.
  *
- * @throws TransferkitError `SHAPE_MISMATCH`, `TOO_FEW_ROWS` (fewer than 2 rows; the linear
+ * @throws TransferkitError `SHAPE_MISMATCH`, `TOO_FEW_EXAMPLES` (fewer than 2 rows; the linear
  *   estimator needs 2 per side as well), `BAD_OPTION` for a non-positive bandwidth or multiplier.
  * @example
  * ```ts
@@ -156,7 +156,7 @@ export function mmdLoss(source: tf.Tensor, target: tf.Tensor, opts: MmdLossOptio
  * ‖C_i − C_j‖²_F / (4d²). Each group's covariance is computed once, so G groups cost G
  * covariances, not G(G − 1). With two groups it equals {@link deepCoralLoss}.
  *
- * @throws TransferkitError `TOO_FEW_ROWS` (fewer than 2 groups, or a group with fewer than 2 rows), `SHAPE_MISMATCH`.
+ * @throws TransferkitError `TOO_FEW_EXAMPLES` (fewer than 2 groups, or a group with fewer than 2 rows), `SHAPE_MISMATCH`.
  * @example
  * ```ts
  * const penalty = deepCoralLossPairs([featsDomainA, featsDomainB, featsDomainC]);
@@ -183,7 +183,7 @@ export function deepCoralLossPairs(groups: tf.Tensor[]): tf.Scalar {
  *
  * @param features `N × d` (or higher rank) features, the groups stacked in order.
  * @param sizes rows of each group; they sum to N.
- * @throws TransferkitError `TOO_FEW_ROWS`, `SHAPE_MISMATCH`, `BAD_OPTION`.
+ * @throws TransferkitError `TOO_FEW_EXAMPLES`, `SHAPE_MISMATCH`, `BAD_OPTION`.
  * @example
  * ```ts
  * const penalty = mmdLossPairs(feats, [32, 32, 32]); // three domains of 32 rows
@@ -192,7 +192,7 @@ export function deepCoralLossPairs(groups: tf.Tensor[]): tf.Scalar {
 export function mmdLossPairs(features: tf.Tensor, sizes: number[], opts: MmdLossOptions = {}): tf.Scalar {
   const N = features.shape[0];
   if (sizes.length < 2 || sizes.some((m) => !Number.isInteger(m) || m < 2)) {
-    throw new TransferkitError('TOO_FEW_ROWS', `MMD needs at least 2 groups of at least 2 rows (got [${sizes.join(', ')}])`);
+    throw new TransferkitError('TOO_FEW_EXAMPLES', `MMD needs at least 2 groups of at least 2 rows (got [${sizes.join(', ')}])`);
   }
   if (sizes.reduce((a, b) => a + b, 0) !== N) {
     throw new TransferkitError('SHAPE_MISMATCH', `MMD: group sizes [${sizes.join(', ')}] do not add up to the ${N} rows of the features`);
@@ -298,7 +298,7 @@ function as2d(x: tf.Tensor): tf.Tensor2D {
 }
 
 function checkGroups(groups: tf.Tensor[], what: string): void {
-  if (groups.length < 2) throw new TransferkitError('TOO_FEW_ROWS', `${what} needs at least 2 groups of features, got ${groups.length}`);
+  if (groups.length < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', `${what} needs at least 2 groups of features, got ${groups.length}`);
 }
 
 /** Checks two feature batches (rank ≥ 2, same flattened width, ≥ 2 rows each); returns the width d. */
@@ -313,7 +313,7 @@ function checkPair(s: tf.Tensor, t: tf.Tensor, what: string): number {
     throw new TransferkitError('SHAPE_MISMATCH', `${what}: source features have ${width(s)} values per row but target features have ${width(t)}`);
   }
   if (s.shape[0] < 2 || t.shape[0] < 2) {
-    throw new TransferkitError('TOO_FEW_ROWS', `${what} needs at least 2 rows per batch (got ${s.shape[0]} and ${t.shape[0]})`);
+    throw new TransferkitError('TOO_FEW_EXAMPLES', `${what} needs at least 2 rows per batch (got ${s.shape[0]} and ${t.shape[0]})`);
   }
   return width(s);
 }

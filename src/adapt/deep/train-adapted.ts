@@ -237,7 +237,7 @@ export async function trainAdapted(opts: TrainAdaptedOptions): Promise<TrainAdap
         where: 'trainAdapted',
       });
     }
-    if (d.shape[0] < 1) throw new TransferkitError('TOO_FEW_ROWS', `Domain "${names[i]}" is empty`, { where: 'trainAdapted' });
+    if (d.shape[0] < 1) throw new TransferkitError('TOO_FEW_EXAMPLES', `Domain "${names[i]}" is empty`, { where: 'trainAdapted' });
   });
   const largest = Math.max(...sources.map((s) => s.shape[0]));
   const stepsPerEpoch = opts.stepsPerEpoch ?? Math.ceil(largest / batchSize);

@@ -532,7 +532,7 @@ function concatTwo(a: Dataset, b: Dataset): Dataset {
     if (fa.height !== fb.height || fa.width !== fb.width || fa.channels !== fb.channels) {
       throw new TransferkitError('SHAPE_MISMATCH', `Source ${b.name} has ${fb.height}×${fb.width}×${fb.channels} images, source ${a.name} ${fa.height}×${fa.width}×${fa.channels}`, {
         where: b.name,
-        hint: 'Every source domain needs images of one size (or pass --base: images are then loaded at its input size).',
+        hint: 'Every source domain needs images of one size (or pass `base`: images are then loaded at its input size).',
       });
     }
     const pixels = new Float32Array(fa.pixels.length + fb.pixels.length);

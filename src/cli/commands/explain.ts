@@ -15,6 +15,7 @@ import type { Audience } from '../../explain/narrative/types.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt, wholeNumber } from '../parsers.ts';
+import { cliWording } from '../wording.ts';
 
 interface ExplainFlags {
   model: string;
@@ -227,7 +228,7 @@ function describe(e: Explanation): string {
     case 'shapley':
       return [
         `${e.method} (${e.link === 'logit' ? 'log-odds' : 'probability'} of the explained class); background: ${e.background.source}`,
-        ...e.warnings.map((w) => `warning: ${w}`),
+        ...e.warnings.map((w) => `warning: ${cliWording(w)}`),
         ...e.rows.map((r) => {
           const names = r.features ?? e.features;
           const order = r.values.map((_, i) => i).sort((a, b) => Math.abs(r.values[b]) - Math.abs(r.values[a]));

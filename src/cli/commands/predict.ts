@@ -9,6 +9,7 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt } from '../parsers.ts';
+import { cliWording } from '../wording.ts';
 
 interface PredictFlags {
   model: string;
@@ -60,7 +61,7 @@ Examples:
         const labelled = res.predictions.some((p) => p.actual !== undefined);
         const idHeader = res.idColumn ?? (res.predictions.some((p) => typeof p.id === 'string') ? 'file' : 'row');
         const text = [
-          ...res.warnings.map((w) => `warning: ${w}`),
+          ...res.warnings.map((w) => `warning: ${cliWording(w)}`),
           res.dropped > 0 ? `${res.dropped} row${res.dropped === 1 ? '' : 's'} with missing values skipped (--impute drop)` : '',
           table(
             [idHeader, 'predicted', 'confidence', ...(labelled ? ['actual'] : [])],

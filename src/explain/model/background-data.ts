@@ -42,7 +42,7 @@ export async function backgroundData(
         where: trained.dir,
         hint: inMemory
           ? 'Pass background: <dataset or spec> with typical examples (100 rows is plenty), e.g. the training dataset.'
-          : 'Pass --background <data> (API: background) with typical examples (100 rows is plenty).',
+          : 'Pass `background`: data with typical examples (100 rows is plenty).',
       });
     }
     data = await loadDataFor(trained, train.train, { label: opts.label ?? train.label, labelled: false });

@@ -95,7 +95,7 @@ export function tabularFeatures(spec: FeatureSpec): { names: string[]; groups: n
     names.push(c.name);
     groups.push(c.categories.map(() => col++));
   }
-  if (col !== featureNames(spec).length) throw new TransferkitError('BAD_SPEC', 'The saved preprocessing does not match its feature names');
+  if (col !== featureNames(spec).length) throw new TransferkitError('CORRUPT_MODEL', 'The saved preprocessing does not match its feature names');
   return { names, groups };
 }
 

@@ -148,7 +148,7 @@ export async function saveAdapter(model: tf.LayersModel, dir: string, opts: Save
 export async function readAdapter(dir: string): Promise<{ file: AdapterFile; values: Map<string, tf.Tensor> }> {
   const jsonPath = join(dir, JSON_NAME);
   if (!(await stat(jsonPath).then((s) => s.isFile(), () => false))) {
-    throw new TransferkitError('ADAPTER_NOT_FOUND', `No adapter in "${dir}" (adapter.json is missing)`, { where: dir, hint: 'Pass the adapter folder written by saveAdapter() or fit --strategy lora (<run>/adapter).' });
+    throw new TransferkitError('ADAPTER_NOT_FOUND', `No adapter in "${dir}" (adapter.json is missing)`, { where: dir, hint: 'Pass the adapter folder written by saveAdapter() or by fit with `strategy: "lora"` (<run>/adapter).' });
   }
   let file: AdapterFile;
   try {

@@ -45,7 +45,7 @@ export function applyLora(model: tf.LayersModel, opts: LoraOptions = {}): tf.Lay
   const spec: AdapterSpec = { name: opts.name ?? 'default', rank, alpha: opts.alpha ?? rank };
   const targets = opts.layers ? opts.layers.map((ref) => resolveLayer(model, ref)) : defaultTargets(model);
   if (targets.length === 0) {
-    throw new TransferkitError('LORA_UNSUPPORTED', `Model "${model.name}" has no layer to put LoRA adapters on`, { hint: 'Name Dense or Conv2D layers with layers: [...] (--lora-layers).' });
+    throw new TransferkitError('LORA_UNSUPPORTED', `Model "${model.name}" has no layer to put LoRA adapters on`, { hint: 'Name Dense or Conv2D layers with `loraLayers`.' });
   }
   const fingerprint = opts.fingerprint ?? modelFingerprint(model);
   const replacements = new Map<tf.layers.Layer, tf.layers.Layer>();
@@ -260,7 +260,7 @@ function defaultTargets(model: tf.LayersModel): tf.layers.Layer[] {
 function targetLoraLayers(model: tf.LayersModel, names?: string[]): LoraLayer[] {
   const all = loraLayers(model);
   if (all.length === 0) {
-    throw new TransferkitError('NOT_A_LORA_MODEL', `Model "${model.name}" has no LoRA layers`, { hint: 'Put adapters on it first with applyLora() (fit --strategy lora).' });
+    throw new TransferkitError('NOT_A_LORA_MODEL', `Model "${model.name}" has no LoRA layers`, { hint: 'Put adapters on it first with applyLora() (or fit with `strategy: "lora"`).' });
   }
   if (!names) return all;
   return names.map((n) => {
@@ -282,13 +282,13 @@ function loraFor(layer: tf.layers.Layer, spec: AdapterSpec, seed: number | undef
   const activation = String(cfg.activation ?? 'linear');
   if ((cls !== 'Dense' && cls !== 'Conv2D') || !supportedActivation(activation)) {
     throw new TransferkitError('LORA_UNSUPPORTED', `Layer "${layer.name}" is a ${cls}${cls === 'Dense' || cls === 'Conv2D' ? ` with a "${activation}" activation` : ''}; LoRA adapters go on Dense and Conv2D layers`, {
-      hint: 'Name Dense (or Conv2D) layers in --lora-layers; see `transferkit inspect` for the layer types.',
+      hint: 'Name Dense (or Conv2D) layers in `loraLayers`; see `transferkit inspect` for the layer types.',
     });
   }
   const common = { name: layer.name, activation, useBias: Boolean(cfg.useBias), adapters: [spec], active: spec.name, merged: null, fingerprint, seed };
   if (cls === 'Dense') return new LoraDense({ ...common, units: Number(cfg.units) });
   if ((cfg.dataFormat ?? 'channelsLast') !== 'channelsLast') {
-    throw new TransferkitError('LORA_UNSUPPORTED', `Conv2D layer "${layer.name}" is channels-first; LoRA supports channels-last convolutions`, { hint: 'Leave this layer out of --lora-layers.' });
+    throw new TransferkitError('LORA_UNSUPPORTED', `Conv2D layer "${layer.name}" is channels-first; LoRA supports channels-last convolutions`, { hint: 'Leave this layer out of `loraLayers`.' });
   }
   const pad = cfg.padding === 'same' ? 'same' : cfg.padding === 'valid' ? 'valid' : undefined;
   if (!pad) throw new TransferkitError('LORA_UNSUPPORTED', `Conv2D layer "${layer.name}" uses "${String(cfg.padding)}" padding`, { hint: 'LoRA supports "same" and "valid" padding.' });

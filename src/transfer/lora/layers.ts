@@ -92,7 +92,7 @@ abstract class LoraLayerBase extends tf.layers.Layer {
     this.activationName = config.activation ?? 'linear';
     if (!supportedActivation(this.activationName)) {
       throw new TransferkitError('LORA_UNSUPPORTED', `LoRA layers cannot reproduce the "${this.activationName}" activation of layer "${config.name}"`, {
-        hint: `Supported activations: ${Object.keys(ACTIVATIONS).join(', ')}. Leave this layer out of --lora-layers.`,
+        hint: `Supported activations: ${Object.keys(ACTIVATIONS).join(', ')}. Leave this layer out of \`loraLayers\`.`,
       });
     }
     this.useBias = config.useBias ?? true;
@@ -420,7 +420,7 @@ export function isLoraLayer(layer: tf.layers.Layer): layer is LoraLayer {
 
 function checkSpec(spec: AdapterSpec, layer: string): void {
   if (!Number.isInteger(spec.rank) || spec.rank < 1) {
-    throw new TransferkitError('BAD_OPTION', `LoRA rank must be a whole number ≥ 1, got ${spec.rank} (layer "${layer}")`, { hint: 'Typical ranks are 4 to 16, e.g. --lora-rank 8.' });
+    throw new TransferkitError('BAD_OPTION', `LoRA rank must be a whole number ≥ 1, got ${spec.rank} (layer "${layer}")`, { hint: 'Typical ranks are 4 to 16, e.g. `loraRank: 8`.' });
   }
   if (!(spec.alpha > 0)) throw new TransferkitError('BAD_OPTION', `LoRA alpha must be > 0, got ${spec.alpha} (layer "${layer}")`, { hint: 'A common choice is alpha = rank (scale 1) or 2 × rank.' });
   if (!/^[A-Za-z0-9_.-]+$/.test(spec.name)) {

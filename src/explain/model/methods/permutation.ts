@@ -20,7 +20,7 @@ export const permutationMethod = registerMethod({
     { name: 'repeats', help: 'shuffles per column (default 10)' },
     { name: 'seed', help: 'the shuffles' },
   ],
-  labels: { why: 'Permutation importance measures the drop in accuracy', instead: 'use --method mean-shap for a global importance without labels' },
+  labels: { why: 'Permutation importance measures the drop in accuracy', instead: 'use `method: "mean-shap"` for a global importance without labels' },
   run: async (ctx) => {
     const { trained, data } = ctx;
     const { names, groups, x } = tabularInputs(ctx);
