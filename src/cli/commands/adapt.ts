@@ -7,6 +7,8 @@ import { fmt, runCommand, table } from '../output.ts';
 import { commaList, factor, fraction, intAtLeast, nonNegative, positiveInt, positiveIntList, positiveNumber, wholeNumber } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { settingOption } from '../settings-option.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface AdaptFlags {
   source: string[];
@@ -119,8 +121,8 @@ export function registerAdapt(program: Command): void {
     .option('--target-labels <data>', 'a few labelled target examples to train on as well')
     .option('--test <data>', 'labelled target data to score on (default: --target when it has labels)')
     .option('--base <model>', `images: adapt on the features of this model (${MODEL_REF_FORMS}); the saved model is the base with a new head (deep methods fine-tune it end to end)`)
-    .option('--label <column>', 'label column of CSV data')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
+    .addOption(labelOption())
+    .addOption(imputeOption())
     .addOption(new Option('--method <name>', 'adaptation method; auto tries the candidates and lets --validator choose').choices([...ADAPT_METHOD_NAMES]).default('auto'))
     .addOption(new Option('--validator <name>', 'unsupervised validator auto chooses by (default dev); every validator’s choice is reported').choices([...VALIDATORS]))
     .option('--candidates <methods>', `comma-separated methods auto tries (default: ${autoDefaults()})`, commaList)
@@ -138,7 +140,7 @@ export function registerAdapt(program: Command): void {
     .option('--batch-size <n>', 'deep methods: rows drawn from each domain per step (default 32)', intAtLeast(2))
     .option('--lr <x>', 'deep methods: Adam learning rate (default 1e-3; 1e-4 when fine-tuning --base)', positiveNumber)
     .option('--hidden <sizes>', 'deep methods on text/tabular data: hidden layer sizes of the MLP (default 64)', positiveIntList)
-    .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
+    .addOption(settingOption('seed'))
     .addHelpText(
       'after',
       `

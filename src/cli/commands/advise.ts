@@ -8,6 +8,7 @@ import { createProgress } from '../progress.ts';
 import { positiveInt, positiveNumber } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { settingOption } from '../settings-option.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface AdviseFlags {
   base: string;
@@ -34,8 +35,8 @@ export function registerAdvise(program: Command): void {
     .requiredOption('--train <data>', 'target training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--source <data>', "a sample of the base model's training data (default: the sample the model records)")
     .addOption(settingOption('perClass', { help: 'labelled examples per class you will train with (as fit --per-class)' }))
-    .option('--label <column>', 'label column of CSV data')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
+    .addOption(labelOption())
+    .addOption(imputeOption())
     .option('--large-per-class <n>', 'labels per class from which the data counts as large (default 50)', positiveInt)
     .option('--similar-pad <x>', 'proxy A-distance below which source and target count as similar (default 1.0)', positiveNumber)
     .addOption(settingOption('learningRate', { help: 'head learning rate of the plan', defaultText: '0.002 for images, 0.01 otherwise' }))

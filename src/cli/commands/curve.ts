@@ -9,6 +9,7 @@ import { createProgress } from '../progress.ts';
 import { positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { labelOption } from '../data-options.ts';
 
 /** Commander parser: comma-separated strategies. */
 export function strategyList(v: string): Strategy[] {
@@ -58,7 +59,7 @@ export function withExperimentOptions(cmd: Command): Command {
     .addOption(settingOption('learningRate', { defaultText: '0.002' }))
     .option('--unfreeze <k>', 'top base layers to unfreeze when fine-tuning (default 2)', positiveInt)
     .option('--cut-at <layer>', 'where extract/finetune cut the base: auto (default: below the most source-specific layers when the target is measured as different), default (the input of the old head), or a layer name or index')
-    .option('--label <column>', 'label column of CSV data')
+    .addOption(labelOption())
     .option('--out <dir>', 'keep the runs and the JSON summary in this folder (default: a temporary folder)')
     .option('--threads <n>', 'training runs side by side, one worker thread each (default: one per core; 1 = one after the other, with a progress bar); results do not depend on it', positiveInt);
 }

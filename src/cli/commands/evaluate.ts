@@ -6,6 +6,8 @@ import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { intAtLeast, wholeNumber } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { settingOption } from '../settings-option.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface EvaluateFlags {
   model: string;
@@ -25,10 +27,10 @@ export function registerEvaluate(program: Command): void {
     .description('score a model on labelled data: accuracy, per-class precision/recall/F1, macro F1, confusion matrix, ROC AUC, log loss; or cross-validate a run with --kfold')
     .requiredOption('--model <path>', MODEL_REF_FORMS)
     .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
-    .option('--label <column>', 'label column of CSV data')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
+    .addOption(labelOption())
+    .addOption(imputeOption())
     .option('--kfold <k>', "stratified k-fold cross-validation: refit the run's config (base, strategy, epochs, …) on k − 1 folds of --data and score the held-out fold, k times (--model must be a run folder)", intAtLeast(2))
-    .option('--seed <n>', 'seed of the fold assignment and the refits (default: the run’s seed)', wholeNumber)
+    .addOption(settingOption('seed', { help: 'seed of the fold assignment and the refits', defaultText: 'the run’s seed' }))
     .addHelpText(
       'after',
       '\nExamples:\n  $ transferkit evaluate --model runs/mnist --data builtin:mnist\n  $ transferkit evaluate --model runs/penguins --data test.csv --label species --json\n  $ transferkit evaluate --model runs/iris --data builtin:iris --kfold 5',

@@ -16,6 +16,8 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt, wholeNumber } from '../parsers.ts';
 import { cliWording } from '../wording.ts';
+import { settingOption } from '../settings-option.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface ExplainFlags {
   model: string;
@@ -55,12 +57,12 @@ export function registerExplain(program: Command): void {
     .option('--background-size <n>', 'background rows kept (default 100)', positiveInt)
     .option('--class <name>', 'class to explain (default: the predicted class)')
     .addOption(new Option('--link <link>', 'explain probabilities or log-odds').choices(['identity', 'logit']))
-    .option('--label <column>', 'label column of CSV data (default: the one the model was trained with, when the data has it)')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean (the training means saved with the model), drop (skip those rows; --rows still count every row of the file)').choices(['none', 'mean', 'drop']))
+    .addOption(labelOption('label column of CSV data (default: the one the model was trained with, when the data has it)'))
+    .addOption(imputeOption('missing CSV values: none (error), mean (the training means saved with the model), drop (skip those rows; --rows still count every row of the file)'))
     .option('--feature <column>', 'feature for --method pdp')
     .option('--nsamples <n>', 'sampling budget of kernel-shap and lime', positiveInt)
     .option('--repeats <n>', 'repeats of permutation importance (default 10)', positiveInt)
-    .option('--seed <n>', 'random seed (same seed, same explanation)', wholeNumber)
+    .addOption(settingOption('seed', { help: 'random seed (same seed, same explanation)' }))
     .addOption(new Option('--audience <who>', 'also tell the explanation in plain words for this audience').choices(['technical', 'business', 'regulatory', 'end-user']))
     .option('--immutable <columns>', 'counterfactuals: comma-separated columns that must not change')
     .option('--range <column=min:max|a|b>', 'counterfactuals: allowed values of a column (repeatable)', (v: string, all: string[] = []) => [...all, v])

@@ -12,6 +12,7 @@ import { createProgress } from '../progress.ts';
 import { commaList, positiveIntList } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 /** The parsed flags (the numeric training settings are read by `settingsFromFlags`). */
 interface FitFlags {
@@ -53,8 +54,8 @@ export function registerFit(program: Command): void {
     .option('--base <model>', `pretrained model: ${MODEL_REF_FORMS} (ONNX is converted on the fly)`)
     .option('--train <data>', 'training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--val <data>', 'validation data (default: a stratified 15% of --train)')
-    .option('--label <column>', 'label column of CSV data')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
+    .addOption(labelOption())
+    .addOption(imputeOption())
     .addOption(new Option('--strategy <name>', 'how to transfer; auto: let the advisor choose what to freeze from the target size and its measured similarity to the base (see `transferkit advise`)').choices([...STRATEGIES, 'auto']).default('finetune'))
     .option('--source <data>', "with --strategy auto: a sample of the base model's training data to measure similarity against (default: the sample the model records)")
     .addOption(new Option('--arch <name>', 'architecture for scratch without --base').choices(['mlp', 'logistic', 'cnn']))

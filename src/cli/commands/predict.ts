@@ -10,6 +10,7 @@ import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt } from '../parsers.ts';
 import { cliWording } from '../wording.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface PredictFlags {
   model: string;
@@ -32,9 +33,9 @@ export function registerPredict(program: Command): void {
       '--data <data>',
       "builtin:NAME, .csv, .jsonl, idx file, image folder (flat, or one subfolder per class), one image, a quoted pattern such as 'photos/*.png', or - (standard input: CSV or JSON lines)",
     )
-    .option('--label <column>', 'label column (CSV) or field (JSONL) holding the true class (default: the one the model was trained with, when the data has it)')
+    .addOption(labelOption('label column (CSV) or field (JSONL) holding the true class (default: the one the model was trained with, when the data has it)'))
     .option('--id <column>', 'id column (CSV) or field (JSONL) that names each row in the output (default: one named "id", when present)')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean (the training means saved with the model), drop (skip those rows)').choices(['none', 'mean', 'drop']))
+    .addOption(imputeOption('missing CSV values: none (error), mean (the training means saved with the model), drop (skip those rows)'))
     .option('--out <file>', 'also write every prediction to this file: CSV for .csv (id, predicted, confidence, p_<class>…, actual), JSON lines otherwise')
     .option('--limit <n>', 'rows to show in the text output (default 20)', positiveInt)
     .addHelpText(

@@ -7,6 +7,8 @@ import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { settingOption } from '../settings-option.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface RankFlags {
   candidates?: string;
@@ -30,9 +32,9 @@ export function registerRank(program: Command): void {
     .addOption(new Option('--metric <score>', 'score to rank by').choices([...TRANSFERABILITY_METRICS]).default('logme'))
     .option('--per-class <n>', 'score on N labelled examples per class (seeded), as fit --per-class', positiveInt)
     .option('--max-examples <n>', 'score at most N examples (seeded subsample; default 2000)', positiveInt)
-    .option('--label <column>', 'label column of CSV data')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
-    .option('--seed <n>', 'random seed', positiveInt)
+    .addOption(labelOption())
+    .addOption(imputeOption())
+    .addOption(settingOption('seed'))
     .addHelpText(
       'after',
       `

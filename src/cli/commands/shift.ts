@@ -4,6 +4,8 @@ import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { probability, wholeNumber } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
+import { settingOption } from '../settings-option.ts';
+import { imputeOption, labelOption } from '../data-options.ts';
 
 interface ShiftFlags {
   source: string;
@@ -26,12 +28,12 @@ export function registerShift(program: Command): void {
     .requiredOption('--source <data>', 'source (training-domain) data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .requiredOption('--target <data>', 'target (new-domain) data; its labels, if any, are not used')
     .option('--base <model>', `image data: compare features of this model (${MODEL_REF_FORMS}) instead of raw pixels`)
-    .option('--label <column>', 'label column of CSV data (enables the label-shift estimate)')
-    .addOption(new Option('--impute <how>', 'missing CSV values: none (error), mean, drop').choices(['none', 'mean', 'drop']))
+    .addOption(labelOption('label column of CSV data (enables the label-shift estimate)'))
+    .addOption(imputeOption())
     .option('--alpha <p>', 'significance level of the tests (default 0.05)', probability)
     .option('--max-rows <n>', 'rows per domain for the MMD test (default 500)', wholeNumber)
     .option('--permutations <n>', 'MMD permutations (default 200)', wholeNumber)
-    .option('--seed <n>', 'random seed (same seed, same result)', wholeNumber)
+    .addOption(settingOption('seed'))
     .addHelpText(
       'after',
       `

@@ -241,6 +241,38 @@ export function backpropConvInfo(
 }
 
 /**
+ * A convolution-gradient kernel: reads its two inputs — `x` and `dy` for a filter gradient (the
+ * filter's shape is the `filterShape` attribute), `dy` and `filter` for an input gradient (the
+ * input's shape is the `inputShape` attribute) — works out the forward convolution's geometry
+ * with {@link backpropConvInfo}, and runs `body` inside `tf.tidy`.
+ *
+ * @example
+ * ```ts
+ * const dW = convGradientKernel('Conv2DBackpropFilter', 'filter', false, (x, dy, info, shape) => …);
+ * ```
+ */
+export function convGradientKernel(
+  kernelName: string,
+  gradientOf: 'filter' | 'input',
+  depthwise: boolean,
+  body: (first: tf.Tensor4D, second: tf.Tensor4D, info: tf.backend_util.Conv2DInfo, shape: Shape4) => tf.Tensor,
+): WasmKernelFunc {
+  const [firstName, secondName] = gradientOf === 'filter' ? ['x', 'dy'] : ['dy', 'filter'];
+  return ({ inputs, attrs = {} }) => {
+    const a = attrs as unknown as ConvBackpropAttrs & { filterShape?: Shape4; inputShape?: Shape4 };
+    const firstInfo = requireInput(kernelName, inputs, firstName);
+    const secondInfo = requireInput(kernelName, inputs, secondName);
+    return tf.tidy(() => {
+      const first = asTensor<tf.Tensor4D>(firstInfo);
+      const second = asTensor<tf.Tensor4D>(secondInfo);
+      const shape = (gradientOf === 'filter' ? a.filterShape : a.inputShape)!;
+      const info = gradientOf === 'filter' ? backpropConvInfo(kernelName, a, first.shape, shape, depthwise) : backpropConvInfo(kernelName, a, shape, second.shape, depthwise);
+      return body(first, second, info, shape);
+    });
+  };
+}
+
+/**
  * The window of zero-inserted `dy` that a stride-1 convolution with the flipped filter turns
  * into the input gradient of exactly `inputShape` (see {@link zeroInsert}, {@link cropWindow}).
  *

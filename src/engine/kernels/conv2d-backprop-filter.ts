@@ -24,7 +24,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, backpropConvInfo, cropWindow, requireInput, wasmKernel, windowHW, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
+import { convGradientKernel, cropWindow, wasmKernel, windowHW, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'Conv2DBackpropFilter';
 
@@ -52,50 +52,41 @@ export const conv2DBackpropFilterTuning: {
  *   { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 1, 32] });
  * ```
  */
-export const conv2DBackpropFilter: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const a = attrs as unknown as ConvBackpropAttrs & { filterShape: Shape4 };
-  const filterShape = a.filterShape;
-  const xInfo = requireInput(NAME, inputs, 'x');
-  const dyInfo = requireInput(NAME, inputs, 'dy');
-  return tf.tidy(() => {
-    const x = asTensor<tf.Tensor4D>(xInfo);
-    const dy = asTensor<tf.Tensor4D>(dyInfo);
-    const info = backpropConvInfo(NAME, a, x.shape, filterShape, false);
-    const [sh, sw] = [info.strideHeight, info.strideWidth];
-    const [kh, kw] = [info.filterHeight, info.filterWidth];
-    const [outH, outW] = [dy.shape[1], dy.shape[2]];
-    // Rows/cols of padded x the dilated conv must see to produce exactly kh × kw outputs.
-    const needH = (outH - 1) * sh + kh;
-    const needW = (outW - 1) * sw + kw;
-    const [n, , , cin] = x.shape;
-    const cout = dy.shape[3];
-    const patchElements = kh * kw * cin * n * outH * outW;
-    const t = conv2DBackpropFilterTuning;
-    const useIm2col = t.strategy === 'im2col' || (t.strategy === 'auto' && sh === 1 && sw === 1 &&
-      kh * kw * cin <= t.im2colMaxRows && patchElements <= t.im2colMaxElements);
-    if (useIm2col) {
-      const xw = windowHW(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
-      const xc = tf.transpose(xw, [3, 0, 1, 2]); // [Cin, N, needH, needW]
-      const taps: tf.Tensor[] = [];
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          taps.push(sh === 1 && sw === 1
-            ? tf.slice(xc, [0, 0, i, j], [cin, n, outH, outW])
-            : tf.stridedSlice(xc, [0, 0, i, j], [cin, n, i + (outH - 1) * sh + 1, j + (outW - 1) * sw + 1], [1, 1, sh, sw]));
-        }
+export const conv2DBackpropFilter: WasmKernelFunc = convGradientKernel(NAME, 'filter', false, (x, dy, info, _shape) => {
+  const [sh, sw] = [info.strideHeight, info.strideWidth];
+  const [kh, kw] = [info.filterHeight, info.filterWidth];
+  const [outH, outW] = [dy.shape[1], dy.shape[2]];
+  // Rows/cols of padded x the dilated conv must see to produce exactly kh × kw outputs.
+  const needH = (outH - 1) * sh + kh;
+  const needW = (outW - 1) * sw + kw;
+  const [n, , , cin] = x.shape;
+  const cout = dy.shape[3];
+  const patchElements = kh * kw * cin * n * outH * outW;
+  const t = conv2DBackpropFilterTuning;
+  const useIm2col = t.strategy === 'im2col' || (t.strategy === 'auto' && sh === 1 && sw === 1 &&
+    kh * kw * cin <= t.im2colMaxRows && patchElements <= t.im2colMaxElements);
+  if (useIm2col) {
+    const xw = windowHW(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
+    const xc = tf.transpose(xw, [3, 0, 1, 2]); // [Cin, N, needH, needW]
+    const taps: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        taps.push(sh === 1 && sw === 1
+          ? tf.slice(xc, [0, 0, i, j], [cin, n, outH, outW])
+          : tf.stridedSlice(xc, [0, 0, i, j], [cin, n, i + (outH - 1) * sh + 1, j + (outW - 1) * sw + 1], [1, 1, sh, sw]));
       }
-      const patchesT = tf.reshape(tf.concat(taps, 0), [kh * kw * cin, n * outH * outW]) as tf.Tensor2D;
-      const dW = tf.matMul(patchesT, tf.reshape(dy, [n * outH * outW, cout]) as tf.Tensor2D);
-      return tf.reshape(dW, [kh, kw, cin, cout]);
     }
-    // The conv pads x itself (explicit pads); only crops are done up front.
-    const { x: xc, pad: xPad } = cropWindow(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
-    const xT = tf.transpose(xc, [3, 1, 2, 0]); // [Cin, H', W', N]
-    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [outH, outW, N, Cout]
-    const r = tf.conv2d(xT, dyT, 1, xPad, 'NHWC', [sh, sw]); // [Cin, kh, kw, Cout]
-    return tf.transpose(r, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
-  });
-};
+    const patchesT = tf.reshape(tf.concat(taps, 0), [kh * kw * cin, n * outH * outW]) as tf.Tensor2D;
+    const dW = tf.matMul(patchesT, tf.reshape(dy, [n * outH * outW, cout]) as tf.Tensor2D);
+    return tf.reshape(dW, [kh, kw, cin, cout]);
+  }
+  // The conv pads x itself (explicit pads); only crops are done up front.
+  const { x: xc, pad: xPad } = cropWindow(x, -info.padInfo.top, needH, -info.padInfo.left, needW);
+  const xT = tf.transpose(xc, [3, 1, 2, 0]); // [Cin, H', W', N]
+  const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [outH, outW, N, Cout]
+  const r = tf.conv2d(xT, dyT, 1, xPad, 'NHWC', [sh, sw]); // [Cin, kh, kw, Cout]
+  return tf.transpose(r, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
+});
 
 /** Kernel registration entry for {@link conv2DBackpropFilter}. @example `tf.registerKernel(conv2DBackpropFilterConfig)` */
 export const conv2DBackpropFilterConfig = wasmKernel(NAME, conv2DBackpropFilter);

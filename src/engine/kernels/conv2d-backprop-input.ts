@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, backpropConvInfo, backpropInputWindow, requireInput, wasmKernel, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
+import { convGradientKernel, backpropInputWindow, wasmKernel, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'Conv2DBackpropInput';
 
@@ -27,20 +27,12 @@ const NAME = 'Conv2DBackpropInput';
  *   { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [64, 28, 28, 1] });
  * ```
  */
-export const conv2DBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const a = attrs as unknown as ConvBackpropAttrs & { inputShape: Shape4 };
-  const dyInfo = requireInput(NAME, inputs, 'dy');
-  const filterInfo = requireInput(NAME, inputs, 'filter');
-  return tf.tidy(() => {
-    const dy = asTensor<tf.Tensor4D>(dyInfo);
-    const filter = asTensor<tf.Tensor4D>(filterInfo);
-    const info = backpropConvInfo(NAME, a, a.inputShape, filter.shape, false);
-    const { x: win, pad: winPad } = backpropInputWindow(dy, info);
-    // Flip spatially and swap in/out channels: [kh, kw, Cin, Cout] → [kh, kw, Cout, Cin].
-    const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(win, flipped, 1, winPad, 'NHWC');
-  });
-};
+export const conv2DBackpropInput: WasmKernelFunc = convGradientKernel(NAME, 'input', false, (dy, filter, info, _shape) => {
+  const { x: win, pad: winPad } = backpropInputWindow(dy, info);
+  // Flip spatially and swap in/out channels: [kh, kw, Cin, Cout] → [kh, kw, Cout, Cin].
+  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  return tf.conv2d(win, flipped, 1, winPad, 'NHWC');
+});
 
 /** Kernel registration entry for {@link conv2DBackpropInput}. @example `tf.registerKernel(conv2DBackpropInputConfig)` */
 export const conv2DBackpropInputConfig = wasmKernel(NAME, conv2DBackpropInput);

@@ -13,7 +13,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, backpropConvInfo, backpropInputWindow, requireInput, wasmKernel, type ConvBackpropAttrs, type Shape4, type WasmKernelFunc } from './common.ts';
+import { convGradientKernel, backpropInputWindow, wasmKernel, type WasmKernelFunc } from './common.ts';
 
 const NAME = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -26,24 +26,16 @@ const NAME = 'DepthwiseConv2dNativeBackpropInput';
  *   { strides: 1, dilations: 1, pad: 'same', inputShape: [8, 14, 14, 16] });
  * ```
  */
-export const depthwiseConv2dNativeBackpropInput: WasmKernelFunc = ({ inputs, attrs = {} }) => {
-  const a = attrs as unknown as ConvBackpropAttrs & { inputShape: Shape4 };
-  const dyInfo = requireInput(NAME, inputs, 'dy');
-  const filterInfo = requireInput(NAME, inputs, 'filter');
-  return tf.tidy(() => {
-    const dy = asTensor<tf.Tensor4D>(dyInfo);
-    const filter = asTensor<tf.Tensor4D>(filterInfo);
-    const info = backpropConvInfo(NAME, a, a.inputShape, filter.shape, true);
-    const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
-    const [n, , , c] = a.inputShape;
-    const m = filter.shape[3];
-    const { x: win, pad: winPad } = backpropInputWindow(dy, info);
-    const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
-    const perChannel = tf.depthwiseConv2d(win, flipped, 1, winPad, 'NHWC'); // [N, H, W, C·M]
-    if (m === 1) return perChannel;
-    return tf.sum(tf.reshape(perChannel, [n, h, w, c, m]), 4);
-  });
-};
+export const depthwiseConv2dNativeBackpropInput: WasmKernelFunc = convGradientKernel(NAME, 'input', true, (dy, filter, info, inputShape) => {
+  const { filterHeight: kh, filterWidth: kw, inHeight: h, inWidth: w } = info;
+  const [n, , , c] = inputShape;
+  const m = filter.shape[3];
+  const { x: win, pad: winPad } = backpropInputWindow(dy, info);
+  const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [kh, kw, c * m, 1]) as tf.Tensor4D;
+  const perChannel = tf.depthwiseConv2d(win, flipped, 1, winPad, 'NHWC'); // [N, H, W, C·M]
+  if (m === 1) return perChannel;
+  return tf.sum(tf.reshape(perChannel, [n, h, w, c, m]), 4);
+});
 
 /** Kernel registration entry for {@link depthwiseConv2dNativeBackpropInput}. @example `tf.registerKernel(depthwiseConv2dNativeBackpropInputConfig)` */
 export const depthwiseConv2dNativeBackpropInputConfig = wasmKernel(NAME, depthwiseConv2dNativeBackpropInput);
