@@ -38,6 +38,7 @@ import { balancedClassWeights, trainModel, type EpochRecord, type TensorData, ty
 import { predictProbs } from '../models/predict-probs.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
+import { fitLinearHead, linearHeadLayer, type HeadChoice } from './linear-head.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
@@ -121,9 +122,19 @@ export interface FitConfig {
   l2sp?: number;
   /** L2-SP: weight β of ‖w‖² on weights without pretrained values (new head, adapters); default α/10. */
   l2spBeta?: number;
-  /** Dropout rate in front of the new head. */
+  /**
+   * How the head phase trains a linear head on the frozen base (extract, and the first phase of
+   * finetune): `adam` (the default) trains it for the phase's epochs at the learning rate;
+   * `lbfgs` fits it to convergence on the cached base features (multinomial logistic regression),
+   * with its L2 strength chosen by k-fold cross-validation on the training examples, and ignores
+   * the head phase's epochs and learning rate. `lbfgs` needs a linear head (no `headHidden`) and
+   * none of the controls only Adam applies (label smoothing, L2-SP, weight decay, schedules,
+   * warm-up, layer-wise rates).
+   */
+  headSolver?: 'adam' | 'lbfgs';
   /** Hidden ReLU layers of the new head, e.g. `[128]` (default: none). */
   headHidden?: number[];
+  /** Dropout rate in front of the new head. */
   headDropout?: number;
   /** Label smoothing ε. */
   labelSmoothing?: number;
@@ -187,6 +198,8 @@ export interface FitResult {
   best?: { phase: string; epoch: number; loss: number };
   /** Folder of the saved LoRA adapter (`lora` strategy). */
   adapter?: string;
+  /** How a linear head on the frozen base was fitted (L-BFGS, and the L2 strength cross-validation chose); absent when Adam trained it. */
+  head?: HeadChoice;
 }
 
 /** `checkpoints/state.json` of a fit run: the run state plus the best checkpoint so far. */
@@ -324,6 +337,17 @@ function parseControls(cfg: FitConfig): Controls {
     throw bad(`LoRA options need \`strategy: "lora"\` (got ${cfg.strategy})`, 'Add `strategy: "lora"`, or drop the LoRA options (`loraRank`, `loraAlpha`, `loraLayers`).');
   }
   checkTrainingSettings(cfg);
+  if (cfg.headSolver !== undefined && cfg.headSolver !== 'adam' && cfg.headSolver !== 'lbfgs') {
+    throw bad(`headSolver must be "adam" or "lbfgs", got ${JSON.stringify(cfg.headSolver)}`, 'Use `headSolver: "lbfgs"` to fit a linear head to convergence, or leave it out.');
+  }
+  if (cfg.headSolver === 'lbfgs') {
+    if (cfg.strategy !== 'extract' && cfg.strategy !== 'finetune') {
+      throw bad(`headSolver "lbfgs" fits the head on a frozen base, which the ${cfg.strategy} strategy does not have`, 'Use it with `strategy: "extract"` or `strategy: "finetune"`.');
+    }
+    if (cfg.augment !== undefined) throw bad('headSolver "lbfgs" fits the head on base features computed once, which augmentation changes every step', 'Leave out `augment`, or use `headSolver: "adam"`.');
+    const adamOnly = (['labelSmoothing', 'l2sp', 'weightDecay', 'headHidden'] as const).filter((key) => cfg[key] !== undefined);
+    if (adamOnly.length > 0) throw bad(`headSolver "lbfgs" fits a linear head by L-BFGS, which ${adamOnly.map((k) => `\`${k}\``).join(', ')} do not apply to`, 'Leave those options out, or use `headSolver: "adam"`.');
+  }
   const schedule = typeof cfg.unfreezeSchedule === 'string' ? parseUnfreezeSchedule(cfg.unfreezeSchedule) : cfg.unfreezeSchedule;
   const augment = typeof cfg.augment === 'string' ? parseAugment(cfg.augment) : cfg.augment;
   checkAugment(augment);
@@ -450,6 +474,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     cfg.l2sp !== undefined && cfg.l2sp > 0 ? l2spPenalty(model, inputs.model.baseLayerCount, { alpha: cfg.l2sp, beta: cfg.l2spBeta }, controls.anchors) : undefined;
   const unfreeze = cfg.unfreeze ?? FIT_DEFAULTS.unfreeze;
   let epochs = 0;
+  let headChoice: HeadChoice | undefined;
   try {
     for (const phase of phases) {
       if (done.has(phase.name)) continue;
@@ -488,7 +513,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       };
       // augmentation changes the inputs every step, so the base cannot be run once and cached
       if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
-        await trainHeadOnCachedFeatures(inputs, common);
+        headChoice = (await trainHeadOnCachedFeatures(cfg, inputs, common)) ?? headChoice;
       } else {
         await trainModel(model, inputs.train, { ...common, val: inputs.val, augment: controls.augment });
       }
@@ -554,6 +579,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       resumed: state !== undefined,
       best,
       adapter,
+      head: headChoice,
     }, phases);
   } catch (err) {
     handle.dispose();
@@ -566,20 +592,50 @@ async function finishRun(run: RunFolder | undefined, model: FittedModel, summary
   const result: FitResult = { ...summary, model };
   if (result.out === undefined) delete result.out;
   if (result.adapter === undefined) delete result.adapter;
+  if (result.head === undefined) delete result.head;
   if (!run) return result;
   const { best } = summary;
-  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best });
+  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best, head: summary.head });
   const last: FitState = { phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true, best };
   await run.writeState(last);
   return result;
 }
 
-/** Trains only the head, on base features computed once (the base is frozen, so they never change). */
-async function trainHeadOnCachedFeatures(inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2]): Promise<void> {
+/**
+ * Trains only the head, on base features computed once (the base is frozen, so they never change):
+ * with `headSolver: 'lbfgs'` a linear head to convergence by L-BFGS with cross-validated L2 (see
+ * `linear-head.ts`); else Adam for the phase's epochs.
+ */
+async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2]): Promise<HeadChoice | undefined> {
   const { base, head } = splitAtHead(inputs.model);
   const feats = forward(base, inputs.train);
   const val = inputs.val ? { ...forward(base, inputs.val), y: inputs.val.y } : undefined;
-  await trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
+  const dense = headSolver(cfg) === 'lbfgs' ? linearHeadLayer(head) : undefined;
+  if (cfg.headSolver === 'lbfgs' && !dense) {
+    throw new TransferkitError('BAD_OPTION', 'headSolver "lbfgs" fits a linear head (one Dense softmax layer), but this head has hidden layers', { where: 'headSolver option', hint: 'Leave out `headHidden`, or use `headSolver: "adam"`.' });
+  }
+  if (!dense) {
+    await trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
+    return undefined;
+  }
+  const t0 = performance.now();
+  const [n, d] = feats.shape;
+  const k = inputs.classes.length;
+  const { kernel, bias, choice } = fitLinearHead(feats.x, n, d, inputs.train.y, k, { seed: opts.seed, classWeights: opts.classWeights });
+  tf.tidy(() => dense.setWeights([tf.tensor2d(kernel, [d, k]), tf.tensor1d(bias)]));
+  const score = (data: { x: Float32Array; shape: number[]; y: Int32Array }) => {
+    const m = classificationMetrics(data.y, predictProbs(head, data), inputs.classes);
+    return { loss: m.logLoss, accuracy: m.accuracy };
+  };
+  const train = score({ ...feats, y: inputs.train.y });
+  const v = val ? score(val) : undefined;
+  await opts.onEpoch?.({ phase: opts.phase ?? 'head', epoch: 1, loss: train.loss, accuracy: train.accuracy, valLoss: v?.loss, valAccuracy: v?.accuracy, learningRate: 0, seconds: (performance.now() - t0) / 1000 }, { best: true });
+  return choice;
+}
+
+/** The head solver a configuration asks for (Adam unless `lbfgs` is asked for). */
+function headSolver(cfg: FitConfig): 'lbfgs' | 'adam' {
+  return cfg.headSolver ?? 'adam';
 }
 
 function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number | Array<string | number>, schedule?: UnfreezeStep[]): { trainableParams: number; totalParams: number } {

@@ -35,6 +35,7 @@ interface FitFlags {
   layerLr?: Record<string, number>;
   lrSchedule?: FitConfig['lrSchedule'];
   headHidden?: number[];
+  headSolver?: 'adam' | 'lbfgs';
   augment?: string;
   loraLayers?: string[];
 }
@@ -85,6 +86,7 @@ export function registerFit(program: Command): void {
     .addOption(settingOption('l2sp'))
     .addOption(settingOption('l2spBeta'))
     .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, e.g. 128 (default: none)', positiveIntList)
+    .addOption(new Option('--head-solver <solver>', 'how the head on the frozen base trains: adam (the phase\'s epochs at --lr; default) or lbfgs (to convergence, L2 strength by k-fold cross-validation on the training examples; a linear head only)').choices(['adam', 'lbfgs']))
     .addOption(settingOption('headDropout'))
     .addOption(settingOption('labelSmoothing'))
     .option('--augment <list>', `image augmentation per batch, seeded: any of ${AUGMENTATIONS.join(', ')}, each optionally =strength (shift=0.1 of the size, rotate=10 degrees, zoom=0.1, flip=0.5 probability, noise=0.05 std)`)
@@ -157,6 +159,7 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
               layerLr: flags.layerLr,
               lrSchedule: flags.lrSchedule,
               headHidden: flags.headHidden,
+              headSolver: flags.headSolver,
               augment: flags.augment,
               loraLayers: flags.loraLayers,
             };
