@@ -3,6 +3,6 @@
  *
  * @module
  */
-import { buildProgram } from './program.ts';
+import { runProgram } from './program.ts';
 
-await (await buildProgram(process.argv.slice(2))).parseAsync(process.argv);
+process.exitCode = await runProgram(process.argv);

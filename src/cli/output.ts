@@ -1,5 +1,75 @@
-import { TransferkitError } from '../errors.ts';
+import { CommanderError } from 'commander';
+import { TransferkitError, type ErrorCode } from '../errors.ts';
 import { cliWording } from './wording.ts';
+
+/**
+ * The exit codes of `transferkit`, one per kind of failure, so scripts can tell them apart
+ * (README "Errors" and `transferkit --help` show this table).
+ */
+export const EXIT_CODES = Object.freeze({
+  /** The command did what was asked. */
+  OK: 0,
+  /** The input was fine but the machine failed: a file could not be written (permission, read-only, disk full), the backend or a worker failed, an optional package is missing. */
+  ENVIRONMENT: 1,
+  /** The command line is wrong: unknown command or option, a missing or malformed option value (`USAGE`). */
+  USAGE: 2,
+  /** The command line parsed but its data, model, files or option values are wrong: any other TransferkitError. */
+  BAD_INPUT: 3,
+  /** A bug in transferkit: an error that is not a TransferkitError (`INTERNAL`). */
+  INTERNAL: 4,
+} as const);
+
+/** The exit-code table as `transferkit --help` prints it. */
+export const EXIT_CODES_HELP = `Exit codes:
+  0  success
+  1  the machine failed: cannot write (permission, read-only, disk full), backend or worker failed
+  2  usage: unknown command or option, bad or missing option value (JSON code USAGE)
+  3  bad input: the data, model, files or option values are wrong (a TransferkitError code)
+  4  internal error: a bug in transferkit (JSON code INTERNAL)`;
+
+/** TransferkitError codes that blame the machine, not the input: exit code 1. */
+const ENVIRONMENT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['WRITE_FAILED', 'BACKEND_UNAVAILABLE', 'WORKER_FAILED', 'DATASET_NOT_INSTALLED']);
+
+/**
+ * The exit code for an error (see {@link EXIT_CODES}): commander's parse errors are usage
+ * errors (2; its help and version displays are 0), TransferkitErrors are bad input (3) unless
+ * their code blames the machine (1), anything else is a bug (4).
+ *
+ * @example
+ * ```ts
+ * exitCodeFor(new TransferkitError('FILE_NOT_FOUND', 'No file data.csv')); // 3
+ * exitCodeFor(new TypeError('x is undefined')); // 4
+ * ```
+ */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
+  if (err instanceof TransferkitError) return ENVIRONMENT_CODES.has(err.code) ? EXIT_CODES.ENVIRONMENT : EXIT_CODES.BAD_INPUT;
+  return EXIT_CODES.INTERNAL;
+}
+
+/**
+ * Handles an error that reached the top of the CLI and returns the exit code. Commander has
+ * already printed its own text for a usage error (silenced under `--json`), so only the JSON
+ * object `{"error": {"code": "USAGE", …}}` is added; any other error is reported by {@link reportError}.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = failCommand(err, args.includes('--json'), 'fit');
+ * ```
+ */
+export function failCommand(err: unknown, json: boolean, command?: string): number {
+  const exit = exitCodeFor(err);
+  if (err instanceof CommanderError) {
+    if (exit !== EXIT_CODES.OK && json) {
+      const message = err.code === 'commander.help' ? 'No command given.' : err.message.replace(/^error:\s*/, '');
+      const hint = `Run \`transferkit ${command ? `${command} ` : ''}--help\` for usage and examples.`;
+      process.stdout.write(JSON.stringify({ error: { code: 'USAGE', message, hint } }) + '\n');
+    }
+    return exit;
+  }
+  reportError(err, json);
+  return exit;
+}
 
 /** What a command produces: one JSON object for `--json`, and text for people. */
 export interface CommandOutput {
@@ -9,7 +79,8 @@ export interface CommandOutput {
 
 /**
  * Runs a command body and prints its result: exactly one JSON object on stdout with
- * `--json`, human text otherwise. Errors become a clear message (or `{"error": …}`) and exit code 1.
+ * `--json`, human text otherwise. Errors become a clear message (or `{"error": …}`) and the
+ * exit code of {@link exitCodeFor}.
  *
  * @example
  * ```ts
@@ -22,7 +93,7 @@ export async function runCommand(opts: { json?: boolean }, body: () => Promise<C
     process.stdout.write(opts.json ? JSON.stringify(out.json, jsonReplacer) + '\n' : out.text.replace(/\n?$/, '\n'));
   } catch (err) {
     reportError(err, Boolean(opts.json));
-    process.exitCode = 1;
+    process.exitCode = exitCodeFor(err);
   }
 }
 

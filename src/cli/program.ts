@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { EXIT_CODES_HELP, failCommand } from './output.ts';
 import { useFlagsOf } from './wording.ts';
 
 /** The package version, from package.json (two levels up from src/cli and from dist/cli). */
@@ -54,6 +55,12 @@ export function requestedCommand(args: string[]): string | undefined {
   return words[0] === 'help' ? words[1] : words[0];
 }
 
+/** Whether a command line asks for `--json` output (before any `--`). */
+export function wantsJson(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
 /**
  * Builds the program with the requested command fully registered and every other command
  * as a name and summary only (enough for the command list and "unknown command" errors).
@@ -69,8 +76,19 @@ export async function buildProgram(args: string[]): Promise<Command> {
 Examples:
   $ transferkit demo                       transfer fashion-cnn to MNIST digits, 10 per class
   $ transferkit fit --base fashion-cnn --train builtin:mnist --per-class 10 --strategy finetune --out runs/mnist
-  $ transferkit evaluate --model runs/mnist --data builtin:mnist --json`,
+  $ transferkit evaluate --model runs/mnist --data builtin:mnist --json
+
+${EXIT_CODES_HELP}`,
     );
+  // Commander throws instead of exiting (main.ts maps its errors to exit code 2 and, under
+  // --json, to one {"error": {"code": "USAGE"}} object on stdout, with its text silenced).
+  // Set before the commands are added, which inherit both settings.
+  const json = wantsJson(args);
+  program.exitOverride().configureOutput({
+    writeErr: (str) => {
+      if (!json) process.stderr.write(str);
+    },
+  });
   program.hook('preAction', (_program, command) => useFlagsOf(command));
   const wanted = requestedCommand(args);
   for (const entry of COMMANDS) {
@@ -82,4 +100,25 @@ Examples:
     }
   }
   return program;
+}
+
+/**
+ * Runs the program on a command line (`process.argv`) and returns its exit code (see
+ * `EXIT_CODES` in ./output.ts): commander's usage errors (`exitOverride`) and anything a command
+ * threw outside `runCommand` are reported here.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runProgram(process.argv);
+ * ```
+ */
+export async function runProgram(argv: string[]): Promise<number> {
+  const args = argv.slice(2);
+  try {
+    await (await buildProgram(args)).parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    const command = requestedCommand(args);
+    return failCommand(err, wantsJson(args), COMMANDS.some((c) => c.name === command) ? command : undefined);
+  }
 }

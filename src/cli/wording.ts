@@ -35,6 +35,12 @@ export function cliWording(text: string): string {
     const flag = flagsOfCommand.get(name);
     if (!flag) return whole;
     if (value === undefined) return flag;
+    const object = /^\{(.*)\}$/.exec(value.trim());
+    if (object) {
+      // an object value is written as the CLI's name=value pairs: { "a": "x", "b": 1 } → a=x,b=1
+      const pairs = [...object[1].matchAll(/["']?([\w.-]+)["']?\s*:\s*["']?([^,"'}]+)["']?/g)].map((m) => `${m[1]}=${m[2].trim()}`);
+      return `${flag} ${pairs.join(',')}`;
+    }
     const v = value.trim().replace(/^(['"])(.*)\1$/, '$2');
     return /^(true)$/.test(v) ? flag : `${flag} ${/[\s"]/.test(v) ? JSON.stringify(v) : v}`;
   });

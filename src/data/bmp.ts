@@ -19,6 +19,12 @@ export interface RawRgb {
 }
 
 /**
+ * The most pixels {@link decodeBmp} decodes: 0x3FFF × 0x3FFF (268,402,689), the limit sharp
+ * applies to every other image format.
+ */
+export const MAX_BMP_PIXELS = 0x3fff * 0x3fff;
+
+/**
  * Decodes an uncompressed BMP (1/4/8-bit palette, 16/24/32-bit, BI_RGB or BI_BITFIELDS)
  * into 8-bit RGB. Alpha is dropped. Throws a plain `Error` saying what is unsupported;
  * callers wrap it with the file name.
@@ -50,17 +56,22 @@ export function decodeBmp(buf: Buffer): RawRgb {
   } else if (bpp === 16) masks = [0x7c00, 0x03e0, 0x001f];
   else if (bpp === 32) masks = [0xff0000, 0x00ff00, 0x0000ff];
 
+  if (![1, 2, 4, 8, 16, 24, 32].includes(bpp)) throw new Error(`${bpp}-bit BMP is not supported`);
+  // Every size comes from the file: check it against the file's length and MAX_BMP_PIXELS before allocating.
+  if (width * height > MAX_BMP_PIXELS) throw new Error(`BMP declares ${width}×${height} pixels, more than the ${MAX_BMP_PIXELS} transferkit decodes`);
+  const stride = Math.ceil((width * bpp) / 32) * 4;
+  if (offset + stride * height > buf.length) throw new Error(`BMP file is truncated: ${width}×${height} pixels at ${bpp} bits need ${offset + stride * height} bytes, the file has ${buf.length}`);
+
   let palette: number[][] = [];
   if (bpp <= 8) {
     const entry = core ? 3 : 4;
     const used = core ? 0 : buf.readUInt32LE(46);
+    if (used > 1 << bpp) throw new Error(`BMP declares ${used} palette colours, more than the ${1 << bpp} a ${bpp}-bit image can use`);
     const count = used || 1 << bpp;
     const start = 14 + hsize + (compression === 3 && hsize === 40 ? 12 : 0);
+    if (start + count * entry > buf.length) throw new Error(`BMP palette of ${count} colours runs past the end of the file (${buf.length} bytes)`);
     palette = Array.from({ length: count }, (_, i) => [buf[start + i * entry + 2], buf[start + i * entry + 1], buf[start + i * entry]]);
-  } else if (bpp !== 16 && bpp !== 24 && bpp !== 32) throw new Error(`${bpp}-bit BMP is not supported`);
-
-  const stride = Math.ceil((width * bpp) / 32) * 4;
-  if (offset + stride * height > buf.length) throw new Error('BMP file is truncated');
+  }
   const out = Buffer.alloc(width * height * 3);
   const chan = (v: number, mask: number) => {
     if (!mask) return 0;

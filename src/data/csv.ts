@@ -37,7 +37,29 @@ export interface CsvOptions {
   impute?: Impute;
   /** Domain tag for the dataset. */
   domain?: string;
+  /**
+   * Declared type of columns, by name, instead of inferring it: `numeric` (every non-missing
+   * cell must be a number) or `categorical` (cells are categories, even when they look like
+   * numbers, e.g. zip codes).
+   */
+  columnTypes?: Record<string, ColumnType>;
 }
+
+/**
+ * The type of a CSV feature column.
+ *
+ * @example
+ * ```ts
+ * const t: ColumnType = 'categorical';
+ * ```
+ */
+export type ColumnType = 'numeric' | 'categorical';
+
+/**
+ * A column whose non-missing cells are at least this share numbers, but not all, is taken for a
+ * numeric column with typos (`4.7O`) and refused, instead of silently becoming categorical.
+ */
+export const MOSTLY_NUMERIC = 0.9;
 
 /**
  * Options for {@link readCsv}: those of {@link loadCsv}, plus what reading data for an
@@ -110,7 +132,8 @@ export interface CsvTable {
  * Loads a CSV file with a header row into a tabular {@link Dataset}.
  *
  * Every column other than the label is numeric when all its non-missing values are plain
- * numbers, and categorical otherwise. Classes are the distinct labels in natural order
+ * numbers, and categorical when fewer than 90% are; a column in between (mostly numbers, a few
+ * cells not) is `BAD_CSV` naming the cells, unless `columnTypes` declares its type. Classes are the distinct labels in natural order
  * (`'2'` before `'10'`).
  *
  * Errors: `FILE_NOT_FOUND`, `EMPTY_DATA` (no header or no data rows), `BAD_CSV` (malformed
@@ -220,7 +243,13 @@ export function readCsv(buf: Buffer | string, path: string, opts: ReadCsvOptions
     }
   }
 
-  const columns = featureIdx.map((i) => buildColumn(header[i], kept.map((r) => r.fields[i]), impute === 'mean', path, opts.fill?.[header[i]]));
+  const types = checkColumnTypes(opts.columnTypes, header, labelIdx, path, headerLine);
+  const columns = featureIdx.map((i) => {
+    const declared = types.get(header[i]);
+    // reading new data for a model (columns given) leaves the types to the model's preprocessing
+    if (declared !== undefined || !opts.columns) checkColumnCells(header[i], kept, i, declared, path);
+    return buildColumn(header[i], kept.map((r) => r.fields[i]), impute === 'mean', path, opts.fill?.[header[i]], declared);
+  });
   const { labels, classes } = encodeLabels(kept.map((r) => (labelIdx < 0 || isMissing(r.fields[labelIdx]) ? null : r.fields[labelIdx].trim())));
   const ds: Dataset = { name: path, size: kept.length, features: { kind: 'tabular', columns }, labels, classes };
   if (opts.domain !== undefined) ds.domain = opts.domain;
@@ -312,7 +341,7 @@ function countMissing(rows: CsvRow[], cols: number[]): { count: number; first?: 
   return { count, first };
 }
 
-export function buildColumn(name: string, raw: string[], impute: boolean, path: string, fillValue?: number | string): TabularColumn {
+export function buildColumn(name: string, raw: string[], impute: boolean, path: string, fillValue?: number | string, declared?: ColumnType): TabularColumn {
   const present = raw.filter((v) => !isMissing(v));
   const fixed = impute ? fillValue : undefined;
   if (present.length === 0 && fixed === undefined) {
@@ -321,7 +350,7 @@ export function buildColumn(name: string, raw: string[], impute: boolean, path: 
       hint: 'Remove the column from the CSV or fill it in.',
     });
   }
-  const numeric = present.every((v) => parseNumber(v) !== undefined) && (present.length > 0 || typeof fixed === 'number');
+  const numeric = declared ? declared === 'numeric' : present.every((v) => parseNumber(v) !== undefined) && (present.length > 0 || typeof fixed === 'number');
   if (numeric) {
     let fill = NaN;
     if (typeof fixed === 'number') fill = fixed;
@@ -341,4 +370,60 @@ export function buildColumn(name: string, raw: string[], impute: boolean, path: 
     fill = [...counts.entries()].sort((a, b) => b[1] - a[1] || naturalCompare(a[0], b[0]))[0][0];
   }
   return { name, type: 'categorical', values: trimmed.map((v) => (isMissing(v) ? fill : v)) };
+}
+
+function checkColumnTypes(types: Record<string, ColumnType> | undefined, header: string[], labelIdx: number, path: string, headerLine: number): Map<string, ColumnType> {
+  const out = new Map<string, ColumnType>();
+  if (types === undefined) return out;
+  if (types === null || typeof types !== 'object' || Array.isArray(types)) {
+    throw new TransferkitError('BAD_OPTION', `columnTypes must map column names to "numeric" or "categorical", got ${JSON.stringify(types)}`, {
+      where: 'columnTypes option',
+      hint: 'Pass e.g. `columnTypes: { zip: "categorical" }`.',
+    });
+  }
+  for (const [name, type] of Object.entries(types)) {
+    if (type !== 'numeric' && type !== 'categorical') {
+      throw new TransferkitError('BAD_OPTION', `columnTypes gives column "${name}" the type ${JSON.stringify(type)}`, {
+        where: 'columnTypes option',
+        hint: 'A column type is "numeric" or "categorical".',
+      });
+    }
+    const i = header.indexOf(name);
+    if (i < 0 || i === labelIdx) {
+      throw new TransferkitError('UNKNOWN_FEATURE', `columnTypes names column "${name}", which is not a feature column of ${path}`, {
+        where: `${path}:${headerLine}`,
+        hint: `The feature columns are: ${header.filter((_, j) => j !== labelIdx).join(', ')}.`,
+      });
+    }
+    out.set(name, type);
+  }
+  return out;
+}
+
+/**
+ * Refuses a column whose type is unclear: declared numeric with cells that are not numbers, or
+ * (undeclared) mostly numbers ({@link MOSTLY_NUMERIC}) with a few cells that are not — almost
+ * always typos, which would otherwise silently turn the column into a one-hot of every value.
+ */
+function checkColumnCells(name: string, rows: CsvRow[], col: number, declared: ColumnType | undefined, path: string): void {
+  if (declared === 'categorical') return;
+  let present = 0;
+  const bad: CsvRow[] = [];
+  for (const r of rows) {
+    const v = r.fields[col];
+    if (isMissing(v)) continue;
+    present++;
+    if (parseNumber(v) === undefined) bad.push(r);
+  }
+  if (bad.length === 0) return;
+  if (declared === undefined && (present - bad.length) / present < MOSTLY_NUMERIC) return;
+  const shown = bad.slice(0, 5).map((r) => `line ${r.line}: ${JSON.stringify(r.fields[col])}`).join(', ');
+  const more = bad.length > 5 ? `, and ${bad.length - 5} more` : '';
+  const why = declared === 'numeric'
+    ? `is declared numeric, but ${bad.length} of its ${present} values ${bad.length === 1 ? 'is' : 'are'} not a (finite) number`
+    : `is mostly numbers, but ${bad.length} of its ${present} values ${bad.length === 1 ? 'is' : 'are'} not a (finite) number`;
+  throw new TransferkitError('BAD_CSV', `Column "${name}" ${why} (${shown}${more})`, {
+    where: `${path}:${bad[0].line}, column "${name}"`,
+    hint: `Fix those cells (or write NA for an unknown value and use \`impute: "mean"\` or \`impute: "drop"\`); if the column really holds categories, declare it: \`columnTypes: { ${JSON.stringify(name)}: "categorical" }\`.`,
+  });
 }

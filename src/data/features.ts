@@ -86,20 +86,47 @@ export function fitFeatures(ds: Dataset, opts: FitFeaturesOptions = {}): Feature
           categorical.push({ name: col.name, categories: sortClasses(col.values.filter((v) => v !== '')) });
           continue;
         }
-        let sum = 0;
         col.values.forEach((v, i) => {
           if (!Number.isFinite(v)) throw nanError(ds, i, col.name, v);
-          sum += v;
         });
-        const mean = ds.size ? sum / ds.size : 0;
-        let sq = 0;
-        for (const v of col.values) sq += (v - mean) ** 2;
-        const std = ds.size ? Math.sqrt(sq / ds.size) : 0;
+        const { mean, std } = meanStd(col.values);
+        if (!Number.isFinite(mean) || !Number.isFinite(std) || !Number.isFinite(Math.fround(std > 0 ? 1 / std : 1))) {
+          let big = 0;
+          col.values.forEach((v, i) => {
+            if (Math.abs(v) > Math.abs(col.values[big])) big = i;
+          });
+          throw new TransferkitError('NON_FINITE_INPUT', `Column "${col.name}" of ${ds.name} has values too large to standardise (e.g. ${col.values[big]} in row ${big + 1}): their mean or standard deviation is not a finite number`, {
+            where: `${ds.name}, row ${big + 1}, column "${col.name}"`,
+            hint: 'Check that value: it is probably a typo or a unit mistake. Rescale the column, or fix or remove the row. (Rows are counted from 1, after the header.)',
+          });
+        }
         numeric.push({ name: col.name, mean, std: std > 0 ? std : 1 });
       }
       return { kind: 'tabular', numeric, categorical };
     }
   }
+}
+
+/**
+ * Mean and population std, computed without overflow: values are scaled by their largest
+ * magnitude first, so `1e200` gives a finite std instead of `Infinity` (which JSON would save as
+ * `null`). Values near `Number.MAX_VALUE` can still give a non-finite mean; the caller refuses those.
+ */
+function meanStd(values: ArrayLike<number>): { mean: number; std: number } {
+  const n = values.length;
+  if (n === 0) return { mean: 0, std: 0 };
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(values[i]));
+  if (scale === 0) return { mean: 0, std: 0 };
+  // plain sums when nothing can overflow: keeps results bit-identical to before for ordinary data
+  const safe = scale < 1e150;
+  const s = safe ? 1 : scale;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i] / s;
+  const m = sum / n;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += (values[i] / s - m) ** 2;
+  return { mean: m * s, std: Math.sqrt(sq / n) * s };
 }
 
 function nanError(ds: Dataset, i: number, column: string, v: unknown): TransferkitError {
@@ -143,6 +170,7 @@ export function transformFeatures(spec: FeatureSpec, ds: Dataset): FeatureMatrix
     let px = convertChannels(f.pixels, n * f.height * f.width, f.channels, spec.channels);
     px = resizeBilinear(px, n, f.height, f.width, spec.channels, spec.height, spec.width);
     if (px === f.pixels) px = new Float32Array(px);
+    checkFinitePixels(px, ds, spec.height * spec.width * spec.channels);
     return { x: px, shape: [n, spec.height, spec.width, spec.channels] };
   }
   if (spec.kind === 'text' && f.kind === 'text') {
@@ -166,7 +194,14 @@ export function transformFeatures(spec: FeatureSpec, ds: Dataset): FeatureMatrix
       for (let i = 0; i < n; i++) {
         const v = col.type === 'numeric' ? col.values[i] : Number(col.values[i].trim() === '' ? NaN : col.values[i]);
         if (!Number.isFinite(v)) throw nanError(ds, i, name, col.values[i]);
-        x[i * width + j] = (v - mean) / std;
+        const z = Math.fround((v - mean) / std);
+        if (!Number.isFinite(z)) {
+          throw new TransferkitError('NON_FINITE_INPUT', `Row ${i + 1} of ${ds.name} has a value too large for the model in column "${name}" (${v}: ${(v - mean) / std} standard deviations from the training mean)`, {
+            where: `${ds.name}, row ${i + 1}, column "${name}"`,
+            hint: 'Check that value: it is probably a typo or a unit mistake. (Rows are counted from 1, after the header.)',
+          });
+        }
+        x[i * width + j] = z;
       }
     });
     let offset = spec.numeric.length;
@@ -182,6 +217,21 @@ export function transformFeatures(spec: FeatureSpec, ds: Dataset): FeatureMatrix
     return { x, shape: [n, width] };
   }
   throw new Error('unreachable');
+}
+
+/** Refuses image inputs with NaN or ±Infinity (a float32 IDX file can hold them), naming the first example. */
+function checkFinitePixels(px: Float32Array, ds: Dataset, per: number): void {
+  for (let i = 0; i < px.length; i++) {
+    const v = px[i];
+    // v - v is 0 for finite v, NaN for NaN and ±Infinity
+    if (v - v !== 0) {
+      const example = Math.floor(i / per);
+      throw new TransferkitError('NON_FINITE_INPUT', `Image ${example} of ${ds.name} (0-based) has a pixel that is ${v}`, {
+        where: `${ds.name}, example ${example}`,
+        hint: 'Pixels must be finite numbers: fix or remove that image (a float IDX file may hold NaN or Infinity).',
+      });
+    }
+  }
 }
 
 function tabularWidth(spec: Extract<FeatureSpec, { kind: 'tabular' }>): number {

@@ -1,15 +1,20 @@
 /**
  * Reading IDX files (the MNIST / Fashion-MNIST format), raw or gzip-compressed.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import { TransferkitError } from '../errors.ts';
 import type { Dataset } from './dataset.ts';
 import { exists, requireFile } from './files.ts';
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * The most classes {@link loadIdxPair} makes from label values when no `classes` are given: label
+ * values run from 0 to 99,999. Past 1,024 classes, at least a quarter of the class numbers up to
+ * the highest label must occur: one stray huge label (a damaged file) would otherwise make that
+ * many empty classes, and the one-hot targets of training as many columns per example.
+ */
+export const MAX_IDX_CLASSES = 100_000;
 
 /** Element types an IDX file can hold, by their type byte. */
 const TYPES = {
@@ -52,6 +57,48 @@ function bad(path: string, message: string, hint = 'The file is corrupt or not a
 }
 
 /**
+ * Decompresses a gzipped IDX file, but no further than the size its header declares: a small
+ * gzip stream can expand to gigabytes, and a file that holds more than its dims say is refused
+ * as soon as that is known.
+ */
+function gunzipIdx(gz: Buffer, path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const z = createGunzip();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let limit = Infinity;
+    let settled = false;
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      z.destroy();
+      if (err) reject(err);
+      else resolve(Buffer.concat(chunks, total));
+    };
+    z.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      chunks.push(chunk);
+      total += chunk.length;
+      if (limit === Infinity && total >= 4) {
+        const head = Buffer.concat(chunks, total);
+        const ndims = head[3];
+        if (head[0] !== 0 || head[1] !== 0 || !(head[2] in TYPES) || ndims === 0) return finish(); // readIdx reports the bad magic number
+        const headerBytes = 4 + 4 * ndims;
+        if (total >= headerBytes) {
+          const per = TYPES[head[2] as keyof typeof TYPES].bytes;
+          const dims = Array.from({ length: ndims }, (_, i) => head.readUInt32BE(4 + 4 * i));
+          limit = headerBytes + dims.reduce((a, b) => a * b, 1) * per;
+        }
+      }
+      if (total > limit) finish(bad(path, `too long: its header declares ${limit} bytes (decompressed), the gzip data holds more`));
+    });
+    z.on('end', () => finish());
+    z.on('error', (err) => finish(bad(path, `gzip data is corrupt or truncated (${err.message})`)));
+    z.end(gz);
+  });
+}
+
+/**
  * Reads an IDX file. Gzip compression is detected from the content, not the name.
  * Checks the magic number (two zero bytes, a type byte, a dimension count) and that the
  * size matches the dimensions exactly.
@@ -66,14 +113,10 @@ function bad(path: string, message: string, hint = 'The file is corrupt or not a
  */
 export async function readIdx(path: string): Promise<IdxArray> {
   await requireFile(path, 'IDX file');
+  const st = await stat(path);
+  if (!st.isFile()) throw bad(path, `is not a regular file (it is a ${st.isFIFO() ? 'named pipe' : st.isSocket() ? 'socket' : 'device'})`, 'Pass the IDX file itself.');
   let buf: Buffer = await readFile(path);
-  if (buf[0] === 0x1f && buf[1] === 0x8b) {
-    try {
-      buf = await gunzipAsync(buf);
-    } catch (err) {
-      throw bad(path, `gzip data is corrupt or truncated (${(err as Error).message})`);
-    }
-  }
+  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = await gunzipIdx(buf, path);
   if (buf.length < 4) throw bad(path, `only ${buf.length} bytes, too short for an IDX header`);
   const typeByte = buf[2] as keyof typeof TYPES;
   const ndims = buf[3];
@@ -149,7 +192,9 @@ export interface IdxPairOptions {
  * Without `labelsPath`, the labels file is found by name with {@link labelsPathFor}.
  *
  * Errors: `FILE_NOT_FOUND` (images, or the labels file), `BAD_IDX` (see {@link readIdx};
- * also wrong dimensions, mismatched counts, labels outside `classes`).
+ * also wrong dimensions, mismatched counts, labels outside `classes`, and without `classes` a
+ * label of {@link MAX_IDX_CLASSES} or more, or one so far above the others that most classes
+ * would be empty).
  *
  * @example
  * ```ts
@@ -187,17 +232,37 @@ export async function loadIdxPair(imagesPath: string, labelsPath?: string, opts:
   if (labelsIdx.dims.length !== 1 || labelsIdx.dims[0] !== n) {
     throw bad(lpath, `labels must have dimensions [${n}] to match ${n} images, got [${labelsIdx.dims.join(', ')}]`, 'Check that the images and labels files belong together.');
   }
-  const labels = Int32Array.from(labelsIdx.data as ArrayLike<number>);
+  // Check the raw values (before any conversion to int32 could wrap or round them) and bound the
+  // number of classes before any per-class array is made.
+  const raw = labelsIdx.data;
+  const limit = opts.classes ? opts.classes.length : MAX_IDX_CLASSES;
   let max = -1;
   for (let i = 0; i < n; i++) {
-    if (labels[i] < 0 || !Number.isInteger(labels[i])) throw bad(lpath, `label ${labels[i]} at index ${i} is not a class number`);
-    if (labels[i] > max) max = labels[i];
+    const v = raw[i];
+    if (v < 0 || !Number.isInteger(v)) throw bad(lpath, `label ${v} at index ${i} is not a class number`);
+    if (v >= limit) {
+      throw bad(
+        lpath,
+        opts.classes ? `label ${v} at index ${i} is outside the ${limit} classes` : `label ${v} at index ${i} is too large: labels are class numbers from 0 to ${MAX_IDX_CLASSES - 1}`,
+        opts.classes ? 'Check that the labels file belongs to this dataset.' : 'The labels file is damaged or not a labels file; check that it belongs to this dataset.',
+      );
+    }
+    if (v > max) max = v;
   }
+  if (!opts.classes && max + 1 > 1024) {
+    const distinct = new Set<number>();
+    for (let i = 0; i < n; i++) distinct.add(raw[i]);
+    if (distinct.size * 4 < max + 1) {
+      const i = Array.prototype.indexOf.call(raw, max) as number;
+      throw bad(
+        lpath,
+        `label ${max} at index ${i} would make ${max + 1} classes, but only ${distinct.size} different labels occur: the labels file is damaged or its labels are not class numbers`,
+        'Check that the labels file belongs to this dataset; for sparse class numbers, pass `classes` naming every class.',
+      );
+    }
+  }
+  const labels = Int32Array.from(raw as ArrayLike<number>);
   const classes = opts.classes ?? Array.from({ length: max + 1 }, (_, i) => String(i));
-  if (max >= classes.length) {
-    const i = labels.findIndex((l) => l >= classes.length);
-    throw bad(lpath, `label ${labels[i]} at index ${i} is outside the ${classes.length} classes`, 'Check that the labels file belongs to this dataset.');
-  }
   const div = images.type === 'uint8' ? 255 : 1;
   const pixels = new Float32Array(images.data.length);
   for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / div;

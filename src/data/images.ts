@@ -1,7 +1,8 @@
 /**
  * Loading images from a folder with one subfolder per class.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { TransferkitError } from '../errors.ts';
@@ -188,12 +189,15 @@ export function isImageName(name: string): boolean {
  */
 export async function listClassFolders(dir: string): Promise<{ classes: string[]; files: Array<{ path: string; name: string; label: number }> }> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(naturalCompare);
+  // a symbolic link counts as what it points to (a linked class folder or image is used, not skipped)
+  const classes = (await Promise.all(entries.map(async (e) => (!e.name.startsWith('.') && (await kindOf(dir, e)) === 'directory' ? e.name : undefined))))
+    .filter((n): n is string => n !== undefined)
+    .sort(naturalCompare);
   const files: Array<{ path: string; name: string; label: number }> = [];
   for (const [label, cls] of classes.entries()) {
-    const names = (await readdir(join(dir, cls), { withFileTypes: true }))
-      .filter((e) => e.isFile() && isImageName(e.name))
-      .map((e) => e.name)
+    const inside = await readdir(join(dir, cls), { withFileTypes: true });
+    const names = (await Promise.all(inside.map(async (e) => (isImageName(e.name) && (await kindOf(join(dir, cls), e)) === 'file' ? e.name : undefined))))
+      .filter((n): n is string => n !== undefined)
       .sort(naturalCompare);
     if (names.length === 0) {
       throw new TransferkitError('EMPTY_CLASS', `Class folder ${join(dir, cls)} has no image files`, {
@@ -233,4 +237,13 @@ export async function loadImageFiles(paths: readonly string[], size: ImageSize):
   };
   await Promise.all(Array.from({ length: Math.min(4, paths.length) }, worker));
   return pixels;
+}
+
+/** What a folder entry is, following a symbolic link to its target (a broken link is neither). */
+async function kindOf(dir: string, e: Dirent): Promise<'file' | 'directory' | undefined> {
+  if (e.isDirectory()) return 'directory';
+  if (e.isFile()) return 'file';
+  if (!e.isSymbolicLink()) return undefined;
+  const st = await stat(join(dir, e.name)).catch(() => undefined);
+  return st?.isDirectory() ? 'directory' : st?.isFile() ? 'file' : undefined;
 }

@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { TransferkitError } from '../errors.ts';
 import type { Dataset } from './dataset.ts';
 import { builtinNames, loadBuiltin } from './builtins.ts';
-import { loadCsv, type Impute } from './csv.ts';
+import { loadCsv, type ColumnType, type Impute } from './csv.ts';
 import { pathKind } from './files.ts';
 import { loadIdxPair } from './idx.ts';
 import { loadImageFolder, type ImageSize } from './images.ts';
@@ -25,6 +25,8 @@ export interface LoadOptions {
   label?: string;
   /** CSV: how to handle missing values (default `none`: an error). */
   impute?: Impute;
+  /** CSV: declared column types by name, overriding inference (see {@link CsvOptions.columnTypes}). */
+  columnTypes?: Record<string, ColumnType>;
   /** Image folders: size to resize to (default 28×28×1). */
   image?: Partial<ImageSize>;
   /** Domain tag, overriding any the source sets. */
@@ -93,7 +95,7 @@ async function loadPath(path: string, opts: LoadOptions): Promise<Dataset> {
         hint: 'Pass `label`: the column that holds the class of each row.',
       });
     }
-    return loadCsv(path, { label: opts.label, impute: opts.impute });
+    return loadCsv(path, { label: opts.label, impute: opts.impute, columnTypes: opts.columnTypes });
   }
   if (ext === '.jsonl' || ext === '.ndjson') return loadJsonl(path, opts.label === undefined ? {} : { labelField: opts.label });
   if (IDX_NAME.test(name) || ext === '.gz' || ext === '.idx') {

@@ -9,9 +9,11 @@
  * ```
  */
 import * as tf from '@tensorflow/tfjs';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { constants as fsConstants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TransferkitError } from '../errors.ts';
+import { syncDir, writeError } from '../util/atomic.ts';
 
 /** The `format` tag of `transferkit.json`. */
 export const MODEL_META_FORMAT = 'transferkit-model@1';
@@ -55,6 +57,12 @@ const META_JSON = 'transferkit.json';
 
 /** Bytes per stored value, by dtype (as in tfjs-core's DTYPE_VALUE_SIZE_MAP). */
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, uint16: 2, uint8: 1, bool: 1, complex64: 8, float16: 2 };
+
+/** The most bytes read for a weight group whose size the manifest cannot tell (string weights): 1 GiB. */
+const MAX_UNSIZED_WEIGHT_BYTES = 2 ** 30;
+
+/** The largest model.json / transferkit.json read: 256 MiB (real ones are kilobytes to a few megabytes). */
+const MAX_JSON_BYTES = 256 * 2 ** 20;
 
 let counter = 0;
 
@@ -109,16 +117,18 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
   const parent = dirname(target);
   const tag = `${process.pid}-${Date.now()}-${counter++}`;
   const tmp = join(parent, `.${basename(target)}.tmp-${tag}`);
-  await mkdir(parent, { recursive: true });
   try {
+    await mkdir(parent, { recursive: true });
     await mkdir(tmp);
     await writeDurable(join(tmp, WEIGHTS_BIN), new Uint8Array(weightData));
     await writeDurable(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
     await writeDurable(join(tmp, META_JSON), JSON.stringify(fullMeta, null, 2) + '\n');
+    await syncDir(tmp);
     await swapInto(tmp, target, join(parent, `.${basename(target)}.old-${tag}`));
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw err;
+    // a full disk, a read-only folder or denied permission is a clear error naming the path
+    throw writeError(err, target);
   }
   return fullMeta;
 }
@@ -156,6 +166,7 @@ export async function loadModel(pathOrDir: string): Promise<LoadedModel> {
   if (!topology || typeof topology !== 'object') {
     throw new TransferkitError('CORRUPT_MODEL', 'model.json has no "modelTopology".', { where: modelJsonPath, hint: 'This is not a TensorFlow.js layers model; re-export it with tfjs `model.save()` or the tensorflowjs converter.' });
   }
+  checkLayerGraph(topology, modelJsonPath);
   const meta = await readMeta(dir);
   const { weightSpecs, weightData } = await readWeights(dir, modelJsonPath, mj.weightsManifest);
 
@@ -276,6 +287,8 @@ async function swapInto(tmp: string, target: string, old: string): Promise<void>
     await rename(old, target).catch(() => undefined);
     throw err;
   }
+  // the new folder is in place on disk before the previous one goes (RunFolder.open recovers `old` otherwise)
+  await syncDir(dirname(target));
   await rm(old, { recursive: true, force: true });
 }
 
@@ -301,7 +314,17 @@ async function locateModel(pathOrDir: string): Promise<{ dir: string; modelJsonP
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
+  const st = await stat(path);
+  if (!st.isFile()) {
+    throw new TransferkitError('UNSAFE_PATH', `${what} is ${kindOf(st)}, not a regular file.`, { where: path, hint: `Replace ${what} with the real file from the model.` });
+  }
+  if (st.size > MAX_JSON_BYTES) {
+    throw new TransferkitError('CORRUPT_MODEL', `${what} is ${st.size} bytes, more than the ${MAX_JSON_BYTES} bytes a model's JSON file can reasonably take.`, {
+      where: path,
+      hint: `This is not the ${what} of a model; re-save or re-download the model.`,
+    });
+  }
+  const text = new TextDecoder().decode(await readModelFile({ name: what, real: path, size: st.size, stats: st }, 0, st.size));
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -313,7 +336,8 @@ async function readMeta(dir: string): Promise<ModelMeta | undefined> {
   const path = join(dir, META_JSON);
   const exists = await stat(path).then(() => true, () => false);
   if (!exists) return undefined;
-  const raw = await readJson(path, META_JSON);
+  const file = await resolveModelFile(dir, META_JSON, META_JSON, 'Save the model again.');
+  const raw = await readJson(file.real, META_JSON);
   const m = raw as Partial<ModelMeta> | null;
   if (!m || typeof m !== 'object' || Array.isArray(m)) {
     throw new TransferkitError('CORRUPT_MODEL', `${META_JSON} does not hold a JSON object.`, { where: path, hint: 'Re-save the model with transferkit.' });
@@ -358,36 +382,37 @@ async function readWeights(dir: string, modelJsonPath: string, manifest: unknown
   const parts: Uint8Array[] = [];
   for (const [gi, group] of groups.entries()) {
     for (const spec of group.weights) {
-      if (!spec || typeof spec.name !== 'string' || !Array.isArray(spec.shape)) throw bad(`a weight in group ${gi} has no name or shape`);
+      if (!spec || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+        throw bad(`a weight in group ${gi} has no name or no shape of whole numbers ≥ 0`);
+      }
     }
     const expected = weightGroupBytes(group.weights);
-    const shards: { path: string; bytes: Uint8Array }[] = [];
+    // Check every shard (inside the folder, a regular file, sizes adding up) before reading any.
+    const files: ModelFile[] = [];
     for (const rel of group.paths) {
-      const path = resolve(dir, rel);
-      const r = relative(dir, path);
-      if (r.startsWith('..') || isAbsolute(r)) throw bad(`weight path "${rel}" points outside the model folder`);
-      const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') {
-          throw new TransferkitError('MISSING_WEIGHTS', `The weight file "${rel}" listed in model.json is missing.`, {
-            where: path,
-            hint: `Copy all weight files (${group.paths.join(', ')}) next to model.json; they are part of the model.`,
-          });
-        }
-        throw err;
-      });
-      shards.push({ path, bytes });
-    }
-    const actual = shards.reduce((s, x) => s + x.bytes.byteLength, 0);
-    if (expected !== null && actual !== expected) {
-      const detail = shards.length > 1 ? ` (shards: ${shards.map((s) => `${basename(s.path)}=${s.bytes.byteLength}`).join(', ')})` : '';
-      throw new TransferkitError(
-        'CORRUPT_WEIGHTS',
-        `The weight file${shards.length > 1 ? 's' : ''} ${group.paths.map((p) => `"${p}"`).join(', ')} should hold ${expected} bytes but ${shards.length > 1 ? 'hold' : 'holds'} ${actual}${detail}: ${actual < expected ? 'truncated' : 'too long'}.`,
-        { where: shards.length === 1 ? shards[0].path : dir, hint: 'The download or copy was cut short or mixed with another model; re-save or re-download the model.' },
+      files.push(
+        await resolveModelFile(dir, rel, `The weight file "${rel}" listed in model.json`, `Copy all weight files (${group.paths.join(', ')}) next to model.json; they are part of the model.`),
       );
     }
+    const actual = files.reduce((s, f) => s + f.size, 0);
+    if (expected !== null && actual !== expected) {
+      const detail = files.length > 1 ? ` (shards: ${files.map((f) => `${basename(f.name)}=${f.size}`).join(', ')})` : '';
+      throw new TransferkitError(
+        'CORRUPT_WEIGHTS',
+        `The weight file${files.length > 1 ? 's' : ''} ${group.paths.map((p) => `"${p}"`).join(', ')} should hold ${expected} bytes but ${files.length > 1 ? 'hold' : 'holds'} ${actual}${detail}: ${actual < expected ? 'truncated' : 'too long'}.`,
+        { where: files.length === 1 ? resolve(dir, files[0].name) : dir, hint: 'The download or copy was cut short or mixed with another model; re-save or re-download the model.' },
+      );
+    }
+    if (expected === null && actual > MAX_UNSIZED_WEIGHT_BYTES) {
+      throw new TransferkitError('CORRUPT_WEIGHTS', `The weight files ${group.paths.map((p) => `"${p}"`).join(', ')} hold ${actual} bytes, more than ${MAX_UNSIZED_WEIGHT_BYTES} for weights whose size the manifest cannot tell (string weights).`, {
+        where: dir,
+        hint: 'The weight files do not belong to this model.json; re-save or re-download the model.',
+      });
+    }
+    const shards: Uint8Array[] = [];
+    for (const f of files) shards.push(await readModelFile(f, 0, f.size));
     weightSpecs.push(...group.weights);
-    for (const s of shards) parts.push(s.bytes);
+    parts.push(...shards);
   }
   // One contiguous buffer: tfjs' CompositeArrayBuffer mis-addresses shards when a later shard is
   // larger than the first (it assumes TF.js' equal-size shards), so don't hand it the shards.
@@ -398,4 +423,205 @@ async function readWeights(dir: string, modelJsonPath: string, manifest: unknown
     offset += p.byteLength;
   }
   return { weightSpecs, weightData: weightData.buffer };
+}
+
+// ---- files a model refers to -------------------------------------------------
+
+/** A file named inside a model, checked by {@link resolveModelFile}. */
+export interface ModelFile {
+  /** The path as the model names it. */
+  name: string;
+  /** The path with symbolic links resolved (inside the model's real folder). */
+  real: string;
+  /** Its size in bytes when checked. */
+  size: number;
+  stats: Stats;
+}
+
+/** What a path is, in words, for errors about files that are not regular files. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a named pipe (FIFO)';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function inside(dir: string, path: string): boolean {
+  const r = relative(dir, path);
+  return r !== '' && !isAbsolute(r) && r !== '..' && !r.startsWith(`..${sep}`);
+}
+
+/**
+ * Resolves a file that a model names (a weight shard, ONNX external data) and checks it before
+ * anything is read: a relative path, inside the model's folder also once symbolic links are
+ * resolved, and a regular file (not a folder, device or named pipe).
+ *
+ * @throws TransferkitError `UNSAFE_PATH` (absolute, `..` escaping the folder, a link pointing out
+ *   of it, not a regular file), `MISSING_WEIGHTS` (no such file). Messages start with `what`.
+ * @example
+ * ```ts
+ * const f = await resolveModelFile('models/mlp', 'weights.bin', 'The weight file "weights.bin" listed in model.json', 'Copy it next to model.json.');
+ * ```
+ */
+export async function resolveModelFile(dir: string, name: string, what: string, missingHint: string): Promise<ModelFile> {
+  const unsafe = (why: string, where: string) =>
+    new TransferkitError('UNSAFE_PATH', `${what} ${why}; files a model refers to must be regular files inside its folder.`, {
+      where,
+      hint: "Keep the model's files in its folder (or sub-folders) and name them by relative paths; a model that names other files was made by mistake or to read files it should not, so re-export or re-download it.",
+    });
+  if (name.includes('\0')) throw unsafe('has a NUL character in its path', dir);
+  if (name === '' || isAbsolute(name) || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\')) throw unsafe(`is ${name === '' ? 'an empty path' : 'an absolute path'}`, name || dir);
+  const path = resolve(dir, name);
+  if (!inside(dir, path)) throw unsafe(`points outside the model's folder "${dir}"`, path);
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new TransferkitError('MISSING_WEIGHTS', `${what} is missing.`, { where: path, hint: missingHint, cause: err });
+    throw err;
+  }
+  const realDir = await realpath(dir);
+  if (!inside(realDir, real)) throw unsafe(`is a link to "${real}", outside the model's folder "${realDir}"`, path);
+  const stats = await stat(real);
+  if (!stats.isFile()) throw unsafe(`is ${kindOf(stats)}${real !== path ? ` ("${real}")` : ''}, not a regular file`, path);
+  return { name, real, size: stats.size, stats };
+}
+
+/**
+ * Reads `length` bytes at `offset` of a file checked by {@link resolveModelFile}; never blocks on
+ * a pipe, and refuses a file that was swapped or shrank since it was checked.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readModelFile(f, 0, f.size);
+ * ```
+ */
+export async function readModelFile(file: ModelFile, offset: number, length: number): Promise<Uint8Array> {
+  const fh = await open(file.real, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile() || st.ino !== file.stats.ino || st.dev !== file.stats.dev || st.size < offset + length) {
+      throw new TransferkitError('UNSAFE_PATH', `"${file.name}" changed while it was being read (it is now ${st.isFile() ? `${st.size} bytes` : kindOf(st)}).`, {
+        where: file.real,
+        hint: 'Do not modify the model while it loads; load it again.',
+      });
+    }
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const { bytesRead } = await fh.read(out, done, length - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    if (done < length) {
+      throw new TransferkitError('CORRUPT_WEIGHTS', `"${file.name}" ended after ${offset + done} bytes while ${offset + length} were expected.`, { where: file.real, hint: 'The file is truncated; copy it again.' });
+    }
+    return out;
+  } finally {
+    await fh.close();
+  }
+}
+
+// ---- the layer graph in model.json ---------------------------------------------
+
+type Json = Record<string, unknown>;
+const isObj = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** The `[layerName, nodeIndex]` pairs a serialised inbound node refers to (Keras 2 lists and Keras 3 `keras_history`). */
+function inboundRefs(node: unknown): [string, number][] {
+  const out: [string, number][] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 64) return;
+    if (Array.isArray(v)) {
+      if (v.length >= 2 && typeof v[0] === 'string' && typeof v[1] === 'number') {
+        out.push([v[0], v[1]]);
+        return;
+      }
+      for (const x of v) walk(x, depth + 1);
+    } else if (isObj(v)) {
+      const cfg = v.config;
+      if (isObj(cfg) && Array.isArray(cfg.keras_history)) walk(cfg.keras_history, depth + 1);
+      else for (const x of Object.values(v)) walk(x, depth + 1);
+    }
+  };
+  walk(node, 0);
+  return out;
+}
+
+/**
+ * Checks the layer graph of a functional model in model.json before TensorFlow.js builds it (its
+ * loader waits forever for a layer that never comes): every layer that `inbound_nodes`,
+ * `input_layers` and `output_layers` name exists and has that node, and no node depends on
+ * itself. Nested functional models are checked too; Sequential models have no graph to check.
+ */
+function checkLayerGraph(topology: Json, where: string): void {
+  const corrupt = (message: string) =>
+    new TransferkitError('CORRUPT_MODEL', message, { where, hint: 'model.json was edited or damaged: its layer graph does not hold together. Re-save or re-export the model.' });
+  const root = isObj(topology.model_config) ? topology.model_config : topology;
+  const visit = (model: Json, path: string, depth: number): void => {
+    if (depth > 32) throw corrupt(`model.json nests models more than 32 deep (at ${path}).`);
+    const config = model.config;
+    const sequential = model.class_name === 'Sequential';
+    const layers = Array.isArray(config) ? config : isObj(config) && Array.isArray(config.layers) ? config.layers : null;
+    if (!layers) return;
+    const byName = new Map<string, Json>();
+    for (const [i, l] of layers.entries()) {
+      if (!isObj(l)) throw corrupt(`Layer ${i} of ${path} in model.json is not an object.`);
+      const name = typeof l.name === 'string' ? l.name : isObj(l.config) && typeof l.config.name === 'string' ? l.config.name : undefined;
+      if (name !== undefined) {
+        if (!sequential && byName.has(name)) throw corrupt(`Two layers of ${path} in model.json are named "${name}".`);
+        byName.set(name, l);
+      }
+      if (isObj(l.config) && (Array.isArray(l.config.layers) || l.class_name === 'Sequential')) visit(l, `${path} › ${name ?? i}`, depth + 1);
+    }
+    if (sequential) return;
+    const nested = (l: Json) => isObj(l.config) && Array.isArray(l.config.layers);
+    const nodeCount = (l: Json) => (Array.isArray(l.inbound_nodes) ? l.inbound_nodes.length : 0);
+    const exists = ([name, index]: [string, number], by: string) => {
+      const l = byName.get(name);
+      if (!l) throw corrupt(`${by} refers to layer "${name}", which ${path} in model.json does not have.`);
+      if (!Number.isInteger(index) || index < 0) throw corrupt(`${by} refers to node ${index} of layer "${name}", which is not a node number.`);
+      if (!nested(l) && l.class_name !== 'InputLayer' && index >= nodeCount(l)) {
+        throw corrupt(`${by} refers to node ${index} of layer "${name}", which has ${nodeCount(l)} node${nodeCount(l) === 1 ? '' : 's'}.`);
+      }
+    };
+    for (const key of ['input_layers', 'output_layers'] as const) {
+      const list = isObj(config) ? config[key] : undefined;
+      if (list === undefined) continue;
+      if (!Array.isArray(list)) throw corrupt(`"${key}" of ${path} in model.json is not a list.`);
+      for (const ref of inboundRefs(list)) exists(ref, `"${key}" of ${path}`);
+    }
+    // Nodes are (layer, index); each depends on the nodes its inbound refs name. Look for cycles.
+    const deps = new Map<string, string[]>();
+    for (const [name, l] of byName) {
+      const nodes = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
+      nodes.forEach((node, i) => {
+        const refs = inboundRefs(node);
+        for (const ref of refs) exists(ref, `Layer "${name}"`);
+        deps.set(`${name}\u0000${i}`, refs.map(([n, k]) => `${n}\u0000${k}`));
+      });
+    }
+    const state = new Map<string, 1 | 2>();
+    for (const start of deps.keys()) {
+      if (state.has(start)) continue;
+      const stack: [string, number][] = [[start, 0]];
+      state.set(start, 1);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1];
+        const next = (deps.get(top[0]) ?? [])[top[1]++];
+        if (next === undefined) {
+          state.set(top[0], 2);
+          stack.pop();
+        } else if (state.get(next) === 1) {
+          throw corrupt(`The layers of ${path} in model.json form a cycle: layer "${next.split('\u0000')[0]}" depends on its own output.`);
+        } else if (!state.has(next)) {
+          state.set(next, 1);
+          stack.push([next, 0]);
+        }
+      }
+    }
+  };
+  if (isObj(root)) visit(root, isObj(root.config) && typeof root.config.name === 'string' ? `model "${root.config.name}"` : 'the model', 0);
 }

@@ -1,8 +1,122 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TransferkitError } from '../errors.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { pidAlive, removeStaleTemps, syncDir, tempOwner, writeError, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+
+/** Model folders of a run, as paths inside it, that a crash mid-save can leave swapped out. */
+const MODEL_FOLDERS: string[][] = [['checkpoints', 'last'], ['checkpoints', 'best'], ['model']];
+
+/** What {@link recoverRun} did to a run folder after a crash. */
+export interface RunRecovery {
+  /** Model folders put back in place, with where from (`checkpoints/last ← .last.old-…`). */
+  restored: string[];
+  /** Temporary files and folders of dead processes that were deleted. */
+  removed: string[];
+}
+
+/** Reads a JSON file of a run folder; a damaged one is a `CORRUPT_RUN` error naming it. */
+async function readRunJson<T>(path: string): Promise<T> {
+  const text = await readFile(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new TransferkitError('CORRUPT_RUN', `The run file ${path} is damaged: ${(err as Error).message}`, {
+      where: path,
+      hint: 'Restore the file from a backup, or start a new run with another `out` folder.',
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Whether a model folder left by a crash is complete: `model.json` and `transferkit.json` parse
+ * and `weights.bin` holds as many bytes as the manifest lists. (saveModel writes and flushes
+ * weights.bin, model.json, transferkit.json in that order, so a folder killed mid-write fails this.)
+ */
+async function completeModelFolder(dir: string): Promise<boolean> {
+  try {
+    const modelJson = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest?: Array<{ paths: string[]; weights: Array<{ shape: number[]; dtype: string; quantization?: unknown }> }> };
+    JSON.parse(await readFile(join(dir, 'transferkit.json'), 'utf8'));
+    const bytes: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
+    for (const group of modelJson.weightsManifest ?? []) {
+      if (group.weights.some((w) => w.quantization !== undefined || !(w.dtype in bytes))) continue; // sizes not checked: trust the files
+      const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * bytes[w.dtype], 0);
+      let actual = 0;
+      for (const p of group.paths) actual += (await stat(join(dir, p))).size;
+      if (actual !== expected) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Repairs a run folder after a crash or kill, before it is resumed:
+ * - a model folder (`checkpoints/last`, `checkpoints/best`, `model`) that a save swapped out and
+ *   never swapped back in (killed between its two renames) is restored: from its aside copy
+ *   `.NAME.old-<pid>-…` (which matches `checkpoints/state.json`, written after each checkpoint),
+ *   else from a complete temporary folder `.NAME.tmp-<pid>-…`;
+ * - temporary files and folders of processes that are no longer running are deleted (a
+ *   half-written temporary folder included); those of running processes are kept.
+ *
+ * @example
+ * ```ts
+ * const { restored, removed } = await recoverRun('runs/mnist');
+ * ```
+ */
+export async function recoverRun(dir: string): Promise<RunRecovery> {
+  const restored: string[] = [];
+  for (const parts of MODEL_FOLDERS) {
+    const name = parts.at(-1)!;
+    const parent = join(dir, ...parts.slice(0, -1));
+    const target = join(parent, name);
+    if (await lstat(target).then(() => true, () => false)) continue;
+    const names = (await readdir(parent).catch(() => [] as string[])).filter((n) => {
+      const pid = tempOwner(n);
+      return pid !== undefined && !pidAlive(pid);
+    });
+    // newest first: the tag after the pid is <time>-<counter>
+    const newest = (kind: 'old' | 'tmp') =>
+      names
+        .filter((n) => n.startsWith(`.${name}.${kind}-`))
+        .sort((a, b) => tagTime(b) - tagTime(a));
+    let from = newest('old')[0];
+    if (!from) {
+      for (const t of newest('tmp')) {
+        if (await completeModelFolder(join(parent, t))) {
+          from = t;
+          break;
+        }
+      }
+    }
+    if (!from) continue;
+    try {
+      await rename(join(parent, from), target);
+    } catch (err) {
+      throw writeError(err, target);
+    }
+    await syncDir(parent);
+    restored.push(`${parts.join('/')} ← ${from}`);
+  }
+  const removed: string[] = [];
+  for (const parent of [dir, join(dir, 'checkpoints')]) {
+    try {
+      const gone = await removeStaleTemps(parent);
+      removed.push(...gone.map((n) => (parent === dir ? n : `checkpoints/${n}`)));
+    } catch (err) {
+      throw writeError(err, parent);
+    }
+  }
+  return { restored, removed };
+}
+
+/** The time in a saveModel temporary name `.NAME.tmp-<pid>-<time>-<n>` (0 when absent). */
+function tagTime(name: string): number {
+  const m = /-(\d+)-(\d+)-(\d+)$/.exec(name);
+  return m ? Number(m[2]) + Number(m[3]) / 1e6 : 0;
+}
 
 /** Where a run stands, saved with every checkpoint so `--resume` can continue it. */
 export interface RunState {
@@ -40,12 +154,18 @@ export class RunFolder {
    * trained is overwritten by accident.
    */
   static async create(dir: string, config: unknown): Promise<RunFolder> {
+    const st = await stat(dir).catch(() => null);
+    if (st && !st.isDirectory()) {
+      throw new TransferkitError('NOT_A_DIRECTORY', `The output folder ${dir} is a file`, { where: dir, hint: 'Choose a new or empty `out` folder.' });
+    }
     if (existsSync(join(dir, 'config.json'))) {
       throw new TransferkitError('RUN_EXISTS', `The folder ${dir} already holds a run`, {
         where: dir,
         hint: 'Continue it (`resumeFit`, or `transferkit fit --resume`), or choose another `out` folder.',
       });
     }
+    // a fit killed while writing config.json leaves only its temporary: not a reason to refuse the folder
+    if (st) await removeStaleTemps(dir).catch((err: unknown) => Promise.reject(writeError(err, dir)));
     if (existsSync(dir) && (await readdir(dir)).length > 0) {
       throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${dir} is not empty`, { where: dir, hint: 'Choose an empty or new `out` folder.' });
     }
@@ -54,7 +174,14 @@ export class RunFolder {
     return run;
   }
 
-  /** Opens an existing run to resume it. */
+  /**
+   * Opens an existing run to resume it. First repairs what a crash or kill left behind
+   * ({@link recoverRun}): a checkpoint swapped out and not back in is restored, stale temporary
+   * files are deleted.
+   *
+   * @throws TransferkitError `RUN_NOT_FOUND` (no config.json), `CORRUPT_RUN` (config.json,
+   *   history.jsonl or checkpoints/state.json does not parse; the file is named).
+   */
   static async open(dir: string): Promise<RunFolder> {
     if (!existsSync(join(dir, 'config.json'))) {
       throw new TransferkitError('RUN_NOT_FOUND', `No run found in ${dir} (config.json is missing)`, {
@@ -62,11 +189,13 @@ export class RunFolder {
         hint: 'Pass the `out` folder of an earlier fit.',
       });
     }
+    await readRunJson(join(dir, 'config.json'));
+    await recoverRun(dir);
     const historyPath = join(dir, 'history.jsonl');
-    const history = existsSync(historyPath)
-      ? (await readFile(historyPath, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown)
-      : [];
-    return new RunFolder(dir, history);
+    const history = existsSync(historyPath) ? parseHistory(await readFile(historyPath, 'utf8'), historyPath) : [];
+    const run = new RunFolder(dir, history);
+    await run.state();
+    return run;
   }
 
   /** Path of a file or folder inside the run. */
@@ -76,13 +205,13 @@ export class RunFolder {
 
   /** Reads `config.json`. */
   async config<T>(): Promise<T> {
-    return JSON.parse(await readFile(this.path('config.json'), 'utf8')) as T;
+    return readRunJson<T>(this.path('config.json'));
   }
 
   /** The state saved with the last checkpoint, if any. */
   async state(): Promise<RunState | undefined> {
     const p = this.path('checkpoints', 'state.json');
-    return existsSync(p) ? (JSON.parse(await readFile(p, 'utf8')) as RunState) : undefined;
+    return existsSync(p) ? readRunJson<RunState>(p) : undefined;
   }
 
   /** History records so far. */
@@ -111,4 +240,24 @@ export class RunFolder {
   async writeJson(name: string, value: unknown): Promise<void> {
     await writeJsonAtomic(this.path(name), value);
   }
+}
+
+/** The records of `history.jsonl`; a damaged line is a `CORRUPT_RUN` error naming it. */
+function parseHistory(text: string, path: string): unknown[] {
+  const lines = text.split('\n');
+  const records: unknown[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
+    try {
+      records.push(JSON.parse(lines[i]));
+    } catch (err) {
+      // history.jsonl is rewritten atomically, so a bad line is damage, not a write cut short
+      throw new TransferkitError('CORRUPT_RUN', `The run file ${path} is damaged at line ${i + 1}: ${(err as Error).message}`, {
+        where: `${path}:${i + 1}`,
+        hint: 'Delete the damaged lines (the history is rewritten from the last checkpoint on resume), or start a new run with another `out` folder.',
+        cause: err,
+      });
+    }
+  }
+  return records;
 }

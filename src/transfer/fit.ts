@@ -34,7 +34,7 @@ import {
   STRATEGIES,
 } from './strategies.ts';
 import { calibrateBatchNorm } from './batchnorm.ts';
-import { balancedClassWeights, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
+import { balancedClassWeights, formatRate, nonFiniteWeight, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
 import { predictProbs } from '../models/predict-probs.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
@@ -70,6 +70,8 @@ export interface FitConfig {
   label?: string;
   /** How to treat missing CSV values. */
   impute?: 'none' | 'mean' | 'drop';
+  /** CSV: declared type of columns by name, overriding inference (e.g. `{ zip: 'categorical' }`). */
+  columnTypes?: Record<string, 'numeric' | 'categorical'>;
   /** Keep only N training examples per class (seeded). */
   perClass?: number;
   /** Epochs per phase (default 30). */
@@ -247,6 +249,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
         val: cfg.val === undefined ? undefined : datasetRef(cfg.val),
         createdAt: new Date().toISOString(),
         classes: prepared.classes,
+        dataFingerprint: dataFingerprint(prepared),
       });
     }
     return await trainRun(run, cfg, prepared, undefined, callbacks);
@@ -272,7 +275,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
 export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Promise<FitResult> {
   await ensureEngine();
   const run = await RunFolder.open(out);
-  const saved = await run.config<FitConfig & { train: string | InMemoryRef; val?: string | InMemoryRef }>();
+  const saved = await run.config<FitConfig & { train: string | InMemoryRef; val?: string | InMemoryRef; dataFingerprint?: DataFingerprint }>();
   for (const [key, ref] of [['train', saved.train], ['val', saved.val]] as const) {
     if (ref !== undefined && ref !== null && typeof ref !== 'string') {
       throw new TransferkitError('RESUME_IN_MEMORY', `The run in ${out} was trained on a dataset in memory (${key}: "${(ref as InMemoryRef).name}", ${(ref as InMemoryRef).size} examples), which the run folder does not hold, so it cannot be resumed`, {
@@ -281,13 +284,16 @@ export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Prom
       });
     }
   }
-  const cfg = { ...(saved as FitConfig & { train: string; val?: string }), out };
+  const { dataFingerprint: recorded, ...rest } = saved;
+  const cfg = { ...(rest as FitConfig & { train: string; val?: string }), out };
   const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
     throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another `out` folder.' });
   }
   const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined);
   try {
+    // data that changed since the run started would silently mix two trainings: refuse before training
+    if (recorded) checkFingerprint(recorded, dataFingerprint(prepared), cfg, out);
     return await trainRun(run, cfg, prepared, state, callbacks);
   } catch (err) {
     disposeModelWeights(prepared.model.model);
@@ -385,7 +391,7 @@ async function prepareWithBase(
 ): Promise<PreparedInputs> {
   const baseFeatures = base?.features;
   const baseImage = baseFeatures?.kind === 'image' ? baseFeatures : undefined;
-  const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage }) : d);
+  const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage, columnTypes: cfg.columnTypes }) : d);
   let train = await load(cfg.train);
   if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
   let val: Dataset | undefined;
@@ -481,6 +487,9 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       const startEpoch = state && state.phase === phase.name ? state.epoch + 1 : 1;
       applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch: startEpoch });
       const onEpoch = async (record: EpochRecord) => {
+        // never checkpoint a model with a non-finite weight (trainModel checks too; the L-BFGS head does not go through it)
+        const bad = nonFiniteWeight(model);
+        if (bad) throw divergedAfter(`weight "${bad}" holds NaN or infinite values`, phase.name, record.epoch, phase.learningRate);
         epochs++;
         await run?.appendHistory(record);
         if (run) await saveModel(model, run.path('checkpoints', 'last'), meta());
@@ -530,6 +539,8 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   // after a few hundred steps at momentum 0.99 the moving averages are still far from them,
   // which would make scratch an unfairly weak baseline.
   if (cfg.strategy === 'scratch') calibrateBatchNorm(model, inputs.train);
+  const badWeight = nonFiniteWeight(model);
+  if (badWeight) throw divergedAfter(`weight "${badWeight}" holds NaN or infinite values after training`, phases.at(-1)!.name, phases.at(-1)!.epochs, phases.at(-1)!.learningRate);
   const trainMetrics = classificationMetrics(inputs.train.y, predictProbs(model, inputs.train), inputs.classes);
   const valMetrics = inputs.val ? classificationMetrics(inputs.val.y, predictProbs(model, inputs.val), inputs.classes) : undefined;
   const params = countTrainable(inputs.model, phases.at(-1)!, unfreeze, controls.schedule);
@@ -541,6 +552,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     try {
       if (run) {
         await saveModel(final, run.path('model'), meta());
+        await verifySavedModel(run.path('model'), final, inputs);
         // the adapter is also saved alone
         adapter = run.path('adapter');
         await saveAdapter(model, adapter, {
@@ -556,6 +568,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     disposeWeightsNotIn([model], [final]);
   } else if (run) {
     await saveModel(model, run.path('model'), meta());
+    await verifySavedModel(run.path('model'), model, inputs);
   }
   const handle = fittedModel(final, {
     classes: inputs.classes,
@@ -664,3 +677,134 @@ function datasetName(d: string | Dataset): string {
   return typeof d === 'string' ? d : d.name;
 }
 
+
+function divergedAfter(what: string, phase: string, epoch: number, lr: number): TransferkitError {
+  return new TransferkitError('TRAINING_DIVERGED', `Training diverged in ${phase} epoch ${epoch} at learning rate ${formatRate(lr)}: ${what}`, {
+    where: `${phase} phase, epoch ${epoch}`,
+    hint: 'Lower `learningRate`, or check the inputs for extreme values. The non-finite model was not saved.',
+  });
+}
+
+/** At most this many examples are predicted twice to check a saved model. */
+const VERIFY_EXAMPLES = 256;
+/** Largest difference in a predicted probability allowed between the trained and the reloaded model. */
+const VERIFY_TOLERANCE = 1e-4;
+
+/**
+ * Loads the model just saved in `dir` back and checks that it reproduces the trained one: the
+ * same preprocessing (every number finite, the same after the JSON round trip) and the same
+ * probabilities (max |Δp| < 1e-4) on up to 256 validation (else training) inputs. Anything
+ * else is `SAVED_MODEL_MISMATCH`, so a run never reports a score its saved model cannot give.
+ * (Exported for tests; not part of the package's API.)
+ *
+ * @example
+ * ```ts
+ * await verifySavedModel('runs/iris/model', model, { features, train, val });
+ * ```
+ */
+export async function verifySavedModel(dir: string, model: tf.LayersModel, inputs: Pick<PreparedInputs, 'features' | 'train' | 'val'>): Promise<void> {
+  const fail = (what: string) =>
+    new TransferkitError('SAVED_MODEL_MISMATCH', `The model saved in ${dir} does not reproduce the trained model: ${what}`, {
+      where: dir,
+      hint: 'Do not use this saved model; train again. If it happens again, report it with the run folder.',
+    });
+  const badNumber = nonFiniteNumber(inputs.features);
+  if (badNumber) throw fail(`its preprocessing holds a non-finite number at ${badNumber}`);
+  const saved = await loadModel(dir);
+  try {
+    if (JSON.stringify(saved.meta?.features) !== JSON.stringify(inputs.features)) throw fail('its saved preprocessing differs from the one used in training');
+    const data = inputs.val && inputs.val.y.length > 0 ? inputs.val : inputs.train;
+    const n = data.shape[0];
+    const m = Math.min(n, VERIFY_EXAMPLES);
+    if (m === 0) return;
+    const per = data.x.length / n;
+    const sample = { x: data.x.subarray(0, m * per), shape: [m, ...data.shape.slice(1)] };
+    const a = predictProbs(model, sample);
+    const b = predictProbs(saved.model, sample);
+    let worst = 0;
+    let at = 0;
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      // NaN compares false: count it as the worst difference
+      if (!(d <= worst)) {
+        worst = Number.isNaN(d) ? Infinity : d;
+        at = i;
+      }
+    }
+    if (!(worst < VERIFY_TOLERANCE)) {
+      const k = a.length / m;
+      throw fail(`on example ${Math.floor(at / k)} a probability is ${b[at]} instead of ${a[at]} (|Δp| ${worst} ≥ ${VERIFY_TOLERANCE})`);
+    }
+  } finally {
+    disposeModelWeights(saved.model);
+  }
+}
+
+/** Path of the first number in a JSON-like value that is NaN or infinite (JSON would save it as null). */
+function nonFiniteNumber(value: unknown, path = 'features'): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : `${path} (${value})`;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    if (ArrayBuffer.isView(v)) continue;
+    const found = nonFiniteNumber(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `config.json`'s record of the data a run trained on, to refuse resuming on other data. */
+interface DataFingerprint {
+  train: string;
+  val?: string;
+}
+
+/** Fast content hashes of the prepared training and validation inputs and labels. */
+function dataFingerprint(p: PreparedInputs): DataFingerprint {
+  const fp: DataFingerprint = { train: hashTensorData(p.train) };
+  if (p.val) fp.val = hashTensorData(p.val);
+  return fp;
+}
+
+/**
+ * A 64-bit (two 32-bit lanes, murmur-style mixing) hash of the inputs' shape, bytes and labels,
+ * as hex. Reads the data as 32-bit words: about 0.1 s for 60 000 MNIST images.
+ */
+function hashTensorData(d: TensorData): string {
+  let h1 = 0x9e3779b9 ^ d.shape.length;
+  let h2 = 0x85ebca6b ^ d.y.length;
+  const mix = (w: number) => {
+    let k = Math.imul(w, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h1 ^= k;
+    h1 = (h1 << 13) | (h1 >>> 19);
+    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
+    h2 = (Math.imul(h2 ^ w, 0x27d4eb2d) + h1) | 0;
+    h2 = (h2 << 11) | (h2 >>> 21);
+  };
+  for (const s of d.shape) mix(s);
+  const words = new Uint32Array(d.x.buffer, d.x.byteOffset, d.x.length);
+  for (let i = 0; i < words.length; i++) mix(words[i]);
+  const labels = new Uint32Array(d.y.buffer, d.y.byteOffset, d.y.length);
+  for (let i = 0; i < labels.length; i++) mix(labels[i]);
+  const fin = (h: number) => {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return (h >>> 0).toString(16).padStart(8, '0');
+  };
+  return `${d.shape.join('x')}:${fin(h1)}${fin(h2 ^ h1)}`;
+}
+
+function checkFingerprint(recorded: DataFingerprint, now: DataFingerprint, cfg: FitConfig, out: string): void {
+  for (const key of ['train', 'val'] as const) {
+    if (recorded[key] === now[key]) continue;
+    const spec = key === 'train' ? cfg.train : cfg.val ?? `${datasetName(cfg.train)} (its validation split)`;
+    throw new TransferkitError('DATA_CHANGED', `The ${key === 'train' ? 'training' : 'validation'} data (${typeof spec === 'string' ? spec : datasetName(spec)}) has changed since the run in ${out} started (fingerprint ${now[key] ?? 'none'}, recorded ${recorded[key] ?? 'none'}), so resuming would mix two trainings`, {
+      where: join(out, 'config.json'),
+      hint: 'Restore the data the run started with, or start a new run with another `out` folder on the new data.',
+    });
+  }
+}

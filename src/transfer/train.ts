@@ -170,11 +170,7 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
           dataLoss!.dispose();
           return result;
         });
-        if (!Number.isFinite(loss)) {
-          throw new TransferkitError('TRAINING_DIVERGED', `The training loss became ${loss} in ${phase} epoch ${epoch}`, {
-            hint: 'Lower the learning rate, or check the inputs for extreme values.',
-          });
-        }
+        if (!Number.isFinite(loss)) throw divergedError(`the training loss became ${loss}`, phase, epoch, lr);
         lossSum += loss * idx.length;
         correct += hits;
         steps++;
@@ -187,6 +183,13 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
         record.valAccuracy = v.accuracy;
       }
       record.seconds = (performance.now() - t0) / 1000;
+      // Divergence can hide behind a finite-looking loss (e.g. the wasm backend's clipByValue
+      // turns NaN into the clip bound), so the weights themselves are checked too: a model with
+      // a non-finite weight never reaches onEpoch (which saves checkpoints) or the caller.
+      if (!Number.isFinite(record.loss)) throw divergedError(`the training loss became ${record.loss}`, phase, epoch, lr);
+      if (record.valLoss !== undefined && !Number.isFinite(record.valLoss)) throw divergedError(`the validation loss became ${record.valLoss}`, phase, epoch, lr);
+      const bad = nonFiniteWeight(model);
+      if (bad) throw divergedError(`weight "${bad}" holds NaN or infinite values`, phase, epoch, lr);
       history.push(record);
 
       const monitored = record.valLoss ?? record.loss;
@@ -208,6 +211,47 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
     optimizer.dispose();
     weightsPerClass.dispose();
   }
+}
+
+/** The TRAINING_DIVERGED error: what became non-finite, where, and at which learning rate. */
+function divergedError(what: string, phase: string, epoch: number, lr: number): TransferkitError {
+  return new TransferkitError('TRAINING_DIVERGED', `Training diverged in ${phase} epoch ${epoch} at learning rate ${formatRate(lr)}: ${what}`, {
+    where: `${phase} phase, epoch ${epoch}`,
+    hint: `Lower \`learningRate\` (e.g. to ${formatRate(lr / 10)}), or check the inputs for extreme values. Nothing from the diverged epoch was saved.`,
+  });
+}
+
+/**
+ * A learning rate for messages: `0.001`, `1e+20`, `2.5e-7`.
+ *
+ * @example
+ * ```ts
+ * formatRate(1e20); // '1e+20'
+ * ```
+ */
+export function formatRate(lr: number): string {
+  const a = Math.abs(lr);
+  return a !== 0 && (a >= 1e6 || a < 1e-4) ? Number(lr.toPrecision(3)).toExponential() : String(Number(lr.toPrecision(6)));
+}
+
+/**
+ * The name of the first weight of the model (trainable or not, e.g. BatchNorm statistics) that
+ * holds NaN or ±Infinity, or `undefined` when every weight is finite. One reduction per weight
+ * and a single read back, so it is cheap enough to run after every epoch.
+ *
+ * @example
+ * ```ts
+ * if (nonFiniteWeight(model)) throw new Error('diverged');
+ * ```
+ */
+export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
+  const weights = stableWeights(model);
+  if (weights.length === 0) return undefined;
+  const ok = tf.tidy(() => tf.stack(weights.map((w) => tf.all(tf.isFinite(w.read())))));
+  const flags = ok.dataSync();
+  ok.dispose();
+  const i = flags.findIndex((f) => !f);
+  return i < 0 ? undefined : weights[i].name;
 }
 
 /** The variables that train now, with each one's learning-rate multiplier (from its layer). */

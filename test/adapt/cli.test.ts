@@ -54,10 +54,10 @@ test('adapt --json writes a run that evaluate scores; errors are JSON too; --hel
   assert.ok(Math.abs(ev.accuracy - a.after.accuracy) < 1e-5);
 
   const bad = await cli('adapt', '--source', source, '--target', join(root, 'missing.csv'), '--label', 'label', '--out', join(root, 'x'), '--json');
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 3);
   assert.equal(oneJson(bad.stdout).error.code, 'FILE_NOT_FOUND');
   const badCandidate = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--candidates', 'coral,magic', '--out', join(root, 'y'));
-  assert.equal(badCandidate.code, 1);
+  assert.equal(badCandidate.code, 3);
   assert.match(badCandidate.stderr, /Unknown candidate method "magic"/);
 
   const help = await cli('adapt', '--help');
@@ -92,9 +92,9 @@ test('adapt --method dann: deep options, several sources, a run that evaluate an
   assert.match(text.stdout, /validators on the target predictions/);
 
   const badLambda = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--method', 'dann', '--lambda', '-1', '--out', join(root, 'z'));
-  assert.equal(badLambda.code, 1);
+  assert.equal(badLambda.code, 2);
   const deepCandidate = await cli('adapt', '--source', source, '--target', target, '--label', 'label', '--candidates', 'coral,dann', '--out', join(root, 'w'), '--json');
-  assert.equal(deepCandidate.code, 1);
+  assert.equal(deepCandidate.code, 3);
   assert.match(oneJson(deepCandidate.stdout).error.message, /cannot be an auto candidate/);
 
   const help = (await cli('adapt', '--help')).stdout;

@@ -55,6 +55,6 @@ test('evaluate --kfold cross-validates a run; errors are clear', async () => {
   const j = oneJson(cv.stdout);
   assert.equal(j.folds.length, 3);
   assert.equal(j.k, 3);
-  assert.equal(notRun.code, 1);
+  assert.equal(notRun.code, 3);
   assert.match(notRun.stderr, /not a run folder/);
 });

@@ -68,11 +68,11 @@ test('fit --strategy auto without --base is a clear error, and --source needs au
     cli('fit', '--strategy', 'finetune', '--base', base, '--source', 'builtin:iris', '--train', 'builtin:iris', '--out', out),
     cli('fit', '--help'),
   ]);
-  assert.equal(noBase.code, 1);
+  assert.equal(noBase.code, 3);
   assert.match(noBase.stderr, /--strategy auto needs --base/);
   assert.match(noBase.stderr, /fix: +Pass --base/);
   assert.equal(JSON.parse(noBaseJson.stdout).error.code, 'MISSING_BASE');
-  assert.equal(sourceOnly.code, 1);
+  assert.equal(sourceOnly.code, 3);
   assert.match(sourceOnly.stderr, /--source is only used by --strategy auto/);
   assert.ok(!existsSync(out), 'no run folder is left behind');
   assert.equal(help.code, 0);

@@ -30,14 +30,14 @@ test('fit and evaluate with --json print one JSON object each, with the document
   assert.ok(Math.abs(p.predictions[0].probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-4);
 });
 
-test('errors are clear, exit with 1, and are JSON under --json', async () => {
+test('errors are clear, exit with 3 (bad input), and are JSON under --json', async () => {
   const text = await cli('fit', '--strategy', 'scratch', '--train', 'builtin:nope', '--out', join(root, 'x'));
-  assert.equal(text.code, 1);
+  assert.equal(text.code, 3);
   assert.match(text.stderr, /error: .*nope/);
   assert.match(text.stderr, /fix: /);
   assert.equal(text.stdout, '');
   const json = await cli('evaluate', '--model', join(root, 'missing'), '--data', 'builtin:iris', '--json');
-  assert.equal(json.code, 1);
+  assert.equal(json.code, 3);
   const e = oneJson(json.stdout) as { error: { code: string; message: string } };
   assert.equal(e.error.code, 'MODEL_NOT_FOUND');
   assert.ok(!existsSync(join(root, 'x')));

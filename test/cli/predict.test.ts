@@ -59,7 +59,7 @@ test('predict --data - reads CSV or JSON lines from standard input; --out .jsonl
 
   const out = join(root, 'out', 'p.jsonl');
   const r2 = await cliWithInput('', 'predict', '--model', run, '--data', '-', '--out', out);
-  assert.equal(r2.code, 1);
+  assert.equal(r2.code, 3);
   assert.match(r2.stderr, /Standard input is empty/);
   const r3 = await cli('predict', '--model', run, '--data', unlabelled, '--out', out);
   assert.equal(r3.code, 0, r3.stderr);
@@ -77,7 +77,7 @@ test('predict --data - reads CSV or JSON lines from standard input; --out .jsonl
 test('predict --out equal to the input is refused and the input is untouched', async () => {
   const before = await readFile(unlabelled, 'utf8');
   const r = await cli('predict', '--model', run, '--data', unlabelled, '--out', unlabelled, '--json');
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   const e = oneJson(r.stdout).error;
   assert.equal(e.code, 'OUT_IS_INPUT');
   assert.match(e.hint, /--out/);
@@ -93,7 +93,7 @@ test('predict --impute mean: a blank cell gets the training mean; drop keeps the
   await writeFile(filled, csv(FEATURES, [[5.1, String(mean), 1.4, 0.2], [6.7, 3.1, 5.6, 2.4]]));
 
   const refused = await cli('predict', '--model', run, '--data', gap, '--json');
-  assert.equal(refused.code, 1);
+  assert.equal(refused.code, 3);
   const err = oneJson(refused.stdout).error;
   assert.equal(err.code, 'MISSING_VALUE');
   assert.match(err.hint, /--impute mean/);

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -103,4 +103,23 @@ test('loadImageFolder: errors name the folder or file', async () => {
   await expectError(() => loadImageFolder(join(root, 'hollow')), 'EMPTY_CLASS', [/hollow\/b has no image files/]);
   await expectError(() => loadImageFolder(join(root, 'absent')), 'FILE_NOT_FOUND', [/absent/]);
   await expectError(() => loadImageFolder(join(root, 'good'), { channels: 2 }), 'BAD_OPTION', [/channels/]);
+});
+
+test('a symbolic link to a class folder or an image counts as what it points to', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'tk-img-links-'));
+  try {
+    const png = () => sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 9, g: 9, b: 9 } } }).png().toBuffer();
+    await mkdir(join(root, 'data', 'cat'), { recursive: true });
+    await mkdir(join(root, 'elsewhere', 'dog'), { recursive: true });
+    await writeFile(join(root, 'data', 'cat', 'a.png'), await png());
+    await writeFile(join(root, 'elsewhere', 'dog', 'b.png'), await png());
+    await writeFile(join(root, 'elsewhere', 'c.png'), await png());
+    await symlink(join(root, 'elsewhere', 'dog'), join(root, 'data', 'dog'));
+    await symlink(join(root, 'elsewhere', 'c.png'), join(root, 'data', 'cat', 'c.png'));
+    const ds = await loadImageFolder(join(root, 'data'), { height: 4, width: 4, channels: 1 });
+    assert.deepEqual(ds.classes, ['cat', 'dog']);
+    assert.equal(ds.size, 3);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

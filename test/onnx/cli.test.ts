@@ -52,16 +52,16 @@ test('fit --base model.onnx with an unconvertible op fails with the op named and
   await writeFile(file, unsupportedOpModel());
   const out = join(root, 'gelu-run');
   const r = await cli('fit', '--base', file, '--train', 'builtin:mnist', '--per-class', '3', '--strategy', 'extract', '--out', out, '--json');
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, 'UNSUPPORTED_OP');
   assert.ok(!existsSync(out));
 });
 
-test('convert reports an unsupported op by name with exit code 1', async () => {
+test('convert reports an unsupported op by name with exit code 3', async () => {
   const file = join(root, 'gelu.onnx');
   await writeFile(file, unsupportedOpModel());
   const r = await cli('convert', file, '--out', join(root, 'gelu'), '--json');
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 3);
   const err = (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
   assert.equal(err.code, 'UNSUPPORTED_OP');
   assert.match(err.message, /Erf node "gelu_erf"/);

@@ -12,7 +12,7 @@ import { createProgress } from '../progress.ts';
 import { commaList, positiveIntList } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
-import { imputeOption, labelOption } from '../data-options.ts';
+import { columnTypesOption, imputeOption, labelOption } from '../data-options.ts';
 
 /** The parsed flags (the numeric training settings are read by `settingsFromFlags`). */
 interface FitFlags {
@@ -21,6 +21,7 @@ interface FitFlags {
   val?: string;
   label?: string;
   impute?: 'none' | 'mean' | 'drop';
+  columnTypes?: Record<string, 'numeric' | 'categorical'>;
   strategy: FitConfig['strategy'] | 'auto';
   source?: string;
   arch?: FitConfig['arch'];
@@ -57,6 +58,7 @@ export function registerFit(program: Command): void {
     .option('--val <data>', 'validation data (default: a stratified 15% of --train)')
     .addOption(labelOption())
     .addOption(imputeOption())
+    .addOption(columnTypesOption())
     .addOption(new Option('--strategy <name>', 'how to transfer; auto: let the advisor choose what to freeze from the target size and its measured similarity to the base (see `transferkit advise`)').choices([...STRATEGIES, 'auto']).default('finetune'))
     .option('--source <data>', "with --strategy auto: a sample of the base model's training data to measure similarity against (default: the sample the model records)")
     .addOption(new Option('--arch <name>', 'architecture for scratch without --base').choices(['mlp', 'logistic', 'cnn']))
@@ -151,6 +153,7 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
               val: flags.val,
               label: flags.label,
               impute: flags.impute,
+              columnTypes: flags.columnTypes,
               unfreeze: flags.unfreeze,
               cutAt: flags.cutAt,
               classWeights: flags.classWeights,

@@ -17,8 +17,10 @@
  * one); an op no family converts is a `UNSUPPORTED_OP` error naming the op and the node.
  */
 import * as tf from '@tensorflow/tfjs';
-import { basename } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { TransferkitError } from '../../errors.ts';
+import { writeError } from '../../util/atomic.ts';
 import type { FeatureSpec } from '../../data/features.ts';
 import { saveModel, type ModelMeta, type ModelMetaInput } from '../io.ts';
 import { attributes, tensorDims, tensorValues, type AttrValue, type Onnx } from './proto.ts';
@@ -73,6 +75,43 @@ export async function convertOnnx(pathOrModel: string | OnnxModel, opts: Convert
 }
 
 /**
+ * Refuses an output folder that holds anything but a previous transferkit model (`model.json`,
+ * `transferkit.json` and the weight files its manifest lists), before any work: saving replaces
+ * the folder as a whole, and files transferkit did not write must never go with it.
+ *
+ * @throws TransferkitError `NOT_A_MODEL_FOLDER` (the path is a file), `OUT_NOT_EMPTY` (other files
+ *   are there; up to five are named).
+ */
+async function assertModelOutput(outDir: string): Promise<void> {
+  const st = await stat(outDir).catch(() => null);
+  if (!st) return;
+  if (!st.isDirectory()) {
+    throw new TransferkitError('NOT_A_MODEL_FOLDER', `Cannot write the model to ${outDir}: it is a file, not a folder.`, { where: outDir, hint: 'Choose a new or empty output folder.' });
+  }
+  const entries = await readdir(outDir);
+  if (entries.length === 0) return;
+  const ours = new Set(['model.json', 'transferkit.json']);
+  if (entries.includes('model.json')) {
+    try {
+      const manifest = (JSON.parse(await readFile(join(outDir, 'model.json'), 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }).weightsManifest ?? [];
+      for (const group of manifest) for (const p of group.paths ?? []) ours.add(p);
+    } catch {
+      // a damaged model.json: its weight files are not known to be ours
+    }
+  }
+  const others = entries.filter((e) => !ours.has(e));
+  const isModel = entries.includes('model.json') && entries.includes('transferkit.json');
+  if (!isModel || others.length > 0) {
+    const shown = (isModel ? others : entries).slice(0, 5).join(', ');
+    const more = (isModel ? others : entries).length > 5 ? ', …' : '';
+    throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${outDir} holds files that are not a transferkit model (${shown}${more}); converting would replace the folder and delete them.`, {
+      where: outDir,
+      hint: 'Choose a new or empty output folder (one holding only an earlier converted model is replaced).',
+    });
+  }
+}
+
+/**
  * Converts an ONNX model and saves it as a transferkit model folder (`saveModel`), ready for
  * `fit --base <dir>`. The metadata records classes `'0'..'k-1'`, the image input spec, and the
  * ONNX source.
@@ -84,9 +123,16 @@ export async function convertOnnx(pathOrModel: string | OnnxModel, opts: Convert
  * ```
  */
 export async function convertOnnxToDir(path: string, outDir: string, opts: ConvertOnnxOptions = {}): Promise<{ result: ConvertOnnxResult; meta: ModelMeta }> {
+  await assertModelOutput(outDir);
   const onnxModel = await readOnnx(path);
   const result = await convertOnnx(onnxModel, opts);
-  const meta = await saveModel(result.model, outDir, convertedMeta(onnxModel, result));
+  let meta: ModelMeta;
+  try {
+    meta = await saveModel(result.model, outDir, convertedMeta(onnxModel, result));
+  } catch (err) {
+    result.model.dispose();
+    throw writeError(err, outDir); // permission denied, read-only, disk full: a clear error naming the folder
+  }
   return { result, meta };
 }
 

@@ -4,13 +4,17 @@
  * dims say), sort the nodes, and list them with their output shapes.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TransferkitError } from '../../errors.ts';
-import { DATA_TYPE_NAMES, proto, storedElements, tensorDims, tensorSize, toNumber, valueInfoDimNames, valueInfoShape, type Int64, type Onnx } from './proto.ts';
+import { readModelFile, resolveModelFile } from '../io.ts';
+import { DATA_TYPE_NAMES, elementBytes, proto, storedElements, tensorDims, tensorSize, toNumber, valueInfoDimNames, valueInfoShape, type Int64, type Onnx } from './proto.ts';
 import type { OnnxModel, OnnxValueInfo, Shape } from './onnx-model.ts';
 import { inferShapes } from './shapes.ts';
 
 export type { OnnxModel, OnnxValueInfo } from './onnx-model.ts';
+
+/** Protobuf messages (so .onnx files) are at most 2 GiB. */
+const MAX_ONNX_BYTES = 2 ** 31;
 
 /** One node, as {@link listNodes} reports it. */
 export interface OnnxNodeInfo {
@@ -30,10 +34,13 @@ export interface OnnxNodeInfo {
 
 /**
  * Reads and checks an `.onnx` file. Tensor data stored in external files (models over 2 GB) is
- * read from next to the model.
+ * read from next to the model: only from regular files inside the model's folder (links resolved),
+ * and only once their size fits the tensor's dims.
  *
  * @throws TransferkitError `MODEL_NOT_FOUND` (no such file), `CORRUPT_MODEL` (not ONNX, truncated,
- *   an incomplete graph), `MISSING_WEIGHTS` (an external data file is missing or short).
+ *   an incomplete graph, external data whose offset/length disagree with the tensor's size),
+ *   `MISSING_WEIGHTS` (an external data file is missing or short), `UNSAFE_PATH` (the model or its
+ *   external data is not a regular file, or external data lies outside the model's folder).
  * @example
  * ```ts
  * const m = await readOnnx('resnet18.onnx');
@@ -48,6 +55,18 @@ export async function readOnnx(path: string): Promise<OnnxModel> {
   }
   if (st.isDirectory()) {
     throw new TransferkitError('MODEL_NOT_FOUND', `"${path}" is a folder, not an .onnx file.`, { where: abs, hint: 'Pass the .onnx file itself.' });
+  }
+  if (!st.isFile()) {
+    throw new TransferkitError('UNSAFE_PATH', `"${path}" is not a regular file (it is a ${st.isFIFO() ? 'named pipe' : st.isSocket() ? 'socket' : 'device'}), so it is not read as an ONNX model.`, {
+      where: abs,
+      hint: 'Pass the .onnx file itself.',
+    });
+  }
+  if (st.size > MAX_ONNX_BYTES) {
+    throw new TransferkitError('CORRUPT_MODEL', `"${path}" is ${st.size} bytes; an .onnx file holds at most 2 GiB (larger models keep their weights in external data files).`, {
+      where: abs,
+      hint: 'Pass the .onnx model file; export big models with external data.',
+    });
   }
   const bytes = await readFile(abs);
   const model = parseOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), abs);
@@ -223,27 +242,51 @@ function topoSort(nodes: Onnx.INodeProto[], available: Set<string>, where: strin
   return order;
 }
 
+/**
+ * Reads tensor data stored outside the .onnx file (`data_location: EXTERNAL`). Like onnxruntime,
+ * only files inside the model's folder are read; every file is checked (a regular file inside the
+ * folder once links are resolved, its `offset`/`length` matching the tensor's dims × element size
+ * and lying within the file) before a byte of it is read, and only that range is read.
+ */
 async function loadExternalData(model: OnnxModel, dir: string): Promise<void> {
   for (const t of model.initializers.values()) {
     if (t.dataLocation !== 1) continue;
+    const name = t.name ?? '';
     const entries = Object.fromEntries((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
     const location = entries.location ?? '';
-    const file = isAbsolute(location) ? location : join(dir, location);
-    const buf = await readFile(file).catch(() => null);
-    if (!buf) {
-      throw new TransferkitError('MISSING_WEIGHTS', `The weights of "${t.name}" are stored in "${location}", which is missing.`, { where: file, hint: 'Keep the external data files next to the .onnx file.' });
+    const corrupt = (why: string, where: string = join(dir, location)) =>
+      new TransferkitError('CORRUPT_MODEL', `The external data of initializer "${name}" ${why}.`, { where, hint: 'The file is damaged or was edited; export the model again.' });
+    if (location === '') throw corrupt('names no file (its "location" is empty)', model.path);
+    const per = elementBytes(t.dataType ?? 0);
+    if (per === undefined) throw corrupt(`has data type ${DATA_TYPE_NAMES[t.dataType ?? 0] ?? t.dataType}, which transferkit cannot read from an external file`, model.path);
+    const dims = tensorDims(t);
+    if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw corrupt(`has dims [${dims.join(', ')}], which are not all whole numbers ≥ 0`, model.path);
+    const needed = tensorSize(t) * per;
+    if (!Number.isSafeInteger(needed)) throw corrupt(`would take ${needed} bytes (dims [${dims.join(', ')}]), more than a file can hold`, model.path);
+    const num = (key: 'offset' | 'length'): number | undefined => {
+      const v = entries[key];
+      if (v === undefined) return undefined;
+      if (!/^\d{1,16}$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw corrupt(`has ${key} "${v}", which is not a whole number of bytes`, model.path);
+      return Number(v);
+    };
+    const offset = num('offset') ?? 0;
+    const length = num('length');
+    if (length !== undefined && length !== needed) {
+      throw corrupt(`declares ${length} bytes, but its dims [${dims.join(', ')}] of ${DATA_TYPE_NAMES[t.dataType ?? 0]} take ${needed}`, model.path);
     }
-    const offset = Number(entries.offset ?? 0);
-    const length = entries.length !== undefined ? Number(entries.length) : buf.length - offset;
-    if (offset + length > buf.length) {
-      throw new TransferkitError('MISSING_WEIGHTS', `"${location}" holds ${buf.length} bytes, too few for "${t.name}" (needs ${offset + length}).`, { where: file, hint: 'The external data file is truncated; copy it again.' });
+    const file = await resolveModelFile(dir, location, `The external data "${location}" of initializer "${name}"`, 'Keep the external data files next to the .onnx file, as the exporter wrote them.');
+    const end = length === undefined ? file.size : offset + length;
+    if (offset + needed > file.size) {
+      throw new TransferkitError('MISSING_WEIGHTS', `"${location}" holds ${file.size} bytes, too few for "${name}" (needs ${offset + needed}: ${needed} bytes from offset ${offset}).`, {
+        where: file.real,
+        hint: 'The external data file is truncated; copy it again.',
+      });
     }
-    t.rawData = new Uint8Array(buf.buffer, buf.byteOffset + offset, length);
+    if (end - offset !== needed) {
+      throw corrupt(`in "${location}" holds ${end - offset} bytes from offset ${offset} (no length given, so up to the end of the file), but its dims [${dims.join(', ')}] take ${needed}`, file.real);
+    }
+    t.rawData = await readModelFile(file, offset, needed);
     t.dataLocation = 0;
     t.externalData = [];
-    const stored = storedElements(t);
-    if (stored !== undefined && stored !== tensorSize(t)) {
-      throw new TransferkitError('CORRUPT_MODEL', `External data for "${t.name}" holds ${stored} values, expected ${tensorSize(t)}.`, { where: file, hint: 'Export the model again.' });
-    }
   }
 }

@@ -225,6 +225,12 @@ export class ConvertContext {
     return candidate;
   }
 
+  /** Throws `CORRUPT_MODEL` naming the node: its attributes contradict the graph (onnxruntime refuses it too). */
+  corrupt(why: string): never {
+    const name = nodeName(this.node, this.nodeIndex);
+    throw new TransferkitError('CORRUPT_MODEL', `${this.node.opType} node "${name}" ${why}.`, { where: `${this.model.path} › ${name}`, hint: 'The model is damaged or was edited; export it again.' });
+  }
+
   unsupported(why: string): never {
     const n = this.node;
     const name = nodeName(n, this.nodeIndex);

@@ -15,6 +15,28 @@ function sameSplit(d: number, k: number, s: number): [number, number] {
 }
 
 /**
+ * Checks the sizes a conv / pool node declares before any layer is made: whole kernel sizes and
+ * strides ≥ 1, pads ≥ 0, and (without `auto_pad=SAME_*`, where the pads grow to fit) a window no
+ * larger than the padded input: otherwise the output would have no rows or columns, which
+ * onnxruntime refuses and TF.js turns into huge allocations when training.
+ */
+function checkWindow(ctx: ConvertContext, hw: (number | null)[], kernel: number[], strides: number[], pads: number[], autoPad: string): void {
+  const whole = (v: number[], min: number) => v.every((d) => Number.isSafeInteger(d) && d >= min);
+  if (kernel.length !== 2 || !whole(kernel, 1)) ctx.corrupt(`has kernel size [${kernel.join(', ')}]: a 2-D window needs two whole sizes ≥ 1`);
+  if (strides.length !== 2 || !whole(strides, 1)) ctx.corrupt(`has strides [${strides.join(', ')}]: they must be two whole numbers ≥ 1`);
+  if (!whole(pads, 0)) ctx.corrupt(`has pads [${pads.join(', ')}]: they must be whole numbers ≥ 0`);
+  if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return;
+  const [t, l, b, r] = autoPad === 'VALID' || pads.length !== 4 ? [0, 0, 0, 0] : pads;
+  const padded = [hw[0] === null ? null : hw[0] + t + b, hw[1] === null ? null : hw[1] + l + r];
+  if (padded.some((d, i) => d !== null && kernel[i] > d)) {
+    const dims = (v: (number | null)[]) => v.map((d) => d ?? '?').join('×');
+    ctx.corrupt(
+      `has a ${dims(kernel)} window, larger than its ${dims(hw)} input${padded.some((d, i) => d !== hw[i]) ? ` (${dims(padded)} padded)` : ''}: its output would be empty`,
+    );
+  }
+}
+
+/**
  * How to pad a conv / pool: TF `'same'` when the ONNX pads are exactly TF's, else explicit
  * zero padding `[[top, bottom], [left, right]]` and `'valid'`.
  */
@@ -28,6 +50,7 @@ export function padPlan(
   ceil: boolean,
   opts: { preferPad?: boolean } = {},
 ): { mode: 'same' | 'valid'; pad?: Pads2d } {
+  checkWindow(ctx, hw, kernel, strides, pads, autoPad);
   let [t, l, b, r] = pads.length === 4 ? pads : [0, 0, 0, 0];
   const known = hw.every((d) => d !== null) as boolean;
   const split = () => [sameSplit(hw[0]!, kernel[0], strides[0]), sameSplit(hw[1]!, kernel[1], strides[1])];
