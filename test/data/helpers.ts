@@ -41,3 +41,25 @@ export async function expectError(fn: () => unknown, code: string, message: RegE
   assert.ok(caught.hint && caught.hint.length > 0, 'error has a hint');
   return caught;
 }
+
+/** Asserts that `p` rejects with `code` within `ms` milliseconds (a hang fails instead of blocking). */
+export async function refusedFast(p: () => Promise<unknown>, code: string, message: RegExp, ms = 5000): Promise<TransferkitError> {
+  const t0 = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([p(), timeout]);
+  } catch (err) {
+    assert.ok(err instanceof TransferkitError, `expected TransferkitError ${code}, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    assert.match(err.message, message);
+    assert.ok(err.hint && err.hint.length > 0, 'has a hint');
+    assert.ok(Date.now() - t0 < ms, 'refused fast');
+    return err;
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.fail(`expected ${code}`);
+}

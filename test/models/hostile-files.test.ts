@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildMlp } from '../../src/models/architectures.ts';
 import { loadModel, saveModel } from '../../src/models/io.ts';
 import { TransferkitError } from '../../src/errors.ts';
+import { refusedFast } from '../data/helpers.ts';
 
 let root: string;
 before(async () => {
@@ -34,27 +35,6 @@ async function savedMlp(name: string): Promise<string> {
   return dir;
 }
 
-/** Asserts that `p` rejects with `code` within `ms` milliseconds (a hang fails instead of blocking). */
-async function refusedFast(p: () => Promise<unknown>, code: string, message: RegExp, ms = 5000): Promise<TransferkitError> {
-  const t0 = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([p(), timeout]);
-  } catch (err) {
-    assert.ok(err instanceof TransferkitError, `expected TransferkitError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    assert.ok(err.hint && err.hint.length > 0, 'has a hint');
-    assert.ok(Date.now() - t0 < ms, 'refused fast');
-    return err;
-  } finally {
-    clearTimeout(timer);
-  }
-  assert.fail(`expected ${code}`);
-}
 
 const canMkfifo = (() => {
   if (process.platform === 'win32') return false;

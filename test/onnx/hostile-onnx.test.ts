@@ -16,6 +16,7 @@ import { convertOnnx } from '../../src/models/onnx/convert.ts';
 import { proto, type Onnx } from '../../src/models/onnx/proto.ts';
 import { parseOnnx, readOnnx } from '../../src/models/onnx/read.ts';
 import { TransferkitError } from '../../src/errors.ts';
+import { refusedFast } from '../data/helpers.ts';
 import { mlpModel } from './build-models.ts';
 
 await tf.setBackend('cpu');
@@ -25,27 +26,6 @@ after(() => rm(root, { recursive: true, force: true }));
 const hasDevZero = process.platform !== 'win32' && existsSync('/dev/zero');
 const canMkfifo = process.platform !== 'win32' && (existsSync('/usr/bin/mkfifo') || existsSync('/bin/mkfifo'));
 
-/** Asserts that `p` rejects with `code` and `message` within `ms` ms (a hang fails instead of blocking). */
-async function refusedFast(p: () => Promise<unknown>, code: string, message: RegExp, ms = 5000): Promise<TransferkitError> {
-  const t0 = Date.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms);
-  });
-  try {
-    await Promise.race([p(), timeout]);
-  } catch (err) {
-    assert.ok(err instanceof TransferkitError, `expected TransferkitError ${code}, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    assert.match(err.message, message);
-    assert.ok(err.hint && err.hint.length > 0, 'has a hint');
-    assert.ok(Date.now() - t0 < ms, 'refused fast');
-    return err;
-  } finally {
-    clearTimeout(timer);
-  }
-  assert.fail(`expected ${code}`);
-}
 
 /**
  * The MLP model with initializer `fc1.w` ([16, 6] float32, 384 bytes) stored externally at
