@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
@@ -289,6 +290,12 @@ export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Prom
   const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
     throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another `out` folder.' });
+  }
+  if (state && !existsSync(run.path('checkpoints', 'last', 'model.json'))) {
+    throw new TransferkitError('CORRUPT_RUN', `The run in ${out} has trained (its state says ${state.phase} epoch ${state.epoch}) but holds no checkpoints/last to continue from`, {
+      where: run.path('checkpoints'),
+      hint: 'Start a new run with another `out` folder; checkpoints/best, if present, holds the best model so far.',
+    });
   }
   const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined);
   try {
