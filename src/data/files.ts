@@ -24,9 +24,9 @@ export type PathKind = 'file' | 'directory';
  * ```
  */
 export async function pathKind(path: string, what = 'File'): Promise<PathKind> {
+  let s;
   try {
-    const s = await stat(path);
-    return s.isDirectory() ? 'directory' : 'file';
+    s = await stat(path);
   } catch (err) {
     throw new TransferkitError('FILE_NOT_FOUND', `${what} not found: ${path}`, {
       where: path,
@@ -34,10 +34,15 @@ export async function pathKind(path: string, what = 'File'): Promise<PathKind> {
       cause: err,
     });
   }
+  if (s.isDirectory()) return 'directory';
+  // a named pipe, a device (/dev/zero) or a socket would block or never end when read
+  if (!s.isFile()) throw notRegular(path, what);
+  return 'file';
 }
 
 /**
- * Throws `FILE_NOT_FOUND` unless `path` exists, and `NOT_A_FILE` if it is a directory.
+ * Throws `FILE_NOT_FOUND` unless `path` exists, and `NOT_A_FILE` if it is a directory, a named
+ * pipe, a device or a socket.
  *
  * @example
  * ```ts
@@ -68,4 +73,11 @@ export async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function notRegular(path: string, what: string): TransferkitError {
+  return new TransferkitError('NOT_A_FILE', `${what} is not a regular file (a named pipe, device or socket): ${path}`, {
+    where: path,
+    hint: 'Pass a regular file; copy the data into one first if it comes from a pipe or a device.',
+  });
 }

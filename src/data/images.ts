@@ -9,7 +9,7 @@ import { TransferkitError } from '../errors.ts';
 import type { Dataset } from './dataset.ts';
 import { naturalCompare } from './classes.ts';
 import { decodeBmp } from './bmp.ts';
-import { pathKind } from './files.ts';
+import { pathKind, requireFile } from './files.ts';
 
 /**
  * Size of the images a model takes: height × width × channels (1 = grey, 3 = RGB).
@@ -77,6 +77,7 @@ export function checkImageSize(size: ImageSize, where = 'image size option'): vo
  * ```
  */
 export async function loadImageFile(path: string, size: ImageSize): Promise<Float32Array> {
+  await requireFile(path, 'Image');
   try {
     const buf = await readFile(path);
     let img: Sharp;

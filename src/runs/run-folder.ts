@@ -194,7 +194,7 @@ export class RunFolder {
     const historyPath = join(dir, 'history.jsonl');
     const history = existsSync(historyPath) ? parseHistory(await readFile(historyPath, 'utf8'), historyPath) : [];
     const run = new RunFolder(dir, history);
-    await run.state();
+    if (!(await run.state())) run.history = []; // no checkpoint yet: a resume retrains from epoch 1, so records of a killed first epoch must not stay
     return run;
   }
 

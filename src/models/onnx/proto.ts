@@ -7,6 +7,7 @@
  */
 import onnxPkg from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
+import { TransferkitError } from '../../errors.ts';
 
 export type { Onnx };
 
@@ -96,7 +97,7 @@ export function tensorValues(t: Onnx.ITensorProto): Float64Array {
         case 12: out[i] = view.getUint32(i * 4, true); break;
         case 13: out[i] = Number(view.getBigUint64(i * 8, true)); break;
         case 16: out[i] = bfloatToFloat(view.getUint16(i * 2, true)); break;
-        default: throw new Error(`tensor "${t.name ?? ''}" has data type ${DATA_TYPE_NAMES[type] ?? type}, which transferkit cannot read`);
+        default: throw new TransferkitError('CORRUPT_MODEL', `Tensor "${t.name ?? ''}" has data type ${DATA_TYPE_NAMES[type] ?? type}, which transferkit cannot read`, { where: t.name ?? undefined, hint: 'The file is damaged, or uses a tensor type this converter does not read; use the model as a frozen feature extractor (createOnnxExtractor) instead.' });
       }
     }
     return out;
@@ -118,7 +119,7 @@ export function tensorValues(t: Onnx.ITensorProto): Float64Array {
       for (let i = 0; i < n; i++) out[i] = bfloatToFloat(halves[i] ?? 0);
       return out;
     }
-    default: throw new Error(`tensor "${t.name ?? ''}" has data type ${DATA_TYPE_NAMES[type] ?? type}, which transferkit cannot read`);
+    default: throw new TransferkitError('CORRUPT_MODEL', `Tensor "${t.name ?? ''}" has data type ${DATA_TYPE_NAMES[type] ?? type}, which transferkit cannot read`, { where: t.name ?? undefined, hint: 'The file is damaged, or uses a tensor type this converter does not read; use the model as a frozen feature extractor (createOnnxExtractor) instead.' });
   }
   for (let i = 0; i < n; i++) out[i] = toNumber(src[i] as Int64);
   return out;
