@@ -5,37 +5,15 @@
  * Shared by `npm run crash` (scripts/crash/run.ts) and test/runs/crash-sample.test.ts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliCommand as cliCommandArgs } from '../cli-command.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Newest modification time under a folder (0 when missing). */
-function newest(dir: string): number {
-  let t = 0;
-  try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      t = Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs);
-    }
-  } catch {
-    return 0;
-  }
-  return t;
-}
-
 /** The CLI as users run it (bin/ → dist/) when dist/ is up to date, else the sources through tsx. */
-export const cliCommand: string[] = (() => {
-  let built = 0;
-  try {
-    built = statSync(join(root, 'dist', 'cli', 'main.js')).mtimeMs;
-  } catch {
-    // not built
-  }
-  return built >= newest(join(root, 'src'))
-    ? [join(root, 'bin', 'transferkit.js')]
-    : ['--import', import.meta.resolve('tsx'), join(root, 'src', 'cli', 'main.ts')];
-})();
+export const cliCommand: string[] = cliCommandArgs();
 
 /** Whether the CLI runs from dist/ (true) or from the sources (false). */
 export const cliFromDist = !cliCommand.includes('--import');

@@ -480,7 +480,8 @@ export async function resolveModelFile(dir: string, name: string, what: string, 
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new TransferkitError('MISSING_WEIGHTS', `${what} is missing.`, { where: path, hint: missingHint, cause: err });
-    throw err;
+    // a name too long for the file system, a link loop (ELOOP), a denied folder: no file transferkit may read
+    throw unsafe(`cannot be opened (${code ?? (err as Error).message})`, path);
   }
   const realDir = await realpath(dir);
   if (!inside(realDir, real)) throw unsafe(`is a link to "${real}", outside the model's folder "${realDir}"`, path);
@@ -550,11 +551,18 @@ function inboundRefs(node: unknown): [string, number][] {
   return out;
 }
 
+/** A layer's dtype: absent, a data type name, or a Keras 3 dtype policy object naming one. */
+function validDtype(dtype: unknown): boolean {
+  if (dtype === undefined || dtype === null) return true;
+  if (typeof dtype === 'string') return ['float32', 'int32', 'bool', 'complex64', 'string', 'float16', 'float64', 'int64', 'uint8'].includes(dtype);
+  return isObj(dtype) && isObj(dtype.config) && typeof dtype.config.name === 'string' && validDtype(dtype.config.name);
+}
+
 /**
  * Checks the layer graph of a functional model in model.json before TensorFlow.js builds it (its
  * loader waits forever for a layer that never comes): every layer that `inbound_nodes`,
- * `input_layers` and `output_layers` name exists and has that node, and no node depends on
- * itself. Nested functional models are checked too; Sequential models have no graph to check.
+ * `input_layers` and `output_layers` name exists and has that node, nodes have the shape TF.js
+ * reads, layer dtypes are data types, and no node depends on itself. Nested functional models are checked too; Sequential models have no graph to check.
  */
 function checkLayerGraph(topology: Json, where: string): void {
   const corrupt = (message: string) =>
@@ -570,10 +578,13 @@ function checkLayerGraph(topology: Json, where: string): void {
     for (const [i, l] of layers.entries()) {
       if (!isObj(l)) throw corrupt(`Layer ${i} of ${path} in model.json is not an object.`);
       const name = typeof l.name === 'string' ? l.name : isObj(l.config) && typeof l.config.name === 'string' ? l.config.name : undefined;
+      // TF.js connects a functional model's layers by their top-level name
+      if (!sequential && typeof l.name !== 'string') throw corrupt(`Layer ${i} of ${path} in model.json has no name, so no other layer can connect to it.`);
       if (name !== undefined) {
         if (!sequential && byName.has(name)) throw corrupt(`Two layers of ${path} in model.json are named "${name}".`);
         byName.set(name, l);
       }
+      if (isObj(l.config) && !validDtype(l.config.dtype)) throw corrupt(`Layer "${name ?? i}" of ${path} in model.json has the dtype ${JSON.stringify(l.config.dtype)}, which is not a data type.`);
       if (isObj(l.config) && (Array.isArray(l.config.layers) || l.class_name === 'Sequential')) visit(l, `${path} › ${name ?? i}`, depth + 1);
     }
     if (sequential) return;
@@ -583,7 +594,7 @@ function checkLayerGraph(topology: Json, where: string): void {
       const l = byName.get(name);
       if (!l) throw corrupt(`${by} refers to layer "${name}", which ${path} in model.json does not have.`);
       if (!Number.isInteger(index) || index < 0) throw corrupt(`${by} refers to node ${index} of layer "${name}", which is not a node number.`);
-      if (!nested(l) && l.class_name !== 'InputLayer' && index >= nodeCount(l)) {
+      if (!nested(l) && index >= Math.max(1, nodeCount(l))) {
         throw corrupt(`${by} refers to node ${index} of layer "${name}", which has ${nodeCount(l)} node${nodeCount(l) === 1 ? '' : 's'}.`);
       }
     };
@@ -598,6 +609,10 @@ function checkLayerGraph(topology: Json, where: string): void {
     for (const [name, l] of byName) {
       const nodes = Array.isArray(l.inbound_nodes) ? l.inbound_nodes : [];
       nodes.forEach((node, i) => {
+        // Keras 2 form (what TF.js writes): a node is a list of [layer, node index, tensor index, kwargs?]
+        if (Array.isArray(node) && (node.length === 0 || !node.every((e) => Array.isArray(e) && typeof e[0] === 'string' && Number.isInteger(e[1]) && Number.isInteger(e[2] ?? 0)))) {
+          throw corrupt(`Node ${i} of layer "${name}" in model.json is not a list of [layer name, node index, tensor index] entries.`);
+        }
         const refs = inboundRefs(node);
         for (const ref of refs) exists(ref, `Layer "${name}"`);
         deps.set(`${name}\u0000${i}`, refs.map(([n, k]) => `${n}\u0000${k}`));

@@ -3,42 +3,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliCommand } from '../../scripts/cli-command.ts';
 
 /** The CLI entry point users run: it loads the compiled CLI in dist/. */
 export const bin = fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url));
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-/** Newest modification time of the files under a folder (0 when it does not exist). */
-function newest(dir: string): number {
-  let t = 0;
-  try {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      t = Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs);
-    }
-  } catch {
-    return 0;
-  }
-  return t;
-}
-
-/**
- * How the tests start the CLI. `npm test` builds dist/ first, so the tests run what users run;
- * when dist/ is missing or older than src/ (a single test file run during development), the
- * sources run through tsx instead, so a test never checks stale JavaScript.
- */
-const command: string[] = (() => {
-  let built = 0;
-  try {
-    built = statSync(join(root, 'dist', 'cli', 'main.js')).mtimeMs;
-  } catch {
-    // not built
-  }
-  return built >= newest(join(root, 'src')) ? [bin] : ['--import', import.meta.resolve('tsx'), join(root, 'src', 'cli', 'main.ts')];
-})();
+/** How the CLI starts: dist/ when it is up to date, else the sources (see scripts/cli-command.ts). */
+const command: string[] = cliCommand();
 
 /** Runs `transferkit ...args` (not a TTY: plain progress lines) and collects its exit code and output. */
 export function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

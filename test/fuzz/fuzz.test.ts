@@ -8,20 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BAD_OUTCOMES, formatTable, runFuzz } from '../../scripts/fuzz/run.ts';
 
-/**
- * Known failures, left out of the sample until fixed: cases whose mutation matches one of these
- * regexes are built but not run (counted as `skipped`). Reproductions: results/fuzz/summary.json.
- * - tfjs-model `inbound_nodes`: a malformed inbound_nodes entry in model.json makes loadModel hang.
- * - tfjs-model `config.dtype`: a non-string layer dtype loads; the model then cannot predict.
- */
-const KNOWN_FAILURES: Record<string, string[]> = {
-  'tfjs-model': ['inbound_nodes', 'config[.]dtype'],
-};
-
 const CASES_PER_LOADER = 40; // 8 loaders × 40 = 320 cases
 
 test('fuzz sample: no hang, OOM, crash, internal error or wrong success in any loader', { timeout: 180_000 }, async () => {
-  const s = await runFuzz({ cases: CASES_PER_LOADER, seed: 20261207, jobs: 2, batch: 40, timeoutS: 10, skip: KNOWN_FAILURES });
+  const s = await runFuzz({ cases: CASES_PER_LOADER, seed: 20261207, jobs: 2, batch: 40, timeoutS: 10 });
   const bad: string[] = [];
   for (const [loader, v] of Object.entries(s.loaders)) {
     assert.equal(v.cases, CASES_PER_LOADER, `${loader}: every case reports an outcome`);

@@ -156,6 +156,39 @@ describe('the layer graph in model.json is checked before TF.js builds it', () =
     assert.ok(err.where!.endsWith('model.json'));
   });
 
+  test('a malformed inbound node and a layer dtype that is not a data type → CORRUPT_MODEL, no hang (found by the fuzzer)', { timeout: 20_000 }, async () => {
+    const dir = await savedMlp('malformed');
+    const original = await readFile(join(dir, 'model.json'), 'utf8');
+    for (const [edit, message] of [
+      [(l: { inbound_nodes: unknown[][] }) => (l.inbound_nodes[0][0] = 0), /Node 0 of layer .* is not a list of \[layer name/],
+      [(l: { inbound_nodes: unknown[][] }) => (l.inbound_nodes[0][0] = [l.inbound_nodes[0][0], l.inbound_nodes[0][0]]), /is not a list of \[layer name/],
+      [(l: { inbound_nodes: unknown[][] }) => (l.inbound_nodes[0] = []), /is not a list of \[layer name/],
+      [(l: { inbound_nodes: unknown[][][] }) => (l.inbound_nodes[0][0][1] = 2 ** 32 + 3), /refers to node 4294967299 of layer/],
+    ] as const) {
+      const json = JSON.parse(original);
+      edit(json.modelTopology.config.layers[1]);
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      await refusedFast(() => loadModel(dir), 'CORRUPT_MODEL', message);
+    }
+    const json = JSON.parse(original);
+    json.modelTopology.config.layers[0].config.dtype = { cur: 'float32' };
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    await refusedFast(() => loadModel(dir), 'CORRUPT_MODEL', /dtype \{"cur":"float32"\}, which is not a data type/);
+  });
+
+  test('a layer without its name and a weight path too long for the file system → clear errors (found by the fuzzer)', { timeout: 20_000 }, async () => {
+    const dir = await savedMlp('unnamed');
+    const original = await readFile(join(dir, 'model.json'), 'utf8');
+    const json = JSON.parse(original);
+    delete json.modelTopology.config.layers[1].name;
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    await refusedFast(() => loadModel(dir), 'CORRUPT_MODEL', /Layer 1 .* has no name/);
+    const long = JSON.parse(original);
+    long.weightsManifest[0].paths = ['x'.repeat(5000)];
+    await writeFile(join(dir, 'model.json'), JSON.stringify(long));
+    await refusedFast(() => loadModel(dir), 'UNSAFE_PATH', /cannot be opened \(ENAMETOOLONG\)/);
+  });
+
   test('output_layers naming a missing layer, a node index that does not exist, and a cycle → CORRUPT_MODEL', { timeout: 20_000 }, async () => {
     const dir = await savedMlp('graph-bad');
     const original = await readFile(join(dir, 'model.json'), 'utf8');

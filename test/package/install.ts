@@ -5,11 +5,12 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { distIsFresh } from '../../scripts/cli-command.ts';
 
 const run = promisify(execFile);
 
@@ -23,22 +24,9 @@ interface LockEntry {
   [key: string]: unknown;
 }
 
-/** Newest modification time under a folder. */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) t = Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs);
-  return t;
-}
-
 /** Builds dist/ unless it is newer than every source file (`npm test` has just built it). */
 export async function ensureBuilt(): Promise<void> {
-  let built = 0;
-  try {
-    built = statSync(join(ROOT, 'dist', 'index.js')).mtimeMs;
-  } catch {
-    // not built yet
-  }
-  if (built < newest(join(ROOT, 'src'))) await run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
+  if (!distIsFresh()) await run(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
 }
 
 /**
