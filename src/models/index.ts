@@ -20,6 +20,7 @@ export {
   resolveLayer,
   cutAt,
   replaceHead,
+  featureMapCut,
   freeze,
   unfreeze,
   keepBatchNormInInference,

@@ -174,6 +174,36 @@ export function replaceHead(model: tf.LayersModel, numClasses: number, opts: Rep
   return tf.model({ inputs: model.inputs, outputs: out, name: model.name });
 }
 
+/** Layer classes that compute spatial feature maps (what makes a base convolutional). */
+const CONV_CLASSES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv1D']);
+
+/**
+ * Where a new head goes on a convolutional base by default: the top of its convolutional part,
+ * as Keras's `include_top=False` does — the last feature map after the last convolution, or the
+ * Flatten / global-pooling layer right after it. The dense layers above it are specific to the
+ * source task. Undefined for a base without convolutions (e.g. an MLP), where the default is the
+ * old head's input.
+ *
+ * @example
+ * ```ts
+ * featureMapCut(fashionCnn); // 'flatten'
+ * featureMapCut(mlp); // undefined
+ * ```
+ */
+export function featureMapCut(model: tf.LayersModel): string | undefined {
+  const layers = model.layers;
+  const lastConv = layers.map((l) => CONV_CLASSES.has(l.getClassName())).lastIndexOf(true);
+  if (lastConv < 0) return undefined;
+  let cut = lastConv;
+  for (let i = lastConv + 1; i < layers.length; i++) {
+    const cls = layers[i].getClassName();
+    if (cls === 'Dense' || cls === 'Dropout') break;
+    cut = i;
+    if (cls === 'Flatten' || cls.startsWith('Global')) break;
+  }
+  return cut === layers.length - 1 ? undefined : layers[cut].name;
+}
+
 /**
  * Which layers to act on. Fields combine (union), except `allButTopK`, see {@link freeze}.
  * `allButTopK: k` selects every layer except the top `k` layers that have weights (the head counts).

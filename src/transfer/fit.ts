@@ -40,6 +40,9 @@ import { predictProbs } from '../models/predict-probs.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
 import { fitLinearHead, linearHeadLayer, type HeadChoice } from './linear-head.ts';
+import { phaseEpochs, planDefaults, type DefaultsPlan } from './defaults.ts';
+import { chooseHeadEpochs } from './head-epochs.ts';
+import { convergenceWarnings } from './convergence.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
@@ -63,9 +66,9 @@ export interface FitConfig {
   arch?: Arch;
   /** Training data: `builtin:NAME`, a path, or (from the API) a loaded dataset. */
   train: string | Dataset;
-  /** Validation data; default: a stratified `valFraction` of the training data when every class has ≥ 5 examples. */
+  /** Validation data; default: a stratified `valFraction` of the training data from 1,000 examples up (every class ≥ 5); smaller data all trains, with k-fold choices (see `DefaultsPlan`). */
   val?: string | Dataset;
-  /** Share of the training data held out for validation when no `val` is given (default 0.15; 0 turns it off). */
+  /** Share of the training data held out for validation when no `val` is given (default 0.15 from 1,000 examples up, else 0; 0 turns it off). */
   valFraction?: number;
   /** Label column of CSV data. */
   label?: string;
@@ -75,14 +78,14 @@ export interface FitConfig {
   columnTypes?: Record<string, 'numeric' | 'categorical'>;
   /** Keep only N training examples per class (seeded). */
   perClass?: number;
-  /** Epochs per phase (default 30). */
+  /** Epochs per phase (default 30, or more to make 300 optimiser steps on small data). */
   epochs?: number;
-  /** Epochs of the fine-tuning phase (default: `epochs`). */
+  /** Epochs of the fine-tuning phase (default: `epochs` when given; else 100 steps (≥ 10 epochs) on small data, the head phase's epochs on larger). */
   finetuneEpochs?: number;
   batchSize?: number;
   /** Learning rate of the head / scratch phase (default 1e-3 for images, 1e-2 for tabular and text features); fine-tuning uses a tenth of it. */
   learningRate?: number;
-  /** Layer of the base (name or index) whose output feeds the new head (default: the input of the old head). */
+  /** Layer of the base (name or index) whose output feeds the new head (default: the top of a convolutional base's convolutional part, e.g. `flatten`; else the input of the old head). */
   cutAt?: string | number;
   /** Number of top base layers to unfreeze in the fine-tuning phase (default 2), or their names / indices. */
   unfreeze?: number | Array<string | number>;
@@ -135,9 +138,9 @@ export interface FitConfig {
    * warm-up, layer-wise rates).
    */
   headSolver?: 'adam' | 'lbfgs';
-  /** Hidden ReLU layers of the new head, e.g. `[128]` (default: none). */
+  /** Hidden ReLU layers of the new head (default `[128]` on a base, with `headDropout` 0.5; `[]` for none). */
   headHidden?: number[];
-  /** Dropout rate in front of the new head. */
+  /** Dropout rate in front of the new head's softmax layer (default 0.5 with the default hidden head, else none). */
   headDropout?: number;
   /** Label smoothing ε. */
   labelSmoothing?: number;
@@ -203,6 +206,10 @@ export interface FitResult {
   adapter?: string;
   /** How a linear head on the frozen base was fitted (L-BFGS, and the L2 strength cross-validation chose); absent when Adam trained it. */
   head?: HeadChoice;
+  /** What `fit` decided for the settings not given (validation, cut, head, cross-validated epochs) and why; also under `defaults` in `config.json`. */
+  defaults: DefaultsPlan;
+  /** Things the user should know, e.g. a phase whose budget ended before its loss converged; also in `metrics.json`. */
+  warnings: string[];
 }
 
 /** `checkpoints/state.json` of a fit run: the run state plus the best checkpoint so far. */
@@ -251,6 +258,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
         createdAt: new Date().toISOString(),
         classes: prepared.classes,
         dataFingerprint: dataFingerprint(prepared),
+        defaults: prepared.plan,
       });
     }
     return await trainRun(run, cfg, prepared, undefined, callbacks);
@@ -285,7 +293,7 @@ export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Prom
       });
     }
   }
-  const { dataFingerprint: recorded, ...rest } = saved;
+  const { dataFingerprint: recorded, defaults: recordedPlan, ...rest } = saved as typeof saved & { defaults?: DefaultsPlan };
   const cfg = { ...(rest as FitConfig & { train: string; val?: string }), out };
   const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
@@ -297,7 +305,7 @@ export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Prom
       hint: 'Start a new run with another `out` folder; checkpoints/best, if present, holds the best model so far.',
     });
   }
-  const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined);
+  const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined, recordedPlan);
   try {
     // data that changed since the run started would silently mix two trainings: refuse before training
     if (recorded) checkFingerprint(recorded, dataFingerprint(prepared), cfg, out);
@@ -324,6 +332,8 @@ interface PreparedInputs {
   features: FeatureSpec;
   model: PreparedModel;
   controls: Controls;
+  /** The defaults decided for this run. */
+  plan: DefaultsPlan;
 }
 
 /** The fine-tuning controls, parsed and checked. */
@@ -372,13 +382,13 @@ function parseControls(cfg: FitConfig): Controls {
   return { schedule, augment, lrSchedule };
 }
 
-async function prepareInputs(cfg: FitConfig, checkpoint?: string): Promise<PreparedInputs> {
+async function prepareInputs(cfg: FitConfig, checkpoint?: string, recordedPlan?: DefaultsPlan): Promise<PreparedInputs> {
   const seed = cfg.seed ?? FIT_DEFAULTS.seed;
   const controls = parseControls(cfg);
   const base = cfg.base === undefined ? undefined : typeof cfg.base === 'string' ? await loadModelRef(cfg.base) : cfg.base;
   let made: PreparedModel | undefined;
   try {
-    const inputs = await prepareWithBase(cfg, seed, controls, base, checkpoint, (m) => (made = m));
+    const inputs = await prepareWithBase(cfg, seed, controls, base, checkpoint, (m) => (made = m), recordedPlan);
     // fit owns the base it loaded: free what the new model does not use (its old head; all of it for scratch)
     if (base) disposeWeightsNotIn([base.model], [inputs.model.model]);
     return inputs;
@@ -395,6 +405,7 @@ async function prepareWithBase(
   base: ModelHandle | undefined,
   checkpoint: string | undefined,
   onModel: (m: PreparedModel) => void,
+  recordedPlan: DefaultsPlan | undefined,
 ): Promise<PreparedInputs> {
   const baseFeatures = base?.features;
   const baseImage = baseFeatures?.kind === 'image' ? baseFeatures : undefined;
@@ -402,11 +413,18 @@ async function prepareWithBase(
   let train = await load(cfg.train);
   if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
   let val: Dataset | undefined;
-  const valFraction = cfg.valFraction ?? FIT_DEFAULTS.valFraction;
+  const plan =
+    recordedPlan ??
+    planDefaults({
+      strategy: cfg.strategy,
+      given: { val: cfg.val, valFraction: cfg.valFraction, cutAt: cfg.cutAt, headHidden: cfg.headHidden, headDropout: cfg.headDropout, headSolver: cfg.headSolver },
+      classCounts: classCounts(train),
+      base: base?.model,
+    });
   if (cfg.val) {
     val = relabel(await load(cfg.val), train.classes);
-  } else if (valFraction > 0 && Math.min(...classCounts(train)) >= 5) {
-    const split = trainValTestSplit(train, { val: valFraction, test: 0, seed });
+  } else if (plan.validation === 'split') {
+    const split = trainValTestSplit(train, { val: plan.valFraction, test: 0, seed });
     train = split.train;
     val = split.val;
   }
@@ -433,17 +451,19 @@ async function prepareWithBase(
         seed,
         arch: cfg.arch,
         inputShape: trainX.shape.slice(1),
-        cutAt: cfg.cutAt,
-        headDropout: cfg.headDropout,
-        headHidden: cfg.headHidden,
+        cutAt: cfg.cutAt ?? plan.cutAt,
+        headDropout: cfg.headDropout ?? plan.headDropout,
+        headHidden: cfg.headHidden ?? plan.headHidden,
         lora: cfg.strategy === 'lora' ? { rank: cfg.loraRank, alpha: cfg.loraAlpha, layers: cfg.loraLayers } : undefined,
       });
     }
     onModel(model);
     // check the layers named in options now, so a wrong name fails before the run folder exists
-    if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
-    if (controls.schedule) applyPhase(model, { name: 'gradual', trainable: 'schedule', learningRate: 0, epochs: 0 }, 0, { schedule: controls.schedule });
-    if (cfg.lrDecay !== undefined || cfg.layerLr) controls.layerLr = layerMultipliers(model.model, model.baseLayerCount, { lrDecay: cfg.lrDecay, layerLr: cfg.layerLr });
+    aboveTheCut(plan, base?.model, () => {
+      if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
+      if (controls.schedule) applyPhase(model, { name: 'gradual', trainable: 'schedule', learningRate: 0, epochs: 0 }, 0, { schedule: controls.schedule });
+      if (cfg.lrDecay !== undefined || cfg.layerLr) controls.layerLr = layerMultipliers(model.model, model.baseLayerCount, { lrDecay: cfg.lrDecay, layerLr: cfg.layerLr });
+    });
     if (cfg.l2sp && base) controls.anchors = weightValues(base.model);
     return {
       train: { ...trainX, y: train.labels },
@@ -452,9 +472,30 @@ async function prepareWithBase(
       features,
       model,
       controls,
+      plan,
     };
   } finally {
     restore();
+  }
+}
+
+/**
+ * Runs `check`; a layer it cannot find that the base has, above the default cut, gets an error
+ * that says so (the default cut removed it) and how to keep it.
+ */
+function aboveTheCut(plan: DefaultsPlan, base: tf.LayersModel | undefined, check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    const name = err instanceof TransferkitError && err.code === 'UNKNOWN_LAYER' ? /No layer named "([^"]+)"/.exec(err.message)?.[1] : undefined;
+    if (!name || !plan.cutAt || !base?.layers.some((l) => l.name === name)) throw err;
+    const cut = base.layers.findIndex((l) => l.name === plan.cutAt);
+    const headInput = base.layers.at(-2)?.name;
+    throw new TransferkitError('UNKNOWN_LAYER', `Layer "${name}" of the base is above the cut: by default the new head goes on "${plan.cutAt}", the top of the base's convolutional part, so the layers above it are not in the model`, {
+      where: 'layers named in the options',
+      hint: `Keep them with \`cutAt\` (e.g. \`cutAt: "${headInput}"\`, where the old head was), or name layers at or below "${plan.cutAt}" (index ${cut}).`,
+      cause: err,
+    });
   }
 }
 
@@ -463,10 +504,11 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   const t0 = performance.now();
   const seed = cfg.seed ?? FIT_DEFAULTS.seed;
   const { controls } = inputs;
+  const budget = phaseEpochs(cfg, inputs.train.y.length, inputs.plan);
   const phases = planPhases(cfg.strategy, {
-    epochs: cfg.epochs ?? FIT_DEFAULTS.epochs,
+    epochs: budget.epochs,
     learningRate: cfg.learningRate ?? (inputs.features.kind === 'image' ? FIT_DEFAULTS.learningRate : FIT_DEFAULTS.tabularLearningRate),
-    finetuneEpochs: cfg.finetuneEpochs,
+    finetuneEpochs: budget.finetuneEpochs,
     gradual: controls.schedule !== undefined,
   });
   const { model } = inputs.model;
@@ -488,6 +530,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   const unfreeze = cfg.unfreeze ?? FIT_DEFAULTS.unfreeze;
   let epochs = 0;
   let headChoice: HeadChoice | undefined;
+  const history: EpochRecord[] = [];
   try {
     for (const phase of phases) {
       if (done.has(phase.name)) continue;
@@ -498,6 +541,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
         const bad = nonFiniteWeight(model);
         if (bad) throw divergedAfter(`weight "${bad}" holds NaN or infinite values`, phase.name, record.epoch, phase.learningRate);
         epochs++;
+        history.push(record);
         await run?.appendHistory(record);
         if (run) await saveModel(model, run.path('checkpoints', 'last'), meta());
         const monitored = record.valLoss ?? record.loss;
@@ -529,7 +573,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       };
       // augmentation changes the inputs every step, so the base cannot be run once and cached
       if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
-        headChoice = (await trainHeadOnCachedFeatures(cfg, inputs, common)) ?? headChoice;
+        headChoice = (await trainHeadOnCachedFeatures(cfg, inputs, common, run)) ?? headChoice;
       } else {
         await trainModel(model, inputs.train, { ...common, val: inputs.val, augment: controls.augment });
       }
@@ -600,6 +644,8 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       best,
       adapter,
       head: headChoice,
+      defaults: inputs.plan,
+      warnings: convergenceWarnings(history, phases, headChoice),
     }, phases);
   } catch (err) {
     handle.dispose();
@@ -615,7 +661,7 @@ async function finishRun(run: RunFolder | undefined, model: FittedModel, summary
   if (result.head === undefined) delete result.head;
   if (!run) return result;
   const { best } = summary;
-  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best, head: summary.head });
+  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best, head: summary.head, warnings: summary.warnings });
   const last: FitState = { phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true, best };
   await run.writeState(last);
   return result;
@@ -626,7 +672,7 @@ async function finishRun(run: RunFolder | undefined, model: FittedModel, summary
  * with `headSolver: 'lbfgs'` a linear head to convergence by L-BFGS with cross-validated L2 (see
  * `linear-head.ts`); else Adam for the phase's epochs.
  */
-async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2]): Promise<HeadChoice | undefined> {
+async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2], run: RunFolder | undefined): Promise<HeadChoice | undefined> {
   const { base, head } = splitAtHead(inputs.model);
   const feats = forward(base, inputs.train);
   const val = inputs.val ? { ...forward(base, inputs.val), y: inputs.val.y } : undefined;
@@ -635,7 +681,19 @@ async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs,
     throw new TransferkitError('BAD_OPTION', 'headSolver "lbfgs" fits a linear head (one Dense softmax layer), but this head has hidden layers', { where: 'headSolver option', hint: 'Leave out `headHidden`, or use `headSolver: "adam"`.' });
   }
   if (!dense) {
-    await trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
+    const data = { ...feats, y: inputs.train.y };
+    const { plan } = inputs;
+    if (plan.validation === 'k-fold' && !val) {
+      if (!plan.headEpochs) {
+        plan.headEpochs = await chooseHeadEpochs(head, data, opts, plan.folds!, inputs.classes.length);
+        plan.reasons.push(`head phase: ${plan.headEpochs.chosen} of ${opts.epochs} epochs, the lowest mean held-out loss (${plan.headEpochs.meanValLoss[plan.headEpochs.chosen - 1].toFixed(3)}) of ${plan.folds}-fold cross-validation`);
+        // the choice is part of the run's record (and what a resumed run reuses)
+        if (run) await run.writeJson('config.json', { ...(await run.config<object>()), defaults: plan });
+      }
+      await trainModel(head, data, { ...opts, epochs: plan.headEpochs.chosen });
+      return undefined;
+    }
+    await trainModel(head, data, { ...opts, val });
     return undefined;
   }
   const t0 = performance.now();

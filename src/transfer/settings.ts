@@ -82,8 +82,8 @@ export interface TrainingSetting {
  * ```
  */
 export const TRAINING_SETTINGS: readonly TrainingSetting[] = Object.freeze([
-  { key: 'epochs', flag: '--epochs', arg: '<n>', integer: true, min: 1, defaultText: String(FIT_DEFAULTS.epochs), help: 'epochs per phase (early stopping may end sooner)', group: 'training' },
-  { key: 'finetuneEpochs', flag: '--finetune-epochs', arg: '<n>', integer: true, min: 1, defaultText: 'the epochs of the first phase', help: 'epochs of the fine-tuning phase', group: 'training' },
+  { key: 'epochs', flag: '--epochs', arg: '<n>', integer: true, min: 1, defaultText: `${FIT_DEFAULTS.epochs}, or more to make 300 optimiser steps`, help: 'epochs per phase (early stopping or cross-validation may end sooner)', group: 'training' },
+  { key: 'finetuneEpochs', flag: '--finetune-epochs', arg: '<n>', integer: true, min: 1, defaultText: '`--epochs` when given; else on small data (< 1,000 examples) enough for 100 steps (≥ 10 epochs), on larger data the epochs of the first phase', help: 'epochs of the fine-tuning phase', group: 'training' },
   { key: 'batchSize', flag: '--batch-size', arg: '<n>', integer: true, min: 1, defaultText: String(FIT_DEFAULTS.batchSize), help: 'mini-batch size', group: 'training' },
   {
     key: 'learningRate',
@@ -104,7 +104,7 @@ export const TRAINING_SETTINGS: readonly TrainingSetting[] = Object.freeze([
     min: 0,
     max: 1,
     maxOpen: true,
-    defaultText: `${FIT_DEFAULTS.valFraction} when every class has 5 or more examples`,
+    defaultText: `${FIT_DEFAULTS.valFraction} from 1,000 training examples up (every class ≥ 5); below, 0: all examples train and k-fold cross-validation chooses the head's epochs`,
     help: 'share of the training data held out for validation when no validation data is given (0 turns it off)',
     group: 'training',
   },
@@ -117,7 +117,7 @@ export const TRAINING_SETTINGS: readonly TrainingSetting[] = Object.freeze([
   { key: 'weightDecay', flag: '--weight-decay', arg: '<λ>', min: 0, help: 'decoupled (AdamW) weight decay of kernels, e.g. 0.01', group: 'fine-tuning' },
   { key: 'l2sp', flag: '--l2sp', arg: '<α>', min: 0, help: 'L2-SP: add α·‖w − w₀‖² pulling base weights toward their pretrained values w₀, e.g. 0.01', group: 'fine-tuning' },
   { key: 'l2spBeta', flag: '--l2sp-beta', arg: '<β>', min: 0, defaultText: 'α/10', help: 'L2-SP: β·‖w‖² on weights without pretrained values (new head, adapters)', group: 'fine-tuning' },
-  { key: 'headDropout', flag: '--head-dropout', arg: '<rate>', min: 0, max: 1, maxOpen: true, help: 'dropout in front of the new head’s softmax layer, e.g. 0.3', group: 'fine-tuning' },
+  { key: 'headDropout', flag: '--head-dropout', arg: '<rate>', min: 0, max: 1, maxOpen: true, defaultText: '0.5 with the default hidden head, else off', help: 'dropout in front of the new head’s softmax layer, e.g. 0.3', group: 'fine-tuning' },
   { key: 'labelSmoothing', flag: '--label-smoothing', arg: '<ε>', min: 0, max: 1, maxOpen: true, help: 'label smoothing: targets (1 − ε)·one-hot + ε/k, e.g. 0.1', group: 'fine-tuning' },
   { key: 'loraRank', flag: '--lora-rank', arg: '<r>', integer: true, min: 1, defaultText: '8', help: 'rank of the LoRA adapters', group: 'lora' },
   { key: 'loraAlpha', flag: '--lora-alpha', arg: '<α>', min: 0, minOpen: true, defaultText: 'the rank', help: 'LoRA scale numerator: the adapter branch is multiplied by α/r', group: 'lora' },

@@ -223,6 +223,10 @@ test('fit with the controls: gradual unfreezing, best and last checkpoints, head
     batchSize: 20,
     seed: 3,
     unfreezeSchedule: '1:head,3:dense1',
+    // the head where the base's old head was (dense1 stays in the base, to be unfrozen), linear, with a validation split
+    cutAt: 'dropout1',
+    headHidden: [],
+    valFraction: 0.15,
     lrDecay: 0.5,
     lrSchedule: 'cosine',
     warmup: 2,

@@ -37,14 +37,15 @@ test('extract keeps the base frozen, writes a complete run folder, and the saved
   const out = join(root, 'extract');
   const before = await loadTrainedModel(imageBase);
   const conv1Before = before.model.getLayer('conv1').getWeights()[0].dataSync().slice();
-  const res = await fit({ base: imageBase, strategy: 'extract', train: digits, out, epochs: 3, seed: 1 });
+  const res = await fit({ base: imageBase, strategy: 'extract', train: digits, out, epochs: 3, seed: 1, valFraction: 0.15 });
   for (const f of ['config.json', 'history.jsonl', 'metrics.json', 'model/model.json', 'model/weights.bin', 'checkpoints/state.json']) {
     assert.ok(existsSync(join(out, f)), `${f} is written`);
   }
   const history = (await readFile(join(out, 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(history.length, res.epochs);
   assert.ok(history.every((h) => h.phase === 'head' && h.valLoss !== undefined));
-  assert.ok(res.trainableParams < res.totalParams / 10, `only the head trains: ${res.trainableParams} of ${res.totalParams}`);
+  // the default head on a CNN: on flatten (7·7·64), a hidden layer of 128, then the softmax layer
+  assert.equal(res.trainableParams, 3136 * 128 + 128 + 128 * 10 + 10, `only the head trains: ${res.trainableParams} of ${res.totalParams}`);
 
   const trained = await loadTrainedModel(out);
   assert.deepEqual(trained.model.getLayer('conv1').getWeights()[0].dataSync(), conv1Before, 'frozen base weights are unchanged');
@@ -64,8 +65,8 @@ test('finetune trains the head, then the top layers; scratch re-initialises the 
   const history = (await readFile(join(root, 'ft', 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual([...new Set(history.map((h) => h.phase))], ['head', 'finetune']);
   assert.ok(Math.abs(history.find((h) => h.phase === 'finetune').learningRate * 10 - history[0].learningRate) < 1e-12, 'fine-tuning runs at a tenth of the head learning rate');
-  const headOnly = 128 * 10 + 10;
-  assert.equal(ft.trainableParams, headOnly + 3136 * 128 + 128, 'head + the top weighted base layer (dense1)');
+  const head = 3136 * 128 + 128 + 128 * 10 + 10;
+  assert.equal(ft.trainableParams, head + 3 * 3 * 32 * 64, 'head + the top weighted base layer below the default cut (conv2, no bias)');
 
   const sc = await fit({ base: imageBase, strategy: 'scratch', train: digits, out: join(root, 'sc'), epochs: 1, seed: 1, valFraction: 0 });
   assert.equal(sc.trainableParams, sc.totalParams - 2 * (32 + 64), 'everything but BatchNorm moving statistics trains');
@@ -80,7 +81,7 @@ test('finetune trains the head, then the top layers; scratch re-initialises the 
 });
 
 test('the same seed gives the same metrics', async () => {
-  const cfg = (out: string): FitConfig => ({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out: join(root, out), epochs: 5, seed: 7 });
+  const cfg = (out: string): FitConfig => ({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out: join(root, out), epochs: 5, seed: 7, valFraction: 0.15 });
   const a = await fit(cfg('seed-a'));
   const b = await fit(cfg('seed-b'));
   assert.equal(a.val!.accuracy, b.val!.accuracy);
@@ -88,7 +89,7 @@ test('the same seed gives the same metrics', async () => {
 });
 
 test('scratch MLP on iris reaches high accuracy', async () => {
-  const res = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out: join(root, 'iris'), epochs: 100, patience: 10, seed: 1 });
+  const res = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out: join(root, 'iris'), epochs: 100, patience: 10, seed: 1, valFraction: 0.15 });
   // 23 validation flowers are a noisy score: bar it loosely, and bar the whole set tightly
   assert.ok(res.val!.accuracy >= 0.8, `iris validation accuracy ${res.val!.accuracy}`);
   const all = await evaluateModel({ model: join(root, 'iris'), data: 'builtin:iris' });
@@ -125,7 +126,8 @@ test('bad input gets a clear error and leaves no run folder', async () => {
     ['missing label column', { strategy: 'scratch', train: fixture('flowers.csv'), label: 'nope' }, 'MISSING_LABEL', /nope/],
     ['NaN in features', { strategy: 'scratch', train: await csv('nan.csv', 'a,b,y\n1,2,x\nNaN,3,y\n4,5,x\n'), label: 'y' }, 'MISSING_VALUE', /row|line/i],
     ['unknown layer name', { base: imageBase, strategy: 'extract', train: digits, cutAt: 'conv9' }, 'UNKNOWN_LAYER', /conv9/],
-    ['unknown layer to unfreeze', { base: imageBase, strategy: 'finetune', train: digits, unfreeze: ['dense1', 'convv2'] }, 'UNKNOWN_LAYER', /convv2/],
+    ['unknown layer to unfreeze', { base: imageBase, strategy: 'finetune', train: digits, unfreeze: ['conv2', 'convv2'] }, 'UNKNOWN_LAYER', /convv2/],
+    ['a base layer above the default cut', { base: imageBase, strategy: 'finetune', train: digits, unfreeze: ['dense1'] }, 'UNKNOWN_LAYER', /"dense1" of the base is above the cut/],
     ['missing model file', { base: join(root, 'no-such-model'), strategy: 'extract', train: digits }, 'MODEL_NOT_FOUND', /no-such-model/],
     ['unknown strategy', { strategy: 'magic' as never, train: digits }, 'UNKNOWN_STRATEGY', /magic/],
   ];
@@ -225,8 +227,8 @@ test('in-memory datasets train like loaded ones; their runs record a description
     species: iris.classes[iris.labels[i]],
   }));
   const fromRows = datasetFromRows(rows, { label: 'species', name: 'iris rows' });
-  const a = await fit({ strategy: 'scratch', arch: 'mlp', train: fromRows, epochs: 5, seed: 4 });
-  const b = await fit({ strategy: 'scratch', arch: 'mlp', train: iris, epochs: 5, seed: 4 });
+  const a = await fit({ strategy: 'scratch', arch: 'mlp', train: fromRows, epochs: 5, seed: 4, valFraction: 0.15 });
+  const b = await fit({ strategy: 'scratch', arch: 'mlp', train: iris, epochs: 5, seed: 4, valFraction: 0.15 });
   assert.equal(a.val!.logLoss, b.val!.logLoss, 'rows in memory train exactly like the loaded dataset');
   a.model.dispose();
   b.model.dispose();

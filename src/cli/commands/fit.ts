@@ -188,6 +188,8 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
           `${report.val ? `validation (${report.valSize})` : 'training'} accuracy ${fmt(score.accuracy)}, macro F1 ${fmt(score.macroF1)}`,
           ...(report.best ? [`best checkpoint: ${report.best.phase} epoch ${report.best.epoch} (${report.val ? 'validation' : 'training'} loss ${fmt(report.best.loss)})`] : []),
           ...(report.adapter ? [`adapter: ${report.adapter}`] : []),
+          ...(report.defaults.reasons.length ? ['defaults (settings not given, see config.json):', ...report.defaults.reasons.map((r) => `  - ${r}`)] : []),
+          ...report.warnings.map((w) => `warning: ${w}`),
           ...(advice ? [`run folder: ${report.out} (the advice is in advice.json)`] : [`run folder: ${report.out}`]),
         ].join('\n');
         return { json: advice ? { ...report, advice } : report, text };
