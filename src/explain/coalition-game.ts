@@ -7,7 +7,7 @@
  */
 import { TransferkitError } from '../errors.ts';
 import { resolveBackground, type ResolvedBackground } from './background.ts';
-import { callModel } from './model-call.ts';
+import { callModelFlat } from './model-call.ts';
 import type { BackgroundInput, PredictFn, Row, ShapleyOptions } from './types.ts';
 import { checkInt, resolveGroups, toFiniteRow } from './validate.ts';
 
@@ -37,7 +37,7 @@ export interface CoalitionGame {
   readonly varying: boolean[];
   /** Warnings collected while setting up (e.g. a large background). */
   readonly warnings: string[];
-  /** Rows sent to the model so far. */
+  /** Rows sent to the model so far (for a model declared linear, the rows its closed form stands for). */
   readonly evaluations: number;
   /** v(S) for each 0/1 player mask (length M), batching the model calls. */
   values(masks: readonly Uint8Array[]): Promise<Float64Array>;
@@ -73,29 +73,75 @@ export async function createCoalitionGame(
   const warnings = bg.warning === undefined ? [] : [bg.warning];
 
   let evaluations = 0;
-  const output = (await callModel(predict, [Float64Array.from(xr)], 'predict'))[0];
-  const bgOut = await callModel(
-    predict,
-    bg.rows.map((r) => Float64Array.from(r)),
-    'predict',
-  );
+  const output = (await callModelFlat(predict, Float64Array.from(xr), 1, d, 'predict'))[0];
+  // The background packed row-major: copied whole into each coalition's block of the batch.
+  const bgFlat = new Float64Array(nb * d);
+  for (let b = 0; b < nb; b++) bgFlat.set(bg.rows[b], b * d);
+  const bgOut = await callModelFlat(predict, Float64Array.from(bgFlat), nb, d, 'predict');
   evaluations += 1 + nb;
   let baseValue = 0;
   for (let b = 0; b < nb; b++) baseValue += bg.weights[b] * bgOut[b];
 
   const varying = groups.map((g) => bg.rows.some((r, b) => bg.weights[b] > 0 && g.some((j) => r[j] !== xr[j])));
 
-  // Reused batch buffer: `batchSize` row views over one allocation.
-  const rowsPerBatch = batchSize;
+  // One reused batch (whole coalitions of `nb` rows each, at most `batchSize` rows per model call
+  // unless one coalition is longer), its row views for models without a flat fast path, and the
+  // model's outputs.
+  const coalitionsPerBatch = Math.max(1, Math.floor(batchSize / nb));
+  const rowsPerBatch = coalitionsPerBatch * nb;
   let buffer: Float64Array | undefined;
-  let views: Float64Array[] = [];
+  let views: Float64Array[] | undefined;
+  let out: Float64Array | undefined;
+  const M = groups.length;
+  const groupStart = new Int32Array(M + 1);
+  for (let p = 0; p < M; p++) groupStart[p + 1] = groupStart[p] + groups[p].length;
+  const groupFlat = Int32Array.from(groups.flat());
+
+  // A model declared linear: v(S) = c0 + Σ_{p∈S} δ_p in closed form, with μ the weighted
+  // background mean, c0 = bias·Σw + w·μ and δ_p = Σ_{j∈p} w_j (x_j·Σw − μ_j).
+  const linear = predict.linear !== undefined && predict.linear.weights.length === d ? predict.linear : undefined;
+  let linearDelta: Float64Array | undefined;
+  let linearC0 = 0;
+  if (linear !== undefined) {
+    let wsum = 0;
+    const mu = new Float64Array(d);
+    for (let b = 0; b < nb; b++) {
+      const wb = bg.weights[b];
+      wsum += wb;
+      for (let j = 0, off = b * d; j < d; j++) mu[j] += wb * bgFlat[off + j];
+    }
+    linearC0 = linear.bias * wsum;
+    for (let j = 0; j < d; j++) linearC0 += linear.weights[j] * mu[j];
+    linearDelta = new Float64Array(M);
+    for (let p = 0; p < M; p++) for (const j of groups[p]) linearDelta[p] += linear.weights[j] * (xr[j] * wsum - mu[j]);
+  }
 
   async function values(masks: readonly Uint8Array[]): Promise<Float64Array> {
-    const M = groups.length;
     const result = new Float64Array(masks.length);
-    // Feature indices taken from x, per mask; full/empty masks are known without the model.
-    const pending: { index: number; on: Int32Array }[] = [];
-    masks.forEach((mask, i) => {
+    if (linearDelta !== undefined) {
+      for (let i = 0; i < masks.length; i++) {
+        const mask = masks[i];
+        if (mask.length !== M) {
+          throw new TransferkitError('SHAPE_MISMATCH', `coalition mask has ${mask.length} entries for ${M} players`, { where: 'mask' });
+        }
+        let count = 0;
+        let v = linearC0;
+        for (let p = 0; p < M; p++) {
+          if (mask[p]) {
+            count++;
+            v += linearDelta[p];
+          }
+        }
+        result[i] = count === 0 ? baseValue : count === M ? output : v;
+        if (count !== 0 && count !== M) evaluations += nb;
+      }
+      return result;
+    }
+    // Masks that need the model; full/empty masks are known without it.
+    const pending = new Int32Array(masks.length);
+    let npending = 0;
+    for (let i = 0; i < masks.length; i++) {
+      const mask = masks[i];
       if (mask.length !== M) {
         throw new TransferkitError('SHAPE_MISMATCH', `coalition mask has ${mask.length} entries for ${M} players`, { where: 'mask' });
       }
@@ -103,35 +149,55 @@ export async function createCoalitionGame(
       for (let p = 0; p < M; p++) if (mask[p]) count++;
       if (count === 0) result[i] = baseValue;
       else if (count === M) result[i] = output;
-      else {
-        const on: number[] = [];
-        for (let p = 0; p < M; p++) if (mask[p]) for (const j of groups[p]) on.push(j);
-        pending.push({ index: i, on: Int32Array.from(on) });
-      }
-    });
-    if (pending.length === 0) return result;
-    if (buffer === undefined) {
-      buffer = new Float64Array(rowsPerBatch * d);
-      const buf = buffer;
-      views = Array.from({ length: rowsPerBatch }, (_, r) => buf.subarray(r * d, (r + 1) * d));
+      else pending[npending++] = i;
     }
-    const totalRows = pending.length * nb;
-    for (let start = 0; start < totalRows; start += rowsPerBatch) {
-      const count = Math.min(rowsPerBatch, totalRows - start);
-      for (let r = 0; r < count; r++) {
-        const g = start + r;
-        const c = Math.floor(g / nb);
-        const row = views[r];
-        row.set(bg.rows[g - c * nb]);
-        const on = pending[c].on;
-        for (let t = 0; t < on.length; t++) row[on[t]] = xr[on[t]];
+    if (npending === 0) return result;
+    const need = Math.min(rowsPerBatch, npending * nb);
+    if (buffer === undefined || buffer.length < need * d) {
+      const fresh = new Float64Array(need * d);
+      buffer = fresh;
+      out = new Float64Array(need);
+      if (predict.flat === undefined) views = Array.from({ length: need }, (_, r) => fresh.subarray(r * d, (r + 1) * d));
+    }
+    const buf = buffer;
+    const outBuf = out!;
+    const on = new Int32Array(d);
+    const xon = new Float64Array(d);
+    for (let first = 0; first < npending; first += coalitionsPerBatch) {
+      const nc = Math.min(coalitionsPerBatch, npending - first);
+      for (let c = 0; c < nc; c++) {
+        // The features x contributes to this coalition.
+        const mask = masks[pending[first + c]];
+        let non = 0;
+        for (let p = 0; p < M; p++) {
+          if (mask[p]) {
+            for (let t = groupStart[p]; t < groupStart[p + 1]; t++) {
+              on[non] = groupFlat[t];
+              xon[non++] = xr[groupFlat[t]];
+            }
+          }
+        }
+        const block = c * nb * d;
+        buf.set(bgFlat, block);
+        for (let b = 0, off = block; b < nb; b++, off += d) {
+          for (let t = 0; t < non; t++) buf[off + on[t]] = xon[t];
+        }
       }
-      const out = await callModel(predict, views.slice(0, count), 'predict');
-      evaluations += count;
-      for (let r = 0; r < count; r++) {
-        const g = start + r;
-        const c = Math.floor(g / nb);
-        result[pending[c].index] += bg.weights[g - c * nb] * out[r];
+      const rows = nc * nb;
+      if (rows <= batchSize) await callModelFlat(predict, buf, rows, d, 'predict', outBuf, 0, views);
+      else {
+        // A coalition's block is longer than batchSize (a background of more than batchSize rows).
+        for (let r0 = 0; r0 < rows; r0 += batchSize) {
+          const count = Math.min(batchSize, rows - r0);
+          await callModelFlat(predict, buf.subarray(r0 * d, (r0 + count) * d), count, d, 'predict', outBuf, r0, views?.slice(r0, r0 + count));
+        }
+      }
+      evaluations += rows;
+      for (let c = 0; c < nc; c++) {
+        const at = pending[first + c];
+        let v = 0;
+        for (let b = 0, r = c * nb; b < nb; b++, r++) v += bg.weights[b] * outBuf[r];
+        result[at] = v;
       }
     }
     return result;

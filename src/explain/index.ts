@@ -11,7 +11,7 @@
  *
  * @module
  */
-export type { BackgroundInput, PredictFn, Row, ShapleyOptions, ShapleyResult, WeightedBackground } from './types.ts';
+export type { BackgroundInput, FlatPredictFn, PredictFn, Row, ShapleyOptions, ShapleyResult, WeightedBackground } from './types.ts';
 export {
   BACKGROUND_WARN_ROWS,
   backgroundWarning,
@@ -29,7 +29,8 @@ export { limeMasked, type LimeMaskedOptions, type MaskPredictFn } from './lime-m
 export { fitLimeSurrogate, limeKernel, weightedR2, type LimeResult, type SurrogateOptions } from './lime-surrogate.ts';
 export { fitDiscretizer, quantileSorted, type Discretizer } from './lime-discretizer.ts';
 export { weightedLeastSquares, type LeastSquaresFit, type LeastSquaresOptions } from './least-squares.ts';
-export { callModel, callModelBatched } from './model-call.ts';
+export { callModel, callModelBatched, callModelFlat, checkModelOutput, flatPredictFn, linearPredictFn } from './model-call.ts';
+export { onnxPredictFn, type OnnxPredictOptions, type OnnxPredictor } from './onnx-predict.ts';
 export {
   permutationImportance,
   type PermutationImportanceOptions,

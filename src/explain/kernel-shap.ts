@@ -7,7 +7,11 @@
  *   sampled coalition added too (paired sampling), repeated draws adding weight;
  * - Shapley-kernel weights (M−1)/(C(M,k)·k·(M−k));
  * - weighted least squares with the efficiency constraint Σφ = f(x) − E f enforced exactly by
- *   eliminating the last varying player's value.
+ *   eliminating the last varying player's value, solved on the small normal equations built
+ *   straight from the 0/1 masks (Cholesky, then iterative refinement to QR accuracy).
+ *
+ * The model is evaluated through the coalition game: all coalitions' masked rows in a few large
+ * batches (see `createCoalitionGame`), or in closed form for a model declared linear.
  *
  * Unlike SHAP there is no L1 feature-selection step (SHAP's `l1_reg`): all varying players are kept.
  *
@@ -146,7 +150,9 @@ export function planCoalitions(M: number, nsamples: number, rng: Rng): Coalition
       acc += rest[i] / restSum;
       cumulative[i] = acc;
     }
-    const seen = new Map<string, number>();
+    // Coalitions drawn so far by key: the mask as a number (exact up to 52 players) or a string.
+    const seen = new Map<number | string, number>();
+    const numericKeys = M <= 52;
     const complementOf = new Map<number, number>();
     const order = Array.from({ length: M }, (_, i) => i);
     const maxDraws = 4 * samplesLeft;
@@ -163,7 +169,12 @@ export function planCoalitions(M: number, nsamples: number, rng: Rng): Coalition
       }
       const m = new Uint8Array(M);
       for (let i = 0; i < size; i++) m[order[i]] = 1;
-      const key = m.join('');
+      let key: number | string;
+      if (numericKeys) {
+        let k = 0;
+        for (let i = 0, bit = 1; i < M; i++, bit *= 2) if (m[i]) k += bit;
+        key = k;
+      } else key = m.join('');
       const prev = seen.get(key);
       const paired = size <= numPairedSubsetSizes;
       if (prev === undefined) {
@@ -238,22 +249,21 @@ export async function kernelShap(
   const nsamples = Math.min(checkInt(opts.nsamples ?? 2 * Mv + 2048, 'nsamples', 1), maxSamples);
   const plan = planCoalitions(Mv, nsamples, createRng(opts.seed ?? 0));
 
-  const fullMasks = plan.masks.map((m) => {
-    const full = new Uint8Array(M);
-    for (let i = 0; i < Mv; i++) full[varying[i]] = m[i];
-    return full;
-  });
+  const fullMasks =
+    Mv === M
+      ? plan.masks
+      : plan.masks.map((m) => {
+          const full = new Uint8Array(M);
+          for (let i = 0; i < Mv; i++) full[varying[i]] = m[i];
+          return full;
+        });
   const v = await game.values(fullMasks);
 
   // Eliminate the last varying player: y − z_last·Δ = Σ_{i<last} (z_i − z_last) φ_i.
   const last = Mv - 1;
-  const design = plan.masks.map((m) => {
-    const row = new Float64Array(last);
-    for (let i = 0; i < last; i++) row[i] = m[i] - m[last];
-    return row;
-  });
-  const target = plan.masks.map((m, k) => v[k] - game.baseValue - m[last] * delta);
-  const fit = weightedLeastSquares(design, target, plan.weights);
+  const target = new Float64Array(plan.masks.length);
+  for (let k = 0; k < plan.masks.length; k++) target[k] = v[k] - game.baseValue - plan.masks[k][last] * delta;
+  const fit = solveEliminated(plan.masks, target, plan.weights, last);
   if (fit === null) {
     throw new TransferkitError(
       'UNDERDETERMINED',
@@ -263,8 +273,8 @@ export async function kernelShap(
   }
   let sum = 0;
   for (let i = 0; i < last; i++) {
-    values[varying[i]] = fit.coef[i];
-    sum += fit.coef[i];
+    values[varying[i]] = fit[i];
+    sum += fit[i];
   }
   values[varying[last]] = delta - sum;
   return {
@@ -275,4 +285,101 @@ export async function kernelShap(
     enumeratedSizes: plan.enumeratedSizes,
     fullyEnumerated: plan.enumeratedSizes.length === Mv - 1,
   };
+}
+
+/**
+ * Weighted least squares for the eliminated design D_ki = m_ki − m_k,last (i < last) from the 0/1
+ * masks directly: the p × p normal equations (accumulated over each mask's non-zero entries),
+ * solved by Cholesky with two steps of iterative refinement, which brings the result to the
+ * accuracy of a QR solve. A nearly singular system goes to the Householder QR solver, which
+ * decides (null = rank deficient).
+ */
+function solveEliminated(masks: readonly Uint8Array[], y: Float64Array, w: Float64Array, last: number): Float64Array | null {
+  const p = last;
+  const n = masks.length;
+  // Row k of the design is sign_k · 1[i ∈ N_k]: N_k = {i < last : m_i = 1} with sign +1 when
+  // m_last = 0, N_k = {i < last : m_i = 0} with sign −1 when m_last = 1. Stored as index lists.
+  const start = new Int32Array(n + 1);
+  const sign = new Float64Array(n);
+  const idx = new Int32Array(n * p);
+  for (let k = 0, at = 0; k < n; k++) {
+    const m = masks[k];
+    const want = m[last] ? 0 : 1;
+    sign[k] = m[last] ? -1 : 1;
+    for (let i = 0; i < p; i++) if (m[i] === want) idx[at++] = i;
+    start[k + 1] = at;
+  }
+  const G = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  for (let k = 0; k < n; k++) {
+    const wk = w[k];
+    if (wk === 0) continue;
+    const wy = sign[k] * wk * y[k];
+    const e = start[k + 1];
+    for (let a = start[k]; a < e; a++) {
+      const ia = idx[a];
+      rhs[ia] += wy;
+      const rowOff = ia * p;
+      for (let b = start[k]; b <= a; b++) G[rowOff + idx[b]] += wk;
+    }
+  }
+  // Cholesky G = L Lᵀ in the lower triangle (idx ascending, so entries landed at [i][j], j ≤ i).
+  const L = new Float64Array(p * p);
+  let maxDiag = 0;
+  for (let i = 0; i < p; i++) maxDiag = Math.max(maxDiag, G[i * p + i]);
+  let ok = maxDiag > 0;
+  for (let j = 0; j < p && ok; j++) {
+    let s = G[j * p + j];
+    for (let t = 0; t < j; t++) s -= L[j * p + t] * L[j * p + t];
+    if (!(s > 1e-10 * maxDiag)) {
+      ok = false;
+      break;
+    }
+    const ljj = Math.sqrt(s);
+    L[j * p + j] = ljj;
+    for (let i = j + 1; i < p; i++) {
+      let u = G[i * p + j];
+      for (let t = 0; t < j; t++) u -= L[i * p + t] * L[j * p + t];
+      L[i * p + j] = u / ljj;
+    }
+  }
+  if (!ok) {
+    const design = masks.map((m) => {
+      const row = new Float64Array(p);
+      for (let i = 0; i < p; i++) row[i] = m[i] - m[last];
+      return row;
+    });
+    return weightedLeastSquares(design, y, w)?.coef ?? null;
+  }
+  const solve = (b: Float64Array): Float64Array => {
+    const z = new Float64Array(p);
+    for (let i = 0; i < p; i++) {
+      let s = b[i];
+      for (let t = 0; t < i; t++) s -= L[i * p + t] * z[t];
+      z[i] = s / L[i * p + i];
+    }
+    for (let i = p - 1; i >= 0; i--) {
+      let s = z[i];
+      for (let t = i + 1; t < p; t++) s -= L[t * p + i] * z[t];
+      z[i] = s / L[i * p + i];
+    }
+    return z;
+  };
+  const coef = solve(rhs);
+  // Iterative refinement on the least-squares residual: β += (DᵀWD)⁻¹ DᵀW (y − Dβ).
+  for (let round = 0; round < 2; round++) {
+    const g = new Float64Array(p);
+    for (let k = 0; k < n; k++) {
+      const wk = w[k];
+      if (wk === 0) continue;
+      const e = start[k + 1];
+      let fitted = 0;
+      for (let a = start[k]; a < e; a++) fitted += coef[idx[a]];
+      const we = sign[k] * wk * (y[k] - sign[k] * fitted);
+      for (let a = start[k]; a < e; a++) g[idx[a]] += we;
+    }
+    const step = solve(g);
+    for (let i = 0; i < p; i++) coef[i] += step[i];
+  }
+  return coef;
 }

@@ -19,7 +19,7 @@ import { TransferkitError } from '../errors.ts';
 import { createRng } from '../util/random.ts';
 import { fitDiscretizer } from './lime-discretizer.ts';
 import { fitLimeSurrogate, limeKernel, type LimeResult, type SurrogateOptions } from './lime-surrogate.ts';
-import { callModelBatched } from './model-call.ts';
+import { callModelFlat } from './model-call.ts';
 import type { PredictFn, Row } from './types.ts';
 import { checkInt, toFiniteRow, toFiniteRows } from './validate.ts';
 
@@ -111,7 +111,9 @@ export async function limeTabular(
     });
   }
   const rng = createRng(opts.seed ?? 0);
-  const inverse: Float64Array[] = [Float64Array.from(xr)];
+  // The perturbed samples in the model's space, packed row-major (row 0 is x itself).
+  const inverse = new Float64Array(n * d);
+  inverse.set(xr);
   const data: Float64Array[] = [];
   const distances = new Float64Array(n);
   let descriptions: string[];
@@ -131,7 +133,7 @@ export async function limeTabular(
     });
     data.push(new Float64Array(d).fill(1));
     for (let k = 1; k < n; k++) {
-      const row = new Float64Array(d);
+      const row = inverse.subarray(k * d, (k + 1) * d);
       const bin = new Float64Array(d);
       let diff = 0;
       for (let j = 0; j < d; j++) {
@@ -143,7 +145,6 @@ export async function limeTabular(
         bin[j] = b === xBins[j] ? 1 : 0;
         if (bin[j] === 0) diff++;
       }
-      inverse.push(row);
       data.push(bin);
       distances[k] = Math.sqrt(diff);
     }
@@ -158,7 +159,7 @@ export async function limeTabular(
     const xs = Float64Array.from(xr, (v, j) => (v - mean[j]) / scale[j]);
     data.push(xs);
     for (let k = 1; k < n; k++) {
-      const row = new Float64Array(d);
+      const row = inverse.subarray(k * d, (k + 1) * d);
       const scaled = new Float64Array(d);
       let dist = 0;
       for (let j = 0; j < d; j++) {
@@ -166,14 +167,17 @@ export async function limeTabular(
         scaled[j] = (row[j] - mean[j]) / scale[j];
         dist += (scaled[j] - xs[j]) ** 2;
       }
-      inverse.push(row);
       data.push(scaled);
       distances[k] = Math.sqrt(dist);
     }
     descriptions = names.slice();
   }
 
-  const labels = await callModelBatched(predict, inverse, batchSize, 'predict');
+  const labels = new Float64Array(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const count = Math.min(batchSize, n - start);
+    await callModelFlat(predict, inverse.subarray(start * d, (start + count) * d), count, d, 'predict', labels, start);
+  }
   const weights = Float64Array.from(distances, (dist) => limeKernel(dist, width));
   const fit = fitLimeSurrogate(data, labels, weights, labels[0], opts);
   return { ...fit, descriptions };

@@ -6,7 +6,7 @@
  */
 import { TransferkitError } from '../errors.ts';
 import { quantileSorted } from './lime-discretizer.ts';
-import { callModelBatched } from './model-call.ts';
+import { callModelFlat } from './model-call.ts';
 import type { PredictFn, Row } from './types.ts';
 import { checkInt, toFiniteRow, toFiniteRows } from './validate.ts';
 
@@ -114,19 +114,28 @@ export async function partialDependence(
   const n = data.length;
   const individual = data.map(() => new Array<number>(G).fill(0));
   const average = new Array<number>(G).fill(0);
-  // Evaluate in chunks of whole rows' curves to bound memory.
+  // Evaluate in chunks of whole rows' curves, packed into one reused buffer, to bound memory.
   const rowsPerChunk = Math.max(1, Math.floor(batchSize / G));
+  const chunkRows = Math.min(n, rowsPerChunk) * G;
+  const buffer = new Float64Array(chunkRows * d);
+  const out = new Float64Array(chunkRows);
+  const views = predict.flat === undefined ? Array.from({ length: chunkRows }, (_, r) => buffer.subarray(r * d, (r + 1) * d)) : undefined;
   for (let start = 0; start < n; start += rowsPerChunk) {
     const end = Math.min(n, start + rowsPerChunk);
-    const batch: Float64Array[] = [];
+    let off = 0;
     for (let i = start; i < end; i++) {
-      for (let g = 0; g < G; g++) {
-        const r = Float64Array.from(data[i]);
-        r[feature] = grid[g];
-        batch.push(r);
+      for (let g = 0; g < G; g++, off += d) {
+        buffer.set(data[i], off);
+        buffer[off + feature] = grid[g];
       }
     }
-    const out = await callModelBatched(predict, batch, batchSize, 'predict');
+    // At most batchSize rows per call (one row's curve may be longer than batchSize).
+    const rows = (end - start) * G;
+    for (let first = 0; first < rows; first += batchSize) {
+      const count = Math.min(batchSize, rows - first);
+      const part = buffer.subarray(first * d, (first + count) * d);
+      await callModelFlat(predict, part, count, d, 'predict', out, first, first === 0 ? views : undefined);
+    }
     for (let i = start; i < end; i++) for (let g = 0; g < G; g++) individual[i][g] = out[(i - start) * G + g];
   }
   for (let g = 0; g < G; g++) {

@@ -31,7 +31,36 @@ export type Row = ArrayLike<number>;
  * const predict: PredictFn = (rows) => rows.map((r) => w[0] * r[0] + w[1] * r[1] + w[2] * r[2]);
  * ```
  */
-export type PredictFn = (rows: Float64Array[]) => ArrayLike<number> | Promise<ArrayLike<number>>;
+export type PredictFn = ((rows: Float64Array[]) => ArrayLike<number> | Promise<ArrayLike<number>>) & {
+  /**
+   * Optional fast path: the same model on `n` rows packed row-major in one Float64Array
+   * (`batch.length === n · width`). When present, the explainers fill one reused buffer and call
+   * this instead of building row views; it must return exactly what the row form returns for the
+   * same rows. See {@link FlatPredictFn} and `flatPredictFn`.
+   */
+  readonly flat?: FlatPredictFn;
+  /**
+   * Optional declaration that the model is linear, f(row) = bias + Σ_j weights_j·row_j (e.g. a
+   * logistic regression explained in log-odds). The Shapley explainers then compute the
+   * background average of each coalition in closed form instead of evaluating one row per
+   * background row; it must agree with the function itself (see `linearPredictFn`).
+   */
+  readonly linear?: { readonly weights: ArrayLike<number>; readonly bias: number };
+};
+
+/**
+ * A model over `n` rows packed row-major in one Float64Array, returning one number per row. The
+ * explainers reuse `batch` between calls: copy it if you keep it.
+ *
+ * @example
+ * ```ts
+ * const flat: FlatPredictFn = (batch, n) => {
+ *   const d = batch.length / n;
+ *   return Float64Array.from({ length: n }, (_, i) => batch[i * d] - batch[i * d + 1]);
+ * };
+ * ```
+ */
+export type FlatPredictFn = (batch: Float64Array, n: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /**
  * A background (reference) distribution: rows with non-negative weights summing to 1.

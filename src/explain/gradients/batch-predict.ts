@@ -154,7 +154,7 @@ export function layersPredictFn(model: tf.LayersModel, opts: { batchSize?: numbe
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const y = tf.tidy(() => {
-        const out = model.predict(tf.tensor(batch.subarray(start * d, (start + m) * d), [m, ...exampleShape]));
+        const out = model.predict(tf.tensor(batch.subarray(start * d, (start + m) * d), [m, ...exampleShape]), { batchSize: m });
         if (Array.isArray(out)) throw new TransferkitError('BAD_MODEL_OUTPUT', `model "${model.name}" has ${out.length} outputs; explainers need one`, { where: `model "${model.name}"` });
         return out.reshape([m, -1]);
       });

@@ -9,6 +9,17 @@ import type { PredictFn } from '../types.ts';
 /** The output space explanations are computed in: class probability, or its log-odds. */
 export type Link = 'identity' | 'logit';
 
+/** Rows per `model.predict` call: large batches, one tfjs call each (its default splits into 32s). */
+const PREDICT_BATCH = 4096;
+
+/** Input values per `model.predict` call at most (16 MiB of float32), so large inputs get smaller batches. */
+const PREDICT_VALUES = 1 << 22;
+
+/** Rows per call for rows of `per` values. */
+function batchRows(per: number, batchSize: number): number {
+  return Math.max(1, Math.min(batchSize, Math.floor(PREDICT_VALUES / Math.max(1, per))));
+}
+
 /**
  * Class probabilities of model-input rows, batched, with no tensors left behind.
  *
@@ -17,24 +28,51 @@ export type Link = 'identity' | 'logit';
  * const probs = modelProbs(trained, rows); // rows.length × classes
  * ```
  */
-export function modelProbs(trained: TrainedModel, rows: ArrayLike<number>[], batchSize = 512): Float32Array {
+export function modelProbs(trained: TrainedModel, rows: ArrayLike<number>[], batchSize = PREDICT_BATCH): Float32Array {
   const per = rows[0]?.length ?? 0;
+  const n = rows.length;
+  batchSize = batchRows(per, batchSize);
+  const flat = new Float32Array(Math.min(batchSize, n) * per);
   const k = trained.classes.length;
-  const shape = trained.model.inputs[0].shape.slice(1) as number[];
-  const out = new Float32Array(rows.length * k);
-  for (let start = 0; start < rows.length; start += batchSize) {
-    const end = Math.min(rows.length, start + batchSize);
-    const flat = new Float32Array((end - start) * per);
+  const out = new Float32Array(n * k);
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
     for (let i = start; i < end; i++) flat.set(rows[i], (i - start) * per);
-    const probs = tf.tidy(() => (trained.model.predict(tf.tensor(flat, [end - start, ...shape])) as tf.Tensor).dataSync() as Float32Array);
-    out.set(probs, start * k);
+    out.set(predictChunk(trained, flat.subarray(0, (end - start) * per), end - start), start * k);
   }
   return out;
 }
 
 /**
+ * Class probabilities of `n` model-input rows packed row-major in `flat`, batched, with no
+ * tensors left behind.
+ *
+ * @example
+ * ```ts
+ * const probs = modelProbsFlat(trained, Float32Array.from(batch), n); // n × classes
+ * ```
+ */
+export function modelProbsFlat(trained: TrainedModel, flat: Float32Array, n: number, batchSize = PREDICT_BATCH): Float32Array {
+  const per = n > 0 ? flat.length / n : 0;
+  batchSize = batchRows(per, batchSize);
+  if (n <= batchSize) return predictChunk(trained, flat, n);
+  const out = new Float32Array(n * trained.classes.length);
+  for (let start = 0; start < n; start += batchSize) {
+    const m = Math.min(batchSize, n - start);
+    out.set(predictChunk(trained, flat.subarray(start * per, (start + m) * per), m), start * trained.classes.length);
+  }
+  return out;
+}
+
+/** One `model.predict` call on `m` packed rows (as one batch), read back and freed. */
+function predictChunk(trained: TrainedModel, flat: Float32Array, m: number): Float32Array {
+  const shape = trained.model.inputs[0].shape.slice(1) as number[];
+  return tf.tidy(() => (trained.model.predict(tf.tensor(flat, [m, ...shape]), { batchSize: m }) as tf.Tensor).dataSync() as Float32Array);
+}
+
+/**
  * A {@link PredictFn} giving one class's probability (`identity`) or log-odds (`logit`) for
- * model-input rows.
+ * model-input rows, with a flat fast path (one float32 batch per {@link PREDICT_BATCH} rows).
  *
  * @example
  * ```ts
@@ -44,12 +82,19 @@ export function modelProbs(trained: TrainedModel, rows: ArrayLike<number>[], bat
  */
 export function classPredictFn(trained: TrainedModel, classIndex: number, link: Link): PredictFn {
   const k = trained.classes.length;
-  return (rows) => {
-    const probs = modelProbs(trained, rows);
-    const out = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = applyLink(probs[i * k + classIndex], link);
+  let scratch = new Float32Array(0);
+  const pick = (probs: Float32Array, n: number) => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = applyLink(probs[i * k + classIndex], link);
     return out;
   };
+  const flat = (batch: Float64Array, n: number) => {
+    if (scratch.length < batch.length) scratch = new Float32Array(batch.length);
+    const f32 = scratch.length === batch.length ? scratch : scratch.subarray(0, batch.length);
+    f32.set(batch);
+    return pick(modelProbsFlat(trained, f32, n), n);
+  };
+  return Object.assign((rows: Float64Array[]) => pick(modelProbs(trained, rows), rows.length), { flat });
 }
 
 /**
