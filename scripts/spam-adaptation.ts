@@ -112,7 +112,9 @@ async function auto(targetLabels: Dataset | undefined, splitSeed: number, label:
     { source, target: p.unlabelled, test: p.heldOut, targetLabels, method: 'auto', seed, text },
     { onProgress: (m) => log(`${label}: ${m}`) },
   );
-  add(`auto → ${r.method} (chosen by ${r.chosenBy})${label ? `, ${label}` : ''}`, r.after!, `${r.seconds.toFixed(0)} s`);
+  const how = r.decision?.rule === 'kept' ? `source-only kept: no candidate clearly better by ${r.chosenBy}` : `chosen by ${r.chosenBy}, ${r.decision?.rule ?? ''}`;
+  add(`auto → ${r.method} (${how})${label ? `, ${label}` : ''}`, r.after!, `${r.seconds.toFixed(0)} s`);
+  log(`${label || 'auto'}: ${r.decision?.reason}${r.decision?.risk ? `; risk: ${r.decision.risk}` : ''}`);
   return r;
 }
 const blind = await auto(undefined, seed, '');
@@ -169,7 +171,8 @@ for (const [name, r] of [
   const names = r.validators!.map((v) => v.validator);
   lines.push(`| candidate | ${names.join(' | ')} | held-out accuracy | AUC |`, `|---|${names.map(() => '---').join('|')}|---|---|`);
   for (const c of r.candidates) lines.push(`| ${c.method} | ${names.map((v) => f(c.scores[v], 4)).join(' | ')} | ${f(c.test?.accuracy)} | ${f(c.test?.rocAuc, 4)} |`);
-  lines.push('', r.validators!.map((v) => `${v.validator} (${v.better} is better) chose **${v.chosen}**`).join('; ') + `. Final (${r.chosenBy}): ${r.method} retrained on all source data → accuracy ${f(r.after!.accuracy)}, AUC ${f(r.after!.rocAuc, 4)}.`, '');
+  lines.push('', r.validators!.map((v) => `${v.validator} (${v.better} is better) chose **${v.chosen}**`).join('; ') + `. Final (${r.chosenBy}, do-no-harm rule: ${r.decision?.rule}): ${r.method} retrained on all source data → accuracy ${f(r.after!.accuracy)}, AUC ${f(r.after!.rocAuc, 4)}. ${r.decision?.reason ?? ''}`, '');
+  if (r.decision?.risk) lines.push(`Risk: ${r.decision.risk}`, '');
 }
 if (deepRuns.length > 0) {
   lines.push('#### Deep methods: validators on the target predictions (no labels; lower is better except snd)', '');

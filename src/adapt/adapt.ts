@@ -29,11 +29,12 @@ import { DEEP_METHODS, poolSources, runDeep, type DeepAdaptOptions, type DeepMet
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase, type SharedFeatures } from './features.ts';
 import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
 import { toLayersModel } from './linear.ts';
+import { decideAuto, type AutoDecision, type DecideOptions } from './auto-choice.ts';
 import { autoCandidatesFor, checkApplies, methodNamed, type ApplyContext, type MethodOptionField } from './methods/index.ts';
 import { runMethod, SHALLOW_METHODS, type MethodContext, type MethodOptions, type MethodOutcome, type ShallowMethod } from './methods.ts';
 import { importanceWeights } from './reweight.ts';
 import { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
-import { validateCandidates, VALIDATORS, type ValidatorChoice, type ValidatorName } from './validators.ts';
+import { validateCandidates, VALIDATORS, type CandidateEvidence, type ValidatorChoice, type ValidatorName } from './validators.ts';
 import { fitView, type View } from './views.ts';
 
 export type { DomainMeasures, ScoreSummary } from './scores.ts';
@@ -80,6 +81,17 @@ export const AUTO_CANDIDATES: readonly ShallowMethod[] = Object.freeze(
 );
 
 /**
+ * Deep methods `auto` tries by default on text and tables from one source (see
+ * {@link AdaptConfig.deepCandidates}): DANN, the best of the three on the spam data.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_DEEP_CANDIDATES; // ['dann']
+ * ```
+ */
+export const DEFAULT_DEEP_CANDIDATES: readonly DeepMethod[] = Object.freeze(['dann'] as DeepMethod[]);
+
+/**
  * Everything `adapt` needs; saved (with data given by name) as the run's `config.json`.
  *
  * @example
@@ -113,6 +125,20 @@ export interface AdaptConfig {
   validator?: ValidatorName;
   /** Candidates for `auto` (default {@link AUTO_CANDIDATES}; shallow methods only). */
   candidates?: ShallowMethod[];
+  /**
+   * Deep methods `auto` also tries: trained on the same part of the source, scored by the same
+   * validators, under the same do-no-harm rule; when one is chosen it is retrained on all the
+   * source (and `before` is then the same network trained without alignment). Default `['dann']`
+   * for text and tables from one source when `candidates` is not given (an MLP on the 100-d view:
+   * about a minute on the spam data on 2 cores, its ERM network included); none for images, where
+   * the network fine-tunes a base model or trains a CNN (minutes). `[]` turns them off.
+   */
+  deepCandidates?: DeepMethod[];
+  /**
+   * `auto`'s do-no-harm rule: a candidate replaces `source-only` only when the validator's margin
+   * over it exceeds `z` standard errors (default 2) or `agree` validators choose it (default 3).
+   */
+  autoRule?: Pick<DecideOptions, 'z' | 'agree'>;
   /** Share of the source held out for validators when `auto` runs (default 0.2); the chosen method is then retrained on all of it. */
   valFraction?: number;
   /** Text vectorizer options (default word 1–2-grams, 2^16 buckets, sublinear tf). */
@@ -185,6 +211,12 @@ export interface AdaptResult {
   candidates: CandidateReport[];
   /** Each validator's scores and choice (`auto`). */
   validators?: ValidatorChoice[];
+  /**
+   * `auto`: why it chose what it chose — a candidate replaces `source-only` only when the chosen
+   * validator's margin over it exceeds its noise or several validators agree (see
+   * `./auto-choice.ts`); `reason` in words, `risk` when the validators disagree.
+   */
+  decision?: AutoDecision;
   domain: { before: DomainMeasures; after: DomainMeasures; note: string };
   /** Importance weights of the final model (reweighting methods). */
   weights?: { method: string; ess: number; essFraction: number; clipped: number; clippedAt: number | null; min: number; max: number; bandwidth?: number };
@@ -270,7 +302,7 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
   const data = await loadDomains(config, base);
   const methods = methodsToRun(config, data, say);
   if (config.method !== 'auto' && isDeep(config.method)) return runDeepMethod(config, config.method, data, base, say, t0);
-  return runShallowMethods(config, methods as ShallowMethod[], data, base, say, t0);
+  return runShallowMethods(config, methods as ShallowMethod[], deepCandidatesFor(config, data, say), data, base, say, t0);
 }
 
 /** The source domains, the target, the labelled target examples and the test data, all on the source's classes. */
@@ -359,7 +391,15 @@ function methodsToRun(config: AdaptConfig, data: Domains, say: (m: string) => vo
 }
 
 /** A deep method through `runDeep`: the sources kept apart, the network saved with its feature spec. */
-async function runDeepMethod(config: AdaptConfig, method: DeepMethod, data: Domains, base: LoadedBase | undefined, say: (m: string) => void, t0: number): Promise<AdaptResult> {
+async function runDeepMethod(
+  config: AdaptConfig,
+  method: DeepMethod,
+  data: Domains,
+  base: LoadedBase | undefined,
+  say: (m: string) => void,
+  t0: number,
+  auto?: Pick<AdaptResult, 'candidates' | 'validators' | 'chosenBy' | 'decision'>,
+): Promise<AdaptResult> {
   const { classes, sources, target } = data;
   say(`${method}: ${sources.map((d) => `${d.name} (${d.size})`).join(' + ')} → ${target.name} (${target.size})`);
   const deep = await runDeep({
@@ -382,8 +422,9 @@ async function runDeepMethod(config: AdaptConfig, method: DeepMethod, data: Doma
   try {
     const result: AdaptResult = {
       out: config.out,
-      requested: method,
+      requested: auto ? 'auto' : method,
       method,
+      chosenBy: auto?.chosenBy,
       kind: deep.kind,
       classes,
       features: deep.features,
@@ -391,7 +432,9 @@ async function runDeepMethod(config: AdaptConfig, method: DeepMethod, data: Doma
       sources: data.sourceList,
       before: deep.before,
       after: deep.after,
-      candidates: deep.candidates,
+      candidates: auto?.candidates ?? deep.candidates,
+      validators: auto?.validators,
+      decision: auto?.decision,
       domain: deep.domain,
       deep: deep.deep,
       seconds: 0,
@@ -417,6 +460,15 @@ interface ShallowSetup {
   say: (m: string) => void;
 }
 
+/** `auto` chose a deep method: it is retrained on all the source by the deep path. */
+interface DeepChoice {
+  deep: DeepMethod;
+  candidates: CandidateReport[];
+  validators: ValidatorChoice[];
+  chosenBy: ValidatorName;
+  decision: AutoDecision;
+}
+
 /** What the shallow run chose and trained. */
 interface ShallowChoice {
   final: MethodOutcome;
@@ -425,10 +477,19 @@ interface ShallowChoice {
   candidates: CandidateReport[];
   validators?: ValidatorChoice[];
   chosenBy?: ValidatorName;
+  decision?: AutoDecision;
 }
 
 /** Shallow methods: shared features and a view, the target prior if needed, the method (or `auto`'s choice), the run folder. */
-async function runShallowMethods(config: AdaptConfig, methods: ShallowMethod[], data: Domains, base: LoadedBase | undefined, say: (m: string) => void, t0: number): Promise<AdaptResult> {
+async function runShallowMethods(
+  config: AdaptConfig,
+  methods: ShallowMethod[],
+  deepCandidates: DeepMethod[],
+  data: Domains,
+  base: LoadedBase | undefined,
+  say: (m: string) => void,
+  t0: number,
+): Promise<AdaptResult> {
   const setup = await shallowSetup(config, data, base, say);
   const { prior, targetPrior } = targetPriorFor(setup, methods);
   const options: MethodOptions = {
@@ -440,7 +501,12 @@ async function runShallowMethods(config: AdaptConfig, methods: ShallowMethod[], 
     coral: config.coral,
     seed: setup.seed,
   };
-  const choice = config.method === 'auto' ? chooseByValidator(setup, methods, options) : runOne(setup, methods[0], options);
+  const picked = config.method === 'auto' ? await chooseByValidator(setup, methods, deepCandidates, options) : runOne(setup, methods[0], options);
+  if ('deep' in picked) {
+    say(`retraining ${picked.deep} on all source data`);
+    return runDeepMethod(config, picked.deep, data, base, say, t0, picked);
+  }
+  const choice = picked;
   const result = shallowResult(setup, choice, methods.some(readsTargetPrior) ? targetPrior : undefined);
   const model = config.out ? buildModel(choice.final.model, setup.shared) : undefined;
   try {
@@ -530,7 +596,7 @@ function runOne(setup: ShallowSetup, method: ShallowMethod, options: MethodOptio
  * `auto`: every candidate trained on part of the source, scored by every validator on the
  * target and the held-out source rows; the chosen validator's choice is retrained on all of it.
  */
-function chooseByValidator(setup: ShallowSetup, methods: ShallowMethod[], options: MethodOptions): ShallowChoice {
+async function chooseByValidator(setup: ShallowSetup, methods: ShallowMethod[], deepMethods: DeepMethod[], options: MethodOptions): Promise<ShallowChoice | DeepChoice> {
   const { config, data, seed, say } = setup;
   const valFraction = config.valFraction ?? 0.2;
   const canSplit = Math.min(...data.counts.filter((c) => c > 0)) >= 5 && valFraction > 0;
@@ -541,16 +607,84 @@ function chooseByValidator(setup: ShallowSetup, methods: ShallowMethod[], option
     });
   }
   const split = trainValTestSplit(data.source, { val: valFraction, test: 0, seed });
-  const { candidates, evidence } = trainCandidates(setup, methods, methodContext(setup, options, split.indices.train), split);
+  const { candidates, evidence, valWeights } = trainCandidates(setup, methods, methodContext(setup, options, split.indices.train), split);
+  for (const method of deepMethods) {
+    const deep = await deepCandidate(setup, method, split, valWeights);
+    candidates.push(deep.candidate);
+    evidence.push(deep.evidence);
+  }
   const validators = validateCandidates(evidence, { seed });
   for (const v of validators) for (const c of candidates) if (c.method in v.scores) c.scores[v.validator] = v.scores[c.method];
   const chosenBy = config.validator ?? 'dev';
-  const chosen = validators.find((v) => v.validator === chosenBy)!.chosen as ShallowMethod;
-  say(`${chosenBy} chose ${chosen}; retraining it on all source data`);
+  const decision = decideAuto(evidence, validators, { validator: chosenBy, seed, ...config.autoRule });
+  say(`${chosenBy} chose ${decision.proposed}; auto: ${decision.reason}`);
+  if (decision.risk) say(`risk: ${decision.risk}`);
+  if (isDeep(decision.chosen)) return { deep: decision.chosen, candidates, validators, chosenBy, decision };
+  const chosen = decision.chosen as ShallowMethod;
+  say(`retraining ${chosen} on all source data`);
   const all = methodContext(setup, options, null);
   const final = runMethod(chosen, all);
   const sourceOnly = chosen === 'source-only' ? final.model : runMethod('source-only', all).model;
-  return { final, sourceOnly, candidates, validators, chosenBy };
+  return { final, sourceOnly, candidates, validators, chosenBy, decision };
+}
+
+/** A deep method as an `auto` candidate: trained on the training split, its probabilities on the target and the held-out source rows. */
+async function deepCandidate(setup: ShallowSetup, method: DeepMethod, split: ReturnType<typeof trainValTestSplit>, valWeights: Float64Array) {
+  const { config, data, seed, say } = setup;
+  say(`candidate ${method} (deep)…`);
+  const t0 = performance.now();
+  const out = await runDeep({
+    method,
+    classes: data.classes,
+    sources: [split.train],
+    target: data.unlabelledTarget,
+    labelled: data.fewLabelled,
+    test: data.test,
+    probe: split.val,
+    text: config.text,
+    viewDims: config.viewDims ?? 100,
+    seed,
+    options: config.deep ?? {},
+    classBalanced: config.classWeights !== 'none',
+    labelledWeight: config.labelledWeight ?? 5,
+    say: (m) => say(`candidate ${method}: ${m}`),
+  });
+  try {
+    const k = data.classes.length;
+    return {
+      candidate: { method, seconds: (performance.now() - t0) / 1000, scores: {}, test: out.after } satisfies CandidateReport,
+      evidence: { name: method, k, targetProbs: out.probs.adapted.target, sourceVal: { probs: out.probs.adapted.probe!, labels: split.val.labels, weights: valWeights } },
+    };
+  } finally {
+    out.dispose();
+  }
+}
+
+/**
+ * The deep methods `auto` tries: those named in `deepCandidates` (each must apply), or by default
+ * DANN for text and tables from one source when no `candidates` were listed.
+ */
+function deepCandidatesFor(config: AdaptConfig, data: Domains, say: (m: string) => void): DeepMethod[] {
+  if (config.method !== 'auto') return [];
+  const ctx: ApplyContext = {
+    kind: data.source.features.kind,
+    sources: data.sources.length,
+    sourceRows: data.source.size,
+    targetRows: data.target.size,
+    targetLabelled: data.sizes.targetLabelled,
+    classes: data.classes.length,
+    base: config.base,
+  };
+  if (config.deepCandidates) {
+    for (const m of config.deepCandidates) checkApplies(methodNamed(m)!, ctx);
+    return [...new Set(config.deepCandidates)];
+  }
+  if (config.candidates && config.candidates.length > 0) return [];
+  if (ctx.kind === 'image' || config.base || ctx.sources > 1) {
+    say(`auto tries no deep method: ${ctx.kind === 'image' || config.base ? 'on images the network is a fine-tuned base model or a CNN (minutes, not seconds)' : 'several sources (pass deepCandidates to try them)'}`);
+    return [];
+  }
+  return DEFAULT_DEEP_CANDIDATES.filter((m) => methodNamed(m)?.applies(ctx) === true);
 }
 
 /** Trains every candidate on the training split; the validators' evidence: target probabilities, and held-out source probabilities with DEV's importance weights. */
@@ -562,7 +696,7 @@ function trainCandidates(setup: ShallowSetup, methods: ShallowMethod[], ctx: Met
   const dw = importanceWeights({ rows: data.source.size, cols: view.m, data: setup.Zs }, { rows: data.target.size, cols: view.m, data: setup.Zt }, { method: 'discriminative', seed });
   const valWeights = Float64Array.from(val, (i) => dw.weights[i]);
   const candidates: CandidateReport[] = [];
-  const evidence = [];
+  const evidence: CandidateEvidence[] = [];
   for (const method of methods) {
     say(`candidate ${method}…`);
     const outcome = runMethod(method, ctx);
@@ -574,7 +708,7 @@ function trainCandidates(setup: ShallowSetup, methods: ShallowMethod[], ctx: Met
       sourceVal: { probs: predictSoftmax(outcome.model, valRows), labels: split.val.labels, weights: valWeights },
     });
   }
-  return { candidates, evidence };
+  return { candidates, evidence, valWeights };
 }
 
 /** The result of a shallow run: scores before and after, the domain measured before and after (in the view), weights and rounds. */
@@ -600,6 +734,7 @@ function shallowResult(setup: ShallowSetup, choice: ShallowChoice, targetPrior: 
     after: scoreOf(setup, final.model),
     candidates: choice.candidates,
     validators: choice.validators,
+    decision: choice.decision,
     domain: {
       before,
       after,
@@ -646,6 +781,7 @@ async function writeRun(
       test: config.test === undefined ? undefined : ref(config.test),
       createdAt: new Date().toISOString(),
       classes,
+      autoDecision: result.decision ? { chosen: result.decision.chosen, proposed: result.decision.proposed, rule: result.decision.rule, reason: result.decision.reason, risk: result.decision.risk } : undefined,
     });
     await saveModel(model, run.path('model'), {
       classes,
@@ -702,11 +838,17 @@ function checkConfig(config: AdaptConfig): void {
     throw new TransferkitError('BAD_OPTION', `Unknown validator "${config.validator}"`, { hint: `Use one of: ${VALIDATORS.join(', ')}.` });
   }
   checkCandidates(config.candidates ?? []);
+  for (const m of config.deepCandidates ?? []) {
+    if (methodNamed(m)?.family !== 'deep') throw new TransferkitError('BAD_OPTION', `deepCandidates lists "${m}", which is not a deep method`, { where: 'deepCandidates', hint: `Use any of: ${DEEP_METHODS.join(', ')} (shallow methods go in \`candidates\`).` });
+  }
   checkDeepOptions(config.deep ?? {});
   if (Array.isArray(config.source) && config.source.length === 0) throw new TransferkitError('BAD_OPTION', 'source is an empty list', { hint: 'Pass at least one labelled source dataset.' });
   if (config.targetPrior !== undefined && !['mlls', 'bbse', 'predicted', 'uniform'].includes(config.targetPrior)) {
     throw new TransferkitError('BAD_OPTION', `Unknown target prior "${config.targetPrior}"`, { hint: 'Use mlls, bbse, predicted or uniform.' });
   }
+  const rule = config.autoRule ?? {};
+  if (rule.z !== undefined && !(Number.isFinite(rule.z) && rule.z >= 0)) throw new TransferkitError('BAD_OPTION', `autoRule.z must be a number ≥ 0, got ${rule.z}`);
+  if (rule.agree !== undefined && !(Number.isInteger(rule.agree) && rule.agree >= 1)) throw new TransferkitError('BAD_OPTION', `autoRule.agree must be a whole number ≥ 1, got ${rule.agree}`);
   const vf = config.valFraction;
   if (vf !== undefined && !(vf >= 0 && vf < 1)) throw new TransferkitError('BAD_OPTION', `valFraction must be in [0, 1), got ${vf}`);
 }

@@ -16,7 +16,7 @@
  *
  * @module
  */
-export { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, checkCandidates, type AdaptCallbacks, type AdaptConfig, type AdaptMethodName, type AdaptResult, type CandidateReport, type SingleMethod } from './adapt.ts';
+export { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, checkCandidates, DEFAULT_DEEP_CANDIDATES, type AdaptCallbacks, type AdaptConfig, type AdaptMethodName, type AdaptResult, type CandidateReport, type SingleMethod } from './adapt.ts';
 export { DEEP_LAMBDA_DEFAULTS, DEEP_METHODS, poolSources, runDeep, type DeepAdaptInput, type DeepAdaptOptions, type DeepAdaptOutcome, type DeepMethod, type DeepReport } from './deep-adapt.ts';
 export { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
 export { diagnoseShift, type DiagnoseOptions, type ShiftDiagnosis, type ShiftVerdict } from './diagnose.ts';
@@ -29,7 +29,9 @@ export { clipWeights, effectiveSampleSize, importanceWeights, REWEIGHT_METHODS, 
 export { autoRows, denseRows, toSparse, type Rows } from '../measures/rows.ts';
 export { selectPseudoLabels, selfTrain, type SelfTrainOptions, type SelfTrainResult, type SelfTrainRound } from './self-train.ts';
 export { fitPca, projectRows, type Pca, type PcaOptions } from './svd.ts';
+export { BASELINE, decideAuto, validatorMargin, type AutoDecision, type DecideOptions, type ValidatorMargin } from './auto-choice.ts';
 export {
+  devDifference,
   devRisk,
   informationMaximization,
   meanEntropy,

@@ -150,32 +150,70 @@ export function validateCandidates(candidates: readonly CandidateEvidence[], opt
  * held-out source rows and their importance weights wᵢ, the control-variate estimate of the
  * target risk is mean(L) + η·(mean(w) − 1) with η = −Cov(L, w)/Var(w).
  *
+ * `se` is its standard error: the estimate is the mean of Zᵢ = Lᵢ + η·(wᵢ − 1), so (η taken as
+ * known) se² = Var(Z)/n = (Var(L) − Cov(L, w)²/Var(w))/n, sample (co)variances with n − 1.
+ *
  * @example
  * ```ts
- * const { risk } = devRisk(valProbs, valLabels, valWeights, 2);
+ * const { risk, se } = devRisk(valProbs, valLabels, valWeights, 2);
  * ```
  */
-export function devRisk(probs: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>, k: number): { risk: number; eta: number; weightedLoss: number } {
+export function devRisk(probs: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>, k: number): { risk: number; eta: number; weightedLoss: number; se: number } {
   const n = labels.length;
   if (probs.length !== n * k || weights.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `DEV needs ${n}×${k} probabilities and ${n} weights`);
   if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', 'DEV needs at least 2 held-out source rows');
   const L = new Float64Array(n);
+  for (let i = 0; i < n; i++) L[i] = weights[i] * crossEntropy(probs, labels, i, k);
+  return controlVariate(L, weights);
+}
+
+/**
+ * The paired DEV margin of model A over model B on the same held-out source rows and weights:
+ * `difference` = DEV(A) − DEV(B) (exactly: DEV is linear in the losses, η included), and its
+ * standard error, the DEV standard error of the per-row loss differences wᵢ·(ℓᵢᴬ − ℓᵢᴮ). The
+ * pairing matters: both models err on many of the same rows, so the margin is much less noisy
+ * than either risk.
+ *
+ * @example
+ * ```ts
+ * const { difference, se } = devDifference(probsA, probsB, valLabels, valWeights, 2);
+ * if (difference < -2 * se) console.log('A is clearly better than B by DEV');
+ * ```
+ */
+export function devDifference(probsA: ArrayLike<number>, probsB: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>, k: number): { difference: number; se: number } {
+  const n = labels.length;
+  if (probsA.length !== n * k || probsB.length !== n * k || weights.length !== n) throw new TransferkitError('SHAPE_MISMATCH', `DEV needs ${n}×${k} probabilities for each model and ${n} weights`);
+  if (n < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', 'DEV needs at least 2 held-out source rows');
+  const D = new Float64Array(n);
+  for (let i = 0; i < n; i++) D[i] = weights[i] * (crossEntropy(probsA, labels, i, k) - crossEntropy(probsB, labels, i, k));
+  const r = controlVariate(D, weights);
+  return { difference: r.risk, se: r.se };
+}
+
+function crossEntropy(probs: ArrayLike<number>, labels: ArrayLike<number>, i: number, k: number): number {
+  return -Math.log(Math.min(1, Math.max(1e-15, probs[i * k + labels[i]])));
+}
+
+/** mean(L) + η·(mean(w) − 1) with η = −Cov(L, w)/Var(w), and its standard error. */
+function controlVariate(L: Float64Array, weights: ArrayLike<number>): { risk: number; eta: number; weightedLoss: number; se: number } {
+  const n = L.length;
   let mL = 0;
   let mW = 0;
   for (let i = 0; i < n; i++) {
-    const loss = -Math.log(Math.min(1, Math.max(1e-15, probs[i * k + labels[i]])));
-    L[i] = weights[i] * loss;
     mL += L[i] / n;
     mW += weights[i] / n;
   }
   let cov = 0;
   let varW = 0;
+  let varL = 0;
   for (let i = 0; i < n; i++) {
     cov += ((L[i] - mL) * (weights[i] - mW)) / (n - 1);
     varW += (weights[i] - mW) ** 2 / (n - 1);
+    varL += (L[i] - mL) ** 2 / (n - 1);
   }
   const eta = varW > 0 ? -cov / varW : 0;
-  return { risk: mL + eta * (mW - 1), eta, weightedLoss: mL };
+  const varZ = Math.max(0, varW > 0 ? varL - (cov * cov) / varW : varL);
+  return { risk: mL + eta * (mW - 1), eta, weightedLoss: mL, se: Math.sqrt(varZ / n) };
 }
 
 /**

@@ -103,8 +103,36 @@ test('auto chooses by a validator and never by target labels: the same choice wi
   assert.deepEqual(withLabels.validators!.map((v) => v.validator), ['dev', 'entropy', 'im', 'snd']);
   assert.equal(withLabels.candidates.length, 3);
   assert.ok(withLabels.candidates.every((c) => c.test && 'dev' in c.scores));
+  assert.equal(withLabels.decision!.proposed, withLabels.validators![0].chosen);
+  assert.deepEqual(withLabels.decision, blind.decision, 'the do-no-harm rule reads no target label either');
+  assert.equal(withLabels.decision!.rule, 'margin', withLabels.decision!.reason);
   const bySnd = await adapt({ source: parabolaS, target: unlabelled, method: 'auto', candidates, validator: 'snd', seed: 2 });
-  assert.equal(bySnd.method, bySnd.validators!.find((v) => v.validator === 'snd')!.chosen);
+  assert.equal(bySnd.chosenBy, 'snd');
+  assert.equal(bySnd.decision!.proposed, bySnd.validators!.find((v) => v.validator === 'snd')!.chosen);
+  // SND has no noise estimate: its choice replaces source-only only when enough validators agree with it
+  if (bySnd.method !== 'source-only') assert.equal(bySnd.decision!.rule, 'agreement', bySnd.decision!.reason);
+});
+
+test('auto keeps source-only when no candidate is clearly better, and says why in its result, metrics.json and config.json', async () => {
+  // no shift at all: the target is another draw of the source distribution
+  const out = join(root, 'auto-kept');
+  const r = await adapt({ source: affineS, target: affine(300, 6, false), method: 'auto', deep: { epochs: 5 }, out, seed: 1 });
+  assert.ok(r.candidates.some((c) => c.method === 'dann'), 'on tables DANN is a candidate too');
+  assert.equal(r.method, 'source-only');
+  assert.equal(r.chosenBy, 'dev');
+  const d = r.decision!;
+  assert.equal(d.rule, 'kept');
+  assert.notEqual(d.proposed, 'source-only', 'DEV itself preferred another candidate');
+  assert.match(d.reason, new RegExp(`kept source-only: dev prefers ${d.proposed.replace('+', '\\+')} by .* ± .* standard errors\\), within its noise`));
+  const m = d.margins.find((x) => x.validator === 'dev' && x.candidate === d.proposed)!;
+  assert.ok(m.gain > 0 && m.z! < d.z, JSON.stringify(m));
+  assert.match(d.risk!, /validators disagree/);
+  assert.deepEqual(r.after, r.before, 'the final model is the source-only model');
+  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.decision.reason, d.reason);
+  const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+  assert.deepEqual(config.autoDecision, { chosen: 'source-only', proposed: d.proposed, rule: 'kept', reason: d.reason, risk: d.risk });
+  await assert.rejects(adapt({ source: affineS, target: affineT, method: 'auto', autoRule: { z: -1 } }), { code: 'BAD_OPTION' });
 });
 
 test('self-training on text: spam 2002 → 2003 in miniature, with a few labelled target messages; evaluate and predict take raw texts', async () => {

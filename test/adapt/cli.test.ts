@@ -102,3 +102,16 @@ test('adapt --method dann: deep options, several sources, a run that evaluate an
   assert.match(help, /\$ transferkit adapt .*--method deep-coral/);
   assert.match(help, /--epochs <n>/);
 });
+
+test('adapt --method auto prints why it chose (or kept source-only) and the risk when the validators disagree', async () => {
+  const same = await csv('same.csv', 200, 6, false);
+  // --epochs: the deep candidate (DANN, on tables by default) trains briefly
+  const r = await cli('adapt', '--source', source, '--target', same, '--label', 'label', '--method', 'auto', '--epochs', '3', '--seed', '1', '--out', join(root, 'auto'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^auto → \S+ \((chosen by dev|kept: no candidate clearly better by dev)\)/);
+  assert.match(r.stdout, /\nauto \((margin|agreement|source-only-best|kept)\): /);
+  if (/validators disagree/.test(r.stdout)) assert.match(r.stdout, /\nrisk: the validators disagree \(dev → /);
+  const j = oneJson((await cli('adapt', '--source', source, '--target', same, '--label', 'label', '--method', 'auto', '--epochs', '3', '--seed', '1', '--out', join(root, 'auto-json'), '--json')).stdout);
+  assert.ok(typeof j.decision.reason === 'string' && j.decision.reason.length > 0);
+  assert.ok(r.stdout.includes(j.decision.reason), 'the text output carries the same reason');
+});

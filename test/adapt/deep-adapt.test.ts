@@ -176,3 +176,24 @@ test('bad deep options are refused before any work', async () => {
   });
   await assert.rejects(adapt({ source: [], target, method: 'dann' }), { code: 'BAD_OPTION' });
 });
+
+test('auto with a deep candidate: DANN is trained on the same 80% of the source, scored by the same validators, and when clearly better retrained on all of it', async () => {
+  const out = join(root, 'auto-dann');
+  const tensors = tf.memory().numTensors;
+  const r = await adapt({ source, target, method: 'auto', candidates: ['source-only', 'coral'], deepCandidates: ['dann'], deep: toy, out, seed: 1 });
+  assert.equal(tf.memory().numTensors, tensors, 'no tensors left behind');
+  assert.deepEqual(r.candidates.map((c) => c.method), ['source-only', 'coral', 'dann']);
+  assert.ok(r.candidates.every((c) => 'dev' in c.scores && 'snd' in c.scores));
+  assert.equal(r.requested, 'auto');
+  assert.equal(r.chosenBy, 'dev');
+  assert.equal(r.method, 'dann', r.decision!.reason);
+  assert.equal(r.decision!.rule, 'margin', r.decision!.reason);
+  assert.ok(r.deep && r.deep.epochs === 40, 'the deep path retrained it on all the source');
+  const so = r.candidates.find((c) => c.method === 'source-only')!.test!.accuracy;
+  assert.ok(r.after!.accuracy > so + 0.05, `a non-linear network beats the linear source-only model on moons: ${so} → ${r.after!.accuracy}`);
+  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.decision.chosen, 'dann');
+  const ev = await evaluateModel({ model: out, data: target });
+  assert.ok(Math.abs(ev.accuracy - r.after!.accuracy) < 1e-6);
+  await assert.rejects(adapt({ source, target, method: 'auto', deepCandidates: ['coral' as never] }), { code: 'BAD_OPTION' });
+});

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, type AdaptMethodName, type AdaptResult } from '../../src/adapt/adapt.ts';
+import { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, DEFAULT_DEEP_CANDIDATES, type AdaptMethodName, type AdaptResult } from '../../src/adapt/adapt.ts';
 import { DEEP_LAMBDA_DEFAULTS, DEEP_METHODS, runDeep } from '../../src/adapt/deep-adapt.ts';
 import { SHALLOW_METHODS } from '../../src/adapt/methods.ts';
 import { autoCandidatesFor, BUILTIN_METHODS, checkApplies, methodNamed, methodsOf, registeredMethods, registerMethod, type ApplyContext, type MethodEntry } from '../../src/adapt/methods/index.ts';
@@ -213,10 +213,10 @@ test('a registered method runs through adapt() like a built-in one', async () =>
   assert.deepEqual(r.after, ref.after);
 });
 
-test('auto tries the registry’s auto candidates and chooses one of them', async () => {
+test('auto tries the registry’s auto candidates (and, on tables, DANN) and chooses one of them', async () => {
   const r = await adapt({ source, target, method: 'auto', seed: 1 });
-  assert.deepEqual(r.candidates.map((c) => c.method), autoCandidatesFor(source.size));
-  assert.ok(autoCandidatesFor(source.size).includes(r.method));
+  assert.deepEqual(r.candidates.map((c) => c.method), [...autoCandidatesFor(source.size), ...DEFAULT_DEEP_CANDIDATES]);
+  assert.ok(r.candidates.some((c) => c.method === r.method));
   assert.equal(r.chosenBy, 'dev');
   for (const c of r.candidates) assertScores(c.test, `auto candidate ${c.method}`);
 });

@@ -104,6 +104,8 @@ export interface DeepRunInput<M extends string = string> {
   labelled?: Dataset;
   /** Labelled data to score on. */
   test?: Dataset;
+  /** Labelled source rows held out from training (`auto`): the outcome carries both networks' class probabilities on them, for DEV. */
+  probe?: Dataset;
   /** Base model reference (images only). */
   base?: string;
   baseImage?: ImageSize;
@@ -135,6 +137,8 @@ export interface DeepRunOutcome<M extends string = string> {
   before?: ScoreSummary;
   /** The adapted network on `test`. */
   after?: ScoreSummary;
+  /** Both networks' class probabilities (n × k, row-major) on the target and on `probe` (when given): what `auto`'s validators read. */
+  probs: { erm: { target: Float32Array; probe?: Float32Array }; adapted: { target: Float32Array; probe?: Float32Array } };
   /** `erm` and the method, with their validator scores on the target predictions. */
   candidates: Array<{ method: 'erm' | M; seconds: number; scores: Partial<Record<ValidatorName, number>>; test?: ScoreSummary }>;
   domain: { before: DomainMeasures; after: DomainMeasures; note: string };
@@ -207,6 +211,7 @@ interface DeepInputs {
   sources: LabelledDomainData[];
   target: DomainData;
   test?: LabelledDomainData;
+  probe?: LabelledDomainData;
   labelled?: LabelledDomainData;
   features: DeepRunOutcome['features'];
   /** The network, in words. */
@@ -292,6 +297,7 @@ function imageInputs(input: DeepRunInput, k: number, initSeed: number): DeepInpu
     sources,
     target: put(input.target),
     test: input.test ? put(input.test) : undefined,
+    probe: input.probe ? put(input.probe) : undefined,
     labelled: input.labelled ? put(input.labelled) : undefined,
     features: { space: `raw pixels (${shape.join('×')})`, dims: shape.reduce((a, b) => a * b, 1), view: 'learned features (see deep.featureLayer)', viewDims: 0 },
     network: base ? `${base} with a new softmax head, fine-tuned end to end (BatchNorm in inference mode)` : `small CNN (conv16-pool-conv32-pool-dense64-softmax) on ${shape.join('×')} images`,
@@ -336,6 +342,7 @@ async function viewInputs(input: DeepRunInput, k: number, initSeed: number, say:
   const put = (ds: Dataset) => named(ds, Float32Array.from(view.apply(shared.transform(ds))), [ds.size, m]);
   const target = { x: Float32Array.from(view.apply(shared.target)), shape: [input.target.size, m], name: input.target.domain ?? input.target.name };
   const test = input.test ? put(input.test) : undefined;
+  const probe = input.probe ? put(input.probe) : undefined;
   const labelled = input.labelled ? put(input.labelled) : undefined;
   const hidden = input.options.hidden ?? [64];
   const dropout = input.options.dropout ?? 0.2;
@@ -344,6 +351,7 @@ async function viewInputs(input: DeepRunInput, k: number, initSeed: number, say:
     sources,
     target,
     test,
+    probe,
     labelled,
     features: { space: shared.description, dims: shared.dims, view: view.description, viewDims: m },
     network: `MLP ${m}-${hidden.join('-')}-${k} (ReLU, dropout ${dropout}) on the view`,
@@ -392,8 +400,9 @@ async function trainNetwork(input: DeepRunInput, inputs: DeepInputs, plan: Train
 
 /** A network's target probabilities, its scores on the test data, and the domain measures in its learned features. */
 function assessNetwork(net: Network, pooledSource: DomainData, inputs: DeepInputs, input: DeepRunInput) {
-  const { target, test } = inputs;
+  const { target, test, probe } = inputs;
   const targetProbs = predictProbs(net.model, target);
+  const probeProbs = probe ? predictProbs(net.model, probe) : undefined;
   const cut = cutAt(net.model, net.featureLayer);
   const fs = forward(cut, pooledSource);
   const ft = forward(cut, target);
@@ -401,6 +410,7 @@ function assessNetwork(net: Network, pooledSource: DomainData, inputs: DeepInput
   const view = fitView(denseRows(fs.x, fs.shape[0], d), denseRows(ft.x, ft.shape[0], d), { maxDims: 100, seed: input.seed });
   return {
     targetProbs,
+    probeProbs,
     test: test ? scoreSummary(test.y, predictProbs(net.model, test), input.classes) : undefined,
     domain: domainMeasures(view.apply(denseRows(fs.x, fs.shape[0], d)), view.apply(denseRows(ft.x, ft.shape[0], d)), view.m, input.seed),
   };
@@ -437,6 +447,7 @@ function assessPair<M extends string>(input: DeepRunInput<M>, inputs: DeepInputs
     features: inputs.features,
     before: before.test,
     after: after.test,
+    probs: { erm: { target: before.targetProbs, probe: before.probeProbs }, adapted: { target: after.targetProbs, probe: after.probeProbs } },
     candidates: [
       { method: 'erm', seconds: erm.seconds, scores: scoresOf('erm'), test: before.test },
       { method: input.method, seconds: adapted.seconds, scores: scoresOf(input.method), test: after.test },

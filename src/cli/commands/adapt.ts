@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, checkCandidates, type AdaptConfig, type AdaptMethodName, type AdaptResult, type ScoreSummary } from '../../adapt/adapt.ts';
+import { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, checkCandidates, DEFAULT_DEEP_CANDIDATES, type AdaptConfig, type AdaptMethodName, type AdaptResult, type ScoreSummary } from '../../adapt/adapt.ts';
 import { methodsOf, type MethodEntry, type MethodOptionField } from '../../adapt/methods/index.ts';
 import { VALIDATOR_REGISTRY, VALIDATORS, type ValidatorName } from '../../adapt/validators.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
@@ -107,7 +107,7 @@ function methodsHelp(): string {
 /** `auto`'s default candidates, in words. */
 function autoDefaults(): string {
   const conditional = methodsOf('shallow').filter((m) => m.autoCandidate && m.autoCandidateUpTo !== undefined);
-  return `${AUTO_CANDIDATES.join(', ')}${conditional.map((m) => `; ${m.name} too for ≤ ${m.autoCandidateUpTo} source rows`).join('')}`;
+  return `${AUTO_CANDIDATES.join(', ')}${conditional.map((m) => `; ${m.name} too for ≤ ${m.autoCandidateUpTo} source rows`).join('')}; and the deep ${DEFAULT_DEEP_CANDIDATES.join(', ')} on text and tables from one source, unless --candidates is given`;
 }
 
 /** `transferkit adapt`: domain adaptation from a labelled source to an unlabelled target. */
@@ -196,7 +196,7 @@ function configOf(flags: AdaptFlags): AdaptConfig {
 function resultText(r: AdaptResult): string {
   const score = (s?: ScoreSummary) => (s ? [fmt(s.accuracy), fmt(s.macroF1), fmt(s.rocAuc, 4)] : ['n/a', 'n/a', 'n/a']);
   const lines = [
-    `${r.requested === 'auto' ? `auto → ${r.method} (chosen by ${r.chosenBy})` : r.method}: ${r.sizes.source} source${r.sources.length > 1 ? ` (${r.sources.map((s) => `${s.name} ${s.size}`).join(', ')})` : ''}, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
+    `${r.requested === 'auto' ? `auto → ${r.method} (${r.decision?.rule === 'kept' ? `kept: no candidate clearly better by ${r.chosenBy}` : `chosen by ${r.chosenBy}`})` : r.method}: ${r.sizes.source} source${r.sources.length > 1 ? ` (${r.sources.map((s) => `${s.name} ${s.size}`).join(', ')})` : ''}, ${r.sizes.target} target${r.sizes.targetLabelled ? `, ${r.sizes.targetLabelled} labelled target` : ''} examples; model in ${r.out}/model`,
     `features: ${r.features.space}`,
   ];
   if (r.deep) {
@@ -207,7 +207,7 @@ function resultText(r: AdaptResult): string {
     lines.push('', `on ${r.sizes.test} labelled target examples:`);
     lines.push(table(['model', 'accuracy', 'macro F1', 'ROC AUC'], [[r.deep ? 'source-only (same network, ERM)' : 'source-only', ...score(r.before)], [r.method, ...score(r.after)]]));
   }
-  if (r.deep) {
+  if (r.deep && !r.validators) {
     lines.push('', 'validators on the target predictions (no labels; lower is better except snd):');
     lines.push(table(['network', 'entropy', 'im', 'snd'], r.candidates.map((c) => [c.method, fmt(c.scores.entropy, 4), fmt(c.scores.im, 4), fmt(c.scores.snd, 4)])));
   }
@@ -221,6 +221,8 @@ function resultText(r: AdaptResult): string {
       ),
     );
     lines.push(r.validators.map((v) => `${v.validator} chose ${v.chosen}`).join('; '));
+    if (r.decision) lines.push(`auto (${r.decision.rule}): ${r.decision.reason}`);
+    if (r.decision?.risk) lines.push(`risk: ${r.decision.risk}`);
   }
   lines.push('', `domain: proxy A-distance ${fmt(r.domain.before.pad)} → ${fmt(r.domain.after.pad)}, CORAL distance ${r.domain.before.coralDistance.toExponential(2)} → ${r.domain.after.coralDistance.toExponential(2)} (${r.domain.note})`);
   if (r.weights) lines.push(`importance weights (${r.weights.method}): effective sample size ${r.weights.ess.toFixed(0)} (${(100 * r.weights.essFraction).toFixed(1)}%), ${r.weights.clipped} clipped, range ${fmt(r.weights.min)}–${fmt(r.weights.max)}`);
