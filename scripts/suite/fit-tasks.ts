@@ -36,7 +36,8 @@ const DEFAULTS: Recipe[] = [
 const TUNED: Recipe[] = [
   { name: 'extract, before issue 12 (linear head on dense1, 30 epochs, 15% validation)', config: { strategy: 'extract', cutAt: 'dropout1', headHidden: [], epochs: 30, valFraction: 0.15 }, cnn: true },
   { name: 'finetune, before issue 12', config: { strategy: 'finetune', cutAt: 'dropout1', headHidden: [], epochs: 30, valFraction: 0.15 }, cnn: true },
-  { name: 'extract, L-BFGS linear head, cut at flatten', config: { strategy: 'extract', headSolver: 'lbfgs', cutAt: 'flatten' }, cnn: true, slow: true },
+  // (a linear L-BFGS head on flatten, `headSolver: 'lbfgs', cutAt: 'flatten'`, scored 0.832 on fashion→mnist-10, seed 1,
+  // against 0.869 for the default head, and took 150 s: its cross-validation over 3,136 features is slow; not rerun)
   { name: 'extract, L-BFGS linear head', config: { strategy: 'extract', headSolver: 'lbfgs' }, notCnn: true },
   { name: 'finetune, unfreeze 1', config: { strategy: 'finetune', unfreeze: 1 }, slow: true },
   { name: 'finetune, 60+20 epochs at batch 20, unfreeze 1 (the demo recipe)', config: { strategy: 'finetune', epochs: 60, finetuneEpochs: 20, batchSize: 20, cutAt: 'flatten', headHidden: [128], headDropout: 0.5, unfreeze: 1, valFraction: 0 }, cnn: true },
@@ -51,6 +52,8 @@ interface FitTaskSpec {
   cnn: boolean;
   perClass: number;
   data: (seed: number) => Promise<TargetData>;
+  /** Seeds to average over (default the runner's). */
+  seeds?: number[];
 }
 
 async function scoreRecipe(spec: FitTaskSpec, recipe: Recipe, data: TargetData, seed: number): Promise<number> {
@@ -70,6 +73,7 @@ function fitTask(spec: FitTaskSpec): SuiteTask {
   return {
     name: spec.name,
     kind: 'fit',
+    seeds: spec.seeds,
     async run(opts: SuiteOptions): Promise<SuiteResult> {
       const t0 = performance.now();
       const data = await spec.data(opts.seed);
@@ -189,6 +193,7 @@ const SPECS: FitTaskSpec[] = [
     base: trainedBase('spam-2002', async () => ({ strategy: 'scratch', train: 'builtin:spam-2002', seed: 0 })),
     cnn: false,
     perClass: 10,
+    seeds: [1, 2, 3],
     data: async (seed) => poolAndTest(await builtin('spam-2003'), 0.75, seed, 2000),
   },
   {
@@ -197,6 +202,7 @@ const SPECS: FitTaskSpec[] = [
     base: trainedBase('penguins-bt', async () => ({ strategy: 'scratch', train: whereColumn(await builtin('penguins'), 'Island', ['Biscoe', 'Torgersen']), label: 'Species', seed: 0 })),
     cnn: false,
     perClass: 5,
+    seeds: [1, 2, 3, 4, 5],
     data: async (seed) => {
       const dream = whereColumn(await builtin('penguins'), 'Island', ['Dream']);
       const two = onlyClasses(dream, ['Adelie', 'Chinstrap']);
@@ -209,6 +215,7 @@ const SPECS: FitTaskSpec[] = [
     base: trainedBase('iris-sv', async () => ({ strategy: 'scratch', train: onlyClasses(await builtin('iris'), ['setosa', 'versicolor']), seed: 0 })),
     cnn: false,
     perClass: 3,
+    seeds: [1, 2, 3, 4, 5],
     data: async (seed) => poolAndTest(await builtin('iris'), 0.7, seed),
   },
 ];

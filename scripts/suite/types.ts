@@ -49,6 +49,8 @@ export interface SuiteTask {
   /** Task id (unique across the suite). */
   name: string;
   kind: 'fit' | 'adapt';
+  /** Seeds to average over by default (cheap, noisy tasks use more); `--seeds` overrides. */
+  seeds?: number[];
   run(opts: SuiteOptions): Promise<SuiteResult>;
 }
 

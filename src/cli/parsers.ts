@@ -46,6 +46,14 @@ export function commaList(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * Hidden layer sizes: comma-separated whole numbers ≥ 1, or `none` for no hidden layer.
+ * @example `hiddenSizes('128,64') // [128, 64]`; `hiddenSizes('none') // []`
+ */
+export function hiddenSizes(v: string): number[] {
+  return v.trim().toLowerCase() === 'none' ? [] : positiveIntList(v);
+}
+
 /** Comma-separated whole numbers ≥ 1, e.g. hidden layer sizes. @example `positiveIntList('128,64') // [128, 64]` */
 export function positiveIntList(v: string): number[] {
   const parts = commaList(v);

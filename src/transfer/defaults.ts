@@ -10,7 +10,10 @@
  * - **Where the head goes.** On a convolutional base, on top of its convolutional part (as
  *   Keras's `include_top=False`): the dense layers above it are specific to the source task.
  *   Elsewhere, where the old head was.
- * - **The head.** A hidden ReLU layer of 128 units with dropout 0.5 in front of the softmax.
+ * - **The head.** On a convolutional cut, a hidden ReLU layer of 128 units with dropout 0.5 in
+ *   front of the softmax, trained by Adam. On the dense features of other bases, a linear
+ *   softmax head: on small data fitted to convergence by L-BFGS with its L2 strength
+ *   cross-validated (`headSolver: 'lbfgs'`), on larger data trained by Adam with early stopping.
  * - **Budgets by optimiser steps, not epochs.** A phase runs at least
  *   {@link HEAD_MIN_STEPS} steps (and at least 30 epochs), so a few examples at batch 32 still
  *   train; small data fine-tunes for {@link FINETUNE_MIN_STEPS} steps (at least 10 epochs) at a
@@ -53,6 +56,8 @@ export interface DefaultsPlan {
   /** The head chosen (absent: the one given). */
   headHidden?: number[];
   headDropout?: number;
+  /** `lbfgs` when the default head is a linear head fitted by L-BFGS. */
+  headSolver?: 'lbfgs';
   /** Epochs of the head phase that cross-validation chose (k-fold, head trained on cached features). */
   headEpochs?: { chosen: number; folds: number; meanValLoss: number[] };
   /** Why, in words, one line per decision. */
@@ -63,7 +68,16 @@ export interface DefaultsPlan {
 export interface PlanInput {
   strategy: Strategy;
   /** Settings the user gave (undefined: not given). */
-  given: { val?: unknown; valFraction?: number; cutAt?: string | number; headHidden?: number[]; headDropout?: number; headSolver?: string };
+  given: {
+    val?: unknown;
+    valFraction?: number;
+    cutAt?: string | number;
+    headHidden?: number[];
+    headDropout?: number;
+    headSolver?: string;
+    /** Options only an Adam-trained head takes (label smoothing, L2-SP, weight decay, augmentation): given ones rule out the L-BFGS head. */
+    adamOnly?: string[];
+  };
   /** Training examples per class (after `perClass`). */
   classCounts: number[];
   base?: tf.LayersModel;
@@ -110,10 +124,17 @@ export function planDefaults(input: PlanInput): DefaultsPlan {
       reasons.push(`head on "${cut}", the top of the base's convolutional part (the dense layers above it are specific to the source task)`);
     }
   }
-  if (transfer && given.headHidden === undefined && given.headSolver !== 'lbfgs') {
-    plan.headHidden = [...DEFAULT_HEAD.hidden];
-    plan.headDropout = given.headDropout ?? DEFAULT_HEAD.dropout;
-    reasons.push(`head: a hidden layer of ${DEFAULT_HEAD.hidden.join(', ')} ReLU units, dropout ${plan.headDropout}, softmax`);
+  if (transfer && given.headHidden === undefined && given.headSolver === undefined) {
+    const convCut = (given.cutAt === undefined && plan.cutAt !== undefined) || (given.cutAt !== undefined && featureMapCut(base) !== undefined);
+    if (convCut || strategy === 'scratch') {
+      plan.headHidden = [...DEFAULT_HEAD.hidden];
+      plan.headDropout = given.headDropout ?? DEFAULT_HEAD.dropout;
+      reasons.push(`head: a hidden layer of ${DEFAULT_HEAD.hidden.join(', ')} ReLU units, dropout ${plan.headDropout}, softmax`);
+    } else if ((plan.validation === 'k-fold' || plan.validation === 'none') && !given.adamOnly?.length && given.headDropout === undefined) {
+      // on small data only: the cross-validated L-BFGS fits are cheap there, not on 50,000 rows
+      plan.headSolver = 'lbfgs';
+      reasons.push('head: linear softmax on the base’s dense features, fitted to convergence by L-BFGS with its L2 strength chosen by cross-validation');
+    }
   }
   return plan;
 }

@@ -417,7 +417,15 @@ async function prepareWithBase(
     recordedPlan ??
     planDefaults({
       strategy: cfg.strategy,
-      given: { val: cfg.val, valFraction: cfg.valFraction, cutAt: cfg.cutAt, headHidden: cfg.headHidden, headDropout: cfg.headDropout, headSolver: cfg.headSolver },
+      given: {
+        val: cfg.val,
+        valFraction: cfg.valFraction,
+        cutAt: cfg.cutAt,
+        headHidden: cfg.headHidden,
+        headDropout: cfg.headDropout,
+        headSolver: cfg.headSolver,
+        adamOnly: (['labelSmoothing', 'l2sp', 'weightDecay', 'augment'] as const).filter((k) => cfg[k] !== undefined),
+      },
       classCounts: classCounts(train),
       base: base?.model,
     });
@@ -676,7 +684,7 @@ async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs,
   const { base, head } = splitAtHead(inputs.model);
   const feats = forward(base, inputs.train);
   const val = inputs.val ? { ...forward(base, inputs.val), y: inputs.val.y } : undefined;
-  const dense = headSolver(cfg) === 'lbfgs' ? linearHeadLayer(head) : undefined;
+  const dense = headSolver(cfg, inputs.plan) === 'lbfgs' ? linearHeadLayer(head) : undefined;
   if (cfg.headSolver === 'lbfgs' && !dense) {
     throw new TransferkitError('BAD_OPTION', 'headSolver "lbfgs" fits a linear head (one Dense softmax layer), but this head has hidden layers', { where: 'headSolver option', hint: 'Leave out `headHidden`, or use `headSolver: "adam"`.' });
   }
@@ -711,9 +719,9 @@ async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs,
   return choice;
 }
 
-/** The head solver a configuration asks for (Adam unless `lbfgs` is asked for). */
-function headSolver(cfg: FitConfig): 'lbfgs' | 'adam' {
-  return cfg.headSolver ?? 'adam';
+/** The head solver a configuration asks for, else the default plan's (Adam unless `lbfgs`). */
+function headSolver(cfg: FitConfig, plan: DefaultsPlan): 'lbfgs' | 'adam' {
+  return cfg.headSolver ?? plan.headSolver ?? 'adam';
 }
 
 function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number | Array<string | number>, schedule?: UnfreezeStep[]): { trainableParams: number; totalParams: number } {

@@ -44,11 +44,16 @@ test('small data trains on every example and cross-validates; large data holds o
   assert.equal(small.headDropout, 0.5);
   assert.ok(small.reasons.some((r) => r.includes('5-fold')), small.reasons.join('\n'));
 
-  assert.equal(planDefaults({ strategy: 'extract', given: {}, classCounts: [3, 3, 2], base: mlp }).folds, 2);
+  const tabular = planDefaults({ strategy: 'extract', given: {}, classCounts: [3, 3, 2], base: mlp });
+  assert.equal(tabular.folds, 2);
+  assert.equal(tabular.headSolver, 'lbfgs', 'a dense base on small data: a linear head fitted by L-BFGS');
+  assert.equal(tabular.headHidden, undefined);
+  assert.equal(planDefaults({ strategy: 'extract', given: { adamOnly: ['labelSmoothing'] }, classCounts: [3, 3, 2], base: mlp }).headSolver, undefined, 'label smoothing needs Adam');
   const large = planDefaults({ strategy: 'extract', given: {}, classCounts: new Array(10).fill(SMALL_DATA_LIMIT / 10), base: mlp });
   assert.equal(large.validation, 'split');
   assert.equal(large.valFraction, 0.15);
   assert.equal(large.cutAt, undefined, 'an MLP base keeps its head input');
+  assert.equal(large.headSolver, undefined, 'large data: the Adam head with early stopping');
   const one = planDefaults({ strategy: 'extract', given: {}, classCounts: [1, 4], base: mlp });
   assert.equal(one.validation, 'none');
   assert.match(one.reasons[0], /one example/);
@@ -121,4 +126,24 @@ test('fit with no flags on 10 digits per class: all of them train, the choices a
   } finally {
     res.model.dispose();
   }
+});
+
+test('a class with one example falls back to fixed budgets on every example and says so, from the CLI too', async () => {
+  const { writeFile } = await import('node:fs/promises');
+  const { cli, oneJson } = await import('../cli/helpers.ts');
+  const rows = ['a,b,kind', ...Array.from({ length: 8 }, (_, i) => `${i % 2 ? 1 + i * 0.1 : -1 - i * 0.1},${i * 0.3},${i % 2 ? 'x' : 'y'}`), '5,5,z'];
+  const csv = join(root, 'one-z.csv');
+  await writeFile(csv, rows.join('\n') + '\n');
+  const out = join(root, 'one-z');
+  const run = await cli('fit', '--strategy', 'scratch', '--arch', 'mlp', '--train', csv, '--label', 'kind', '--epochs', '3', '--out', out, '--json');
+  assert.equal(run.code, 0, run.stderr);
+  const res = oneJson(run.stdout);
+  assert.equal(res.trainSize, 9);
+  assert.equal(res.valSize, 0);
+  assert.equal(res.defaults.validation, 'none');
+  assert.match(res.defaults.reasons.join(' '), /one example/);
+  const text = await cli('fit', '--base', out, '--strategy', 'extract', '--train', csv, '--label', 'kind', '--epochs', '3', '--head-hidden', 'none', '--out', join(root, 'one-z-extract'));
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /defaults \(settings not given, see config\.json\):\n {2}- a class has one example/);
+  assert.doesNotMatch(text.stdout, /hidden layer of 128/, '--head-hidden none keeps the head linear');
 });

@@ -72,9 +72,10 @@ test('headSolver lbfgs fits the frozen base’s head to convergence: far above 3
   const { train: pool, test: heldOut } = trainValTestSplit(mnist, { val: 0, test: 0.25, seed: 0 });
   const train = samplePerClass(pool, 10, 1).sample;
   const test = subset(heldOut, Array.from({ length: 500 }, (_, i) => i * 5));
-  const config: FitConfig = { base: 'fashion-cnn', strategy: 'extract', train, valFraction: 0, seed: 1 };
+  // a linear head on dense1 (where the old head was), as the defaults before issue 12 trained it: 30 Adam epochs
+  const config: FitConfig = { base: 'fashion-cnn', strategy: 'extract', train, valFraction: 0, seed: 1, cutAt: 'dropout1' };
   const before = tf.memory().numTensors;
-  const adam = await fit(config);
+  const adam = await fit({ ...config, headSolver: 'adam', headHidden: [], epochs: 30 });
   const lbfgs = await fit({ ...config, headSolver: 'lbfgs', out: join(root, 'lbfgs') });
   const accuracy = async (m: typeof adam.model) => (await evaluateModel({ model: m, data: test })).accuracy;
   const [a, l] = [await accuracy(adam.model), await accuracy(lbfgs.model)];

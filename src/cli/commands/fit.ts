@@ -9,7 +9,7 @@ import { STRATEGIES } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { commaList, positiveIntList } from '../parsers.ts';
+import { commaList, hiddenSizes } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { columnTypesOption, imputeOption, labelOption } from '../data-options.ts';
@@ -87,7 +87,7 @@ export function registerFit(program: Command): void {
     .addOption(settingOption('weightDecay'))
     .addOption(settingOption('l2sp'))
     .addOption(settingOption('l2spBeta'))
-    .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, e.g. 128 (default: none)', positiveIntList)
+    .option('--head-hidden <sizes>', 'hidden ReLU layers of the new head, comma-separated sizes, or none (default on a pretrained base: 128, with --head-dropout 0.5)', hiddenSizes)
     .addOption(new Option('--head-solver <solver>', 'how the head on the frozen base trains: adam (the phase\'s epochs at --lr; default) or lbfgs (to convergence, L2 strength by k-fold cross-validation on the training examples; a linear head only)').choices(['adam', 'lbfgs']))
     .addOption(settingOption('headDropout'))
     .addOption(settingOption('labelSmoothing'))
