@@ -2,7 +2,10 @@
  * `npm run bench`: throughput of fine-tuning and feature extraction on the wasm backend
  * against the pure-JS cpu backend, measured in one process (ratios are what to compare:
  * these machines are noisy), plus the training kernels transferkit adds to wasm, ONNX feature
- * extraction, explanation timings, and training runs on one thread against every core.
+ * extraction, explanation timings, and training runs on one thread against every core; and the
+ * two training engines side by side: the ONNX engine's training step and inference against TF.js
+ * wasm (`./onnx-train.ts`), and the wall time of one small seeded `fit` on each (`./fit-engines.ts`).
+ * The backend rows train with `engine: 'tfjs'` (they compare TF.js backends).
  *
  * Writes bench/results.json (machine-readable) and bench/RESULTS.md (the table in README).
  */
@@ -15,10 +18,13 @@ import { samplePerClass } from '../src/data/split.ts';
 import { initEngine, type BackendName } from '../src/engine/backend.ts';
 import { loadModel } from '../src/models/io.ts';
 import { resolveModelRef } from '../src/models/zoo.ts';
-import { forward, prepareModel, applyPhase } from '../src/transfer/strategies.ts';
+import { forward, forwardFeatures, prepareModel, applyPhase } from '../src/transfer/strategies.ts';
 import { trainModel } from '../src/transfer/train.ts';
 import { writeFileAtomic } from '../src/util/atomic.ts';
 import { benchExplain } from './explain.ts';
+import { benchFitEngines } from './fit-engines.ts';
+import { benchOnnxTrain } from './onnx-train.ts';
+import { trainingEngine } from '../src/engine/training-engine.ts';
 import { benchKernels } from './kernels.ts';
 import { benchOnnx } from './onnx.ts';
 import { benchParallel } from './parallel.ts';
@@ -53,15 +59,22 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
   let t0 = performance.now();
   forward(base.model, { x, shape: [n, 28, 28, 1] }, 64);
   rows.push({ task: 'feature extraction (fashion-cnn, batch 64)', backend, unit: 'images/s', throughput: n / ((performance.now() - t0) / 1000), peakRssMB: rss() });
+  if (backend === 'wasm') {
+    // the same on the ONNX engine's evaluation graph (what fit's cached-feature heads use), session made inside
+    await forwardFeatures(base.model, { x: x.subarray(0, 64 * 784), shape: [64, 28, 28, 1] }, 64); // warm-up
+    t0 = performance.now();
+    await forwardFeatures(base.model, { x, shape: [n, 28, 28, 1] }, 64);
+    rows.push({ task: 'feature extraction (fashion-cnn, batch 64)', backend: 'onnxruntime (forwardFeatures)', unit: 'images/s', throughput: n / ((performance.now() - t0) / 1000), peakRssMB: rss() });
+  }
 
   // Fine-tuning: every layer trainable, Adam, batch 32.
   const prepared = await prepareModel({ strategy: 'finetune', base: base.model, numClasses: 10, seed: 1, inputShape: [28, 28, 1] });
   applyPhase(prepared, { name: 'finetune', trainable: 'top-k', learningRate: 1e-4, epochs: 1 }, 4);
   const steps = backend === 'cpu' ? 2 : 8;
   const batch = { x: data.x.subarray(0, 32 * 784), shape: [32, 28, 28, 1], y: data.y.subarray(0, 32) };
-  await trainModel(prepared.model, batch, { epochs: 1, seed: 1, batchSize: 32 }); // warm-up
+  await trainModel(prepared.model, batch, { epochs: 1, seed: 1, batchSize: 32, engine: 'tfjs' }); // warm-up
   t0 = performance.now();
-  await trainModel(prepared.model, batch, { epochs: steps, seed: 1, batchSize: 32 });
+  await trainModel(prepared.model, batch, { epochs: steps, seed: 1, batchSize: 32, engine: 'tfjs' });
   rows.push({ task: 'fine-tuning (fashion-cnn, 4 layers unfrozen, batch 32)', backend, unit: 'samples/s', throughput: (32 * steps) / ((performance.now() - t0) / 1000), peakRssMB: rss() });
   prepared.model.dispose(); // shares its base layers with base.model
 }
@@ -75,6 +88,9 @@ const kernels = await benchKernels();
 const explain = await benchExplain();
 const onnx = await benchOnnx();
 const parallel = await benchParallel();
+const onnxTrain = await benchOnnxTrain({ reps: 3 });
+await initEngine({ backend: 'wasm' });
+const fitEngines = await benchFitEngines({ pairs: 1 });
 const startup = benchStartup();
 
 const md = [
@@ -94,14 +110,22 @@ const md = [
   '|---|---|---|',
   ...explain.map((e) => `| ${e.task} | ${e.model} | ${e.msPerItem.toFixed(0)} ${e.unit} |`),
   '',
-  '| 6 training runs (demo protocol, 20 epochs), wasm | threads | wall time | runs/min | speed-up | same accuracies |',
+  `| 6 training runs (demo protocol, 20 epochs), ${trainingEngine().engine} engine | threads | wall time | runs/min | speed-up | same accuracies |`,
   '|---|---|---|---|---|---|',
   ...parallel.map((p) => `| compareStrategies | ${p.threads} | ${p.seconds.toFixed(1)} s | ${p.runsPerMinute.toFixed(1)} | ${p.speedup.toFixed(2)} | ${p.sameResults ? 'yes' : 'NO'} |`),
+  '',
+  '| training engine (fashion-cnn, every layer trainable) | engine | threads | batch | samples/s | × tfjs-wasm |',
+  '|---|---|---|---|---|---|',
+  ...onnxTrain.map((o) => `| ${o.task} | ${o.engine} | ${o.threads} | ${o.batch} | ${o.samplesPerSec === null ? (o.note ?? '–') : o.samplesPerSec.toFixed(0)} | ${o.ratioToTfjsWasm?.toFixed(2) ?? ''} |`),
+  '',
+  '| `fit` fashion-cnn finetune, 100 MNIST digits, seed 1 | wall time | held-out accuracy (1,000 digits) | speed-up vs tfjs |',
+  '|---|---|---|---|',
+  ...fitEngines.map((f) => `| ${f.engine} engine | ${f.seconds.toFixed(1)} s | ${f.heldOutAccuracy.toFixed(3)} | ${f.speedupVsTfjs.toFixed(2)} |`),
   '',
   startupTable(startup),
 ].join('\n');
 const dir = fileURLToPath(new URL('.', import.meta.url));
-await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx, parallel, startup }, null, 2) + '\n');
+await writeFile(`${dir}results.json`, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, kernels, explain, onnx, parallel, onnxTrain, fitEngines, startup }, null, 2) + '\n');
 await writeFile(`${dir}RESULTS.md`, md + '\n');
 await updateReadme(`${dir}../README.md`, md);
 console.log(md);

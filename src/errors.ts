@@ -98,6 +98,7 @@ export const ERROR_CODES = Object.freeze({
   BAD_TARGET: 'a model has several outputs and no target class was given',
   BAD_SCORE: 'a scoring function returned a value that is not a finite number',
   DISPOSED: 'a model or extractor was used after dispose()',
+  ONNX_TRAIN_UNSUPPORTED: 'the ONNX training engine cannot compile a layer of the model (layer and class named)',
   // transfer and training
   MISSING_BASE: 'a strategy that transfers needs a pretrained base model',
   BAD_ARCH: 'the architecture does not fit the data kind',

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine, type BackendName, type EngineInfo } from '../engine/backend.ts';
 
 /**
- * Adds `--backend` and `--json` to a command.
+ * Adds `--backend`, `--engine` and `--json` to a command. `--engine` is applied by the
+ * program's `preAction` hook (`applyEngineOption`), before the command's action runs.
  *
  * @example
  * ```ts
@@ -18,6 +19,12 @@ export function withCommonOptions(cmd: Command): Command {
         'tensorflow',
         'wasm',
         'cpu',
+      ]),
+    )
+    .addOption(
+      new Option('--engine <name>', 'training engine: onnx (compiled training step on onnxruntime, ~10× faster; falls back to tfjs for models it cannot train unless asked for explicitly) or tfjs (default: onnx; or env TRANSFERKIT_ENGINE)').choices([
+        'onnx',
+        'tfjs',
       ]),
     )
     .option('--json', 'print exactly one JSON object on stdout');

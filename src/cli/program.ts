@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { setTrainingEngine, type TrainingEngine } from '../engine/training-engine.ts';
 import { EXIT_CODES_HELP, failCommand } from './output.ts';
 import { useFlagsOf } from './wording.ts';
 
@@ -90,6 +91,11 @@ ${EXIT_CODES_HELP}`,
     },
   });
   program.hook('preAction', (_program, command) => useFlagsOf(command));
+  // --engine (see engine-option.ts): this thread's training engine, before the action trains
+  program.hook('preAction', (_program, command) => {
+    const engine = (command.opts() as { engine?: TrainingEngine }).engine;
+    if (engine !== undefined) setTrainingEngine(engine);
+  });
   const wanted = requestedCommand(args);
   for (const entry of COMMANDS) {
     if (entry.name === wanted) {

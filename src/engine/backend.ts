@@ -8,6 +8,10 @@
  *    training kernels of `./kernels/` registered;
  * 3. `cpu` — pure JS, ~150× slower for CNN training; a fallback only.
  *
+ * Separately, which engine runs *training steps* (`initEngine({ training: 'onnx' | 'tfjs' })`,
+ * default onnx: the ONNX training engine on onnxruntime-node, falling back to TF.js for what it
+ * cannot compile) is chosen in `./training-engine.ts` and re-exported here.
+ *
  * All state here is module-level, which in Node means *per thread*: tfjs's engine and
  * kernel registry live on each worker_thread's own `globalThis`, so a worker that trains
  * a data-parallel shard must call {@link initEngine} itself; nothing is shared.
@@ -17,6 +21,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { registerWasmTrainingKernels } from './kernels/register.ts';
+import { setTrainingEngine, type TrainingEngine } from './training-engine.ts';
+
+export { setTrainingEngine, trainingEngine, trainingSetting, parseTrainingEngine, TRAINING_ENGINES, type TrainingEngine, type TrainingEngineChoice } from './training-engine.ts';
 
 /**
  * The backends transferkit knows how to run on.
@@ -67,6 +74,14 @@ export interface InitEngineOptions {
    * (tensorflow if installed, else wasm, else cpu).
    */
   backend?: BackendName | 'auto';
+  /**
+   * Which engine runs the training steps of `trainModel` on this thread: `'onnx'` (the
+   * compiled training step on onnxruntime-node, about 10× faster) or `'tfjs'`. Default: env
+   * `TRANSFERKIT_ENGINE`, else `'onnx'`, falling back to TF.js for a model or option the ONNX
+   * engine cannot train. Set explicitly to `'onnx'`, such a fallback is an error instead.
+   * See `./training-engine.ts`.
+   */
+  training?: TrainingEngine;
 }
 
 // Per-thread engine state (module-level; see the module comment on worker_threads).
@@ -93,10 +108,12 @@ let queue: Promise<unknown> = Promise.resolve();
  * import { initEngine } from './engine/backend.ts';
  * const info = await initEngine();                       // auto
  * await initEngine({ backend: 'cpu' });                   // force the JS backend
+ * await initEngine({ training: 'tfjs' });                 // train on TF.js, not onnxruntime
  * // TRANSFERKIT_BACKEND=cpu transferkit fit …          // same, from the shell
  * ```
  */
 export async function initEngine(opts: InitEngineOptions = {}): Promise<EngineInfo> {
+  if (opts.training !== undefined) setTrainingEngine(opts.training);
   const run = queue.then(() => initEngineNow(opts));
   queue = run.catch(() => undefined);
   return run;

@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { parentPort, Worker } from 'node:worker_threads';
 import { TransferkitError, type ErrorCode } from '../errors.ts';
 import { engineInfo } from './backend.ts';
+import { trainingSetting } from './training-engine.ts';
 
 /** How a job's failure crosses the thread boundary. */
 interface JobError {
@@ -241,7 +242,7 @@ export function runsProgress(runs: number, report: (done: number, total: number)
 export interface RunJobsOptions<Job, Result> {
   /** Worker threads (default 1: every job in this thread, one after the other). */
   threads?: number;
-  /** The worker module: it calls {@link serveJobs} with a handler that starts its engine (`initEngine({ backend: job.backend })`), runs the job and emits `{ done, total }` steps. */
+  /** The worker module: it calls {@link serveJobs} with a handler that starts its engine (`initEngine({ backend: job.backend, training: job.training })`), runs the job and emits `{ done, total }` steps. */
   worker: URL;
   /** Runs job `i` in this thread (used when `threads` is 1). */
   here: (job: Job, i: number) => Promise<Result>;
@@ -254,7 +255,8 @@ export interface RunJobsOptions<Job, Result> {
 /**
  * Runs independent jobs, in this thread or side by side on a {@link WorkerPool}, and returns
  * their results in job order. Jobs must be plain data; each is sent with this thread's backend
- * (`backend`) so the workers compute on the same one.
+ * (`backend`) and training-engine setting (`training`, see `setTrainingEngine`) so the workers
+ * compute on the same ones.
  *
  * @example
  * ```ts
@@ -273,12 +275,13 @@ export async function runJobs<Job extends object, Result>(jobs: Job[], opts: Run
     return results;
   }
   const backend = engineInfo()?.backend;
+  const training = trainingSetting();
   const pool = new WorkerPool(opts.worker, { size: threads });
   const progress = runsProgress(jobs.length, (done, total) => opts.onProgress?.(done, total));
   try {
     return await Promise.all(
       jobs.map(async (job, i) => {
-        const r = await pool.run<Job & { backend?: string }, Result>({ ...job, backend }, (e) => {
+        const r = await pool.run<Job & { backend?: string; training?: string }, Result>({ ...job, backend, training }, (e) => {
           const { done, total } = e as { done: number; total: number };
           progress.step(i, done, total);
         });

@@ -16,6 +16,27 @@ export interface Penalty {
   loss(vars: tf.Variable[]): tf.Scalar | null;
   /** Frees the tensors the penalty holds (e.g. the pretrained anchors). */
   dispose(): void;
+  /**
+   * The penalty as data, when it is L2-SP (what {@link l2spPenalty} returns): the ONNX training
+   * engine computes it in its compiled step from this description. A penalty without it (any
+   * other closure) trains on TF.js.
+   */
+  l2sp?: () => L2spDescription;
+}
+
+/**
+ * L2-SP as data: `α‖w − w₀‖²` over every trainable weight with an anchor w₀ (TF.js layout, by
+ * weight name such as `conv1/kernel`), `β‖w‖²` over the other trainable weights.
+ *
+ * @example
+ * ```ts
+ * const { alpha, beta, anchors } = penalty.l2sp!();
+ * ```
+ */
+export interface L2spDescription {
+  alpha: number;
+  beta: number;
+  anchors: Map<string, Float32Array>;
 }
 
 /** Strengths of {@link l2spPenalty}. */
@@ -45,9 +66,11 @@ export function l2spPenalty(model: tf.LayersModel, baseLayerCount: number, opts:
     throw new TransferkitError('BAD_OPTION', `L2-SP strengths must be ≥ 0, got α = ${alpha}, β = ${beta}`, { hint: 'For example `l2sp: 0.01` (β defaults to α/10).' });
   }
   const anchorOf = new Map<tf.Variable, tf.Tensor>();
+  const names = new Map<tf.Variable, string>();
   for (const layer of model.layers.slice(0, baseLayerCount)) {
     for (const w of layer.weights) {
       const v = (w as unknown as { val: tf.Variable }).val;
+      names.set(v, w.name);
       const stored = anchors?.get(w.originalName);
       const size = w.shape.reduce((p: number, d) => p * (d ?? 1), 1);
       anchorOf.set(v, stored && stored.length === size ? tf.tensor(stored, w.shape as number[]) : tf.clone(v));
@@ -66,6 +89,12 @@ export function l2spPenalty(model: tf.LayersModel, baseLayerCount: number, opts:
     dispose() {
       for (const t of anchorOf.values()) t.dispose();
       anchorOf.clear();
+      names.clear();
+    },
+    l2sp() {
+      const out = new Map<string, Float32Array>();
+      for (const [v, a] of anchorOf) out.set(names.get(v) ?? v.name, a.dataSync() as Float32Array);
+      return { alpha, beta, anchors: out };
     },
   };
 }

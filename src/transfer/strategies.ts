@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { buildCnn, buildLogistic, buildMlp } from '../models/architectures.ts';
+import { trainingEngine } from '../engine/training-engine.ts';
 import { disposeWeightsNotIn } from '../models/dispose.ts';
+import { onnxForward } from '../models/onnx-train/infer.ts';
 import { keepBatchNormInInference, replaceHead, resolveLayer } from '../models/surgery.ts';
 import { applyLora, modelFingerprint } from './lora/apply.ts';
 import { isLoraLayer } from './lora/layers.ts';
@@ -325,6 +327,31 @@ export function forward(model: tf.LayersModel, data: { x: Float32Array; shape: n
     out.set(values, start * outPer);
   }
   return { x: out, shape: [n, ...outShape] };
+}
+
+/**
+ * {@link forward} on the engine training uses (see `trainingEngine()`): on `onnx` (the default)
+ * the model runs as the ONNX engine's evaluation graph on onnxruntime-node (the same values up
+ * to float rounding; about 2.5× faster than TF.js wasm for fashion-cnn's base), falling
+ * back to TF.js for a model the compiler cannot run; on `tfjs`, exactly {@link forward}.
+ *
+ * @example
+ * ```ts
+ * const feats = await forwardFeatures(base, { x, shape: [n, 28, 28, 1] }); // { x, shape: [n, 1600] }
+ * ```
+ */
+export async function forwardFeatures(model: tf.LayersModel, data: { x: Float32Array; shape: number[] }, batchSize = 256): Promise<{ x: Float32Array; shape: number[] }> {
+  const n = data.shape[0];
+  if (n > 0 && trainingEngine().engine === 'onnx') {
+    try {
+      const outShape = model.outputs[0].shape.slice(1) as number[];
+      return { x: await onnxForward(model, data.x, n, { batchSize }), shape: [n, ...outShape] };
+    } catch (err) {
+      if (!(err instanceof TransferkitError)) throw err;
+      // a layer the compiler lacks (or onnxruntime refused the graph): TF.js computes the same
+    }
+  }
+  return forward(model, data, batchSize);
 }
 
 function defaultArch(inputShape: number[]): Arch {

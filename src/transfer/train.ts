@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
+import { parseTrainingEngine, trainingEngine, type TrainingEngine } from '../engine/training-engine.ts';
+import { OnnxTrainer, type AdamSlot } from '../models/onnx-train/index.ts';
 import { createRng } from '../util/random.ts';
 import { augmentBatch, checkAugment, type AugmentOptions } from './augment.ts';
 import type { Penalty } from './regularizers.ts';
@@ -69,6 +71,15 @@ export interface TrainOptions {
   onEpoch?: (record: EpochRecord, info: { best: boolean }) => void | Promise<void>;
   /** Called after every optimiser step with the number of steps done and in all. */
   onStep?: (done: number, total: number) => void;
+  /**
+   * Which engine runs the training steps: `'onnx'` (the step compiled to one ONNX graph on
+   * onnxruntime-node, about 10× faster) or `'tfjs'`. Default: this thread's setting
+   * (`initEngine({ training })`, `--engine`, env `TRANSFERKIT_ENGINE`), else `'onnx'`. A model
+   * or option the ONNX engine cannot train (an uncompiled layer such as LoRA's, a penalty other
+   * than L2-SP) falls back to TF.js — silently (the reason in `TrainResult.engineFallback`)
+   * unless onnx was asked for here or by an explicit setting, which makes it an error.
+   */
+  engine?: TrainingEngine;
 }
 
 /** What {@link trainModel} did. */
@@ -79,6 +90,10 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** Number of optimiser steps taken. */
   steps: number;
+  /** The engine that ran the training steps (of the last epoch, should it have changed). */
+  engine: TrainingEngine;
+  /** Why training fell back from the ONNX engine to TF.js (only when it did). */
+  engineFallback?: string;
 }
 
 /**
@@ -87,9 +102,15 @@ export interface TrainResult {
  * weights, with early stopping on validation loss. Learning rates follow the schedule and the
  * per-layer multipliers; batches are augmented on the fly when asked.
  *
- * Every step runs inside `tf.tidy`; the number of live tensors is the same after each step once
- * the optimiser has made its slots. Dropout is active and BatchNorm layers follow their own mode
- * (see `keepBatchNormInInference`). The same seed gives the same result.
+ * The steps run on the ONNX training engine (`OnnxTrainer`) by default, or on TF.js (see
+ * `engine`): the same batches, augmentation, learning rates, loss and AdamW update either way.
+ * On onnx the weights live in onnxruntime during an epoch and are written back into the model
+ * at its end (before validation, the divergence check, snapshots and `onEpoch`); a change of the
+ * trainable set by `beforeEpoch` (gradual unfreezing) makes a new trainer that carries the Adam
+ * state. On TF.js every step runs inside `tf.tidy`; either way the number of live tensors is the
+ * same after each step once the optimiser has made its slots. Dropout is active and BatchNorm
+ * layers follow their own mode (see `keepBatchNormInInference`). The same seed gives the same
+ * result on the same engine.
  *
  * @example
  * ```ts
@@ -114,6 +135,28 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
   const phase = opts.phase ?? 'train';
   const startEpoch = opts.startEpoch ?? 1;
 
+  const choice = opts.engine !== undefined ? { engine: parseTrainingEngine(opts.engine, 'trainModel({ engine })'), explicit: true, source: 'the engine option' } : trainingEngine();
+  let engine: TrainingEngine = choice.engine;
+  let engineFallback: string | undefined;
+  /** The ONNX engine cannot do this: an error when onnx was asked for, else TF.js from now on. */
+  const cannotOnnx = (reason: string, err?: unknown): void => {
+    if (choice.explicit) {
+      const code = err instanceof TransferkitError ? err.code : 'ONNX_TRAIN_UNSUPPORTED';
+      throw new TransferkitError(code, `The ONNX training engine (asked for by ${choice.source}) cannot train this: ${reason}`, {
+        where: err instanceof TransferkitError ? err.where : phase,
+        hint: 'Train with the TF.js engine (`engine: \'tfjs\'`, --engine tfjs or TRANSFERKIT_ENGINE=tfjs), or leave the engine unset to fall back automatically.',
+        cause: err,
+      });
+    }
+    engine = 'tfjs';
+    engineFallback = reason;
+  };
+  if (engine === 'onnx' && opts.penalty && !opts.penalty.l2sp) cannotOnnx('its penalty is not L2-SP (only L2-SP is compiled; other penalties are TF.js closures)');
+  const l2sp = engine === 'onnx' ? opts.penalty?.l2sp?.() : undefined;
+  let trainer: OnnxTrainer | undefined;
+  let trainerKey = '';
+  const adam = new Map<string, AdamSlot>();
+
   const optimizer = new AdamW({ learningRate: lr, weightDecay });
   const weightsPerClass = tf.tensor1d(opts.classWeights ?? new Array(numClasses).fill(1), 'float32');
   const per = n > 0 ? data.x.length / n : 0;
@@ -131,6 +174,31 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
       opts.beforeEpoch?.(epoch);
       const groups = trainableGroups(model, opts.layerLr);
       if (groups.vars.length === 0) throw new TransferkitError('NOTHING_TO_TRAIN', 'Every layer of the model is frozen', { hint: 'Unfreeze at least the head.' });
+      if (engine === 'onnx') {
+        const key = trainableKey(model, groups);
+        if (trainer && key === trainerKey) {
+          trainer.reload(); // the model is the source of truth between epochs
+        } else {
+          if (trainer) {
+            for (const [name, slot] of trainer.adamState()) adam.set(name, slot);
+            await trainer.dispose();
+            trainer = undefined;
+          }
+          try {
+            const made = new OnnxTrainer(model, { batchSize, numClasses, classWeights: opts.classWeights, labelSmoothing: smoothing, weightDecay, layerLr: opts.layerLr, seed: `${opts.seed}:${phase}:${epoch}`, l2sp }, adam);
+            try {
+              await made.prepare(batchSize);
+            } catch (err) {
+              await made.dispose();
+              throw err;
+            }
+            trainer = made;
+            trainerKey = key;
+          } catch (err) {
+            cannotOnnx(err instanceof Error ? err.message : String(err), err);
+          }
+        }
+      }
       const order = createRng(`${opts.seed}:${phase}:${epoch}`).shuffle(Array.from({ length: n }, (_, i) => i));
       let lossSum = 0;
       let correct = 0;
@@ -147,7 +215,7 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
         if (opts.augment) augmentBatch(xb, batchShape, opts.augment, createRng(`${opts.seed}:${phase}:${epoch}:${s}:augment`));
         rate = lr * lrFactor(opts.lrSchedule, (epoch - 1) * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
         optimizer.learningRate = rate;
-        const [loss, hits] = tf.tidy(() => {
+        const [loss, hits] = trainer ? await onnxStep(trainer, xb, yb, rate) : tf.tidy(() => {
           const xs = tf.tensor(xb, batchShape);
           const ys = tf.tensor1d(yb, 'int32');
           let targets = tf.cast(tf.oneHot(ys, numClasses), 'float32');
@@ -176,9 +244,10 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
         steps++;
         opts.onStep?.(s + 1, stepsPerEpoch);
       }
+      trainer?.writeBack();
       const record: EpochRecord = { phase, epoch, loss: lossSum / n, accuracy: correct / n, learningRate: rate, seconds: 0 };
       if (opts.val) {
-        const v = evaluateLoss(model, opts.val, numClasses);
+        const v = trainer ? scoreProbs(await trainer.predict(opts.val.x, opts.val.y.length), opts.val.y, numClasses) : evaluateLoss(model, opts.val, numClasses);
         record.valLoss = v.loss;
         record.valAccuracy = v.accuracy;
       }
@@ -206,11 +275,37 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
     }
     const lastEpoch = history.at(-1)?.epoch ?? 0;
     if (best.weights && best.epoch !== lastEpoch) restoreWeights(model, best.weights);
-    return { history, bestEpoch: best.weights ? best.epoch : lastEpoch, stoppedEarly, steps };
+    const result: TrainResult = { history, bestEpoch: best.weights ? best.epoch : lastEpoch, stoppedEarly, steps, engine };
+    if (engineFallback !== undefined) result.engineFallback = engineFallback;
+    return result;
   } finally {
     optimizer.dispose();
     weightsPerClass.dispose();
+    await trainer?.dispose();
   }
+}
+
+/** One step on the ONNX engine, as `[loss, correct]`. */
+async function onnxStep(trainer: OnnxTrainer, xb: Float32Array, yb: Int32Array, rate: number): Promise<[number, number]> {
+  const r = await trainer.step(xb, yb, rate);
+  return [r.loss, r.correct];
+}
+
+/**
+ * What an ONNX trainer compiles from the model besides its weights' values: which variables
+ * train (with their learning-rate multipliers) and which BatchNorm layers are pinned in
+ * inference mode. A new trainer is made when it changes (e.g. gradual unfreezing).
+ */
+function trainableKey(model: tf.LayersModel, groups: { vars: tf.Variable[]; multiplier: Map<tf.Variable, number> }): string {
+  const pinned: string[] = [];
+  const visit = (layers: tf.layers.Layer[]) => {
+    for (const layer of layers) {
+      if (layer instanceof tf.LayersModel) visit(layer.layers);
+      else if ((layer as unknown as Record<symbol, unknown>)[Symbol.for('transferkit.bnInference')] === true) pinned.push(layer.name);
+    }
+  };
+  visit(model.layers);
+  return JSON.stringify([groups.vars.map((v) => [v.name, groups.multiplier.get(v) ?? 1]), pinned]);
 }
 
 /** The TRAINING_DIVERGED error: what became non-finite, where, and at which learning rate. */
@@ -388,16 +483,20 @@ export function balancedClassWeights(y: Int32Array, numClasses: number): number[
 }
 
 function evaluateLoss(model: tf.LayersModel, data: TensorData, k: number): { loss: number; accuracy: number } {
-  const probs = predictProbs(model, data);
+  return scoreProbs(predictProbs(model, data), data.y, k);
+}
+
+/** Mean cross-entropy (probabilities clipped to [1e-7, 1]) and accuracy of softmax outputs. */
+function scoreProbs(probs: Float32Array, y: Int32Array, k: number): { loss: number; accuracy: number } {
   let loss = 0;
   let correct = 0;
-  const n = data.y.length;
+  const n = y.length;
   for (let i = 0; i < n; i++) {
-    const y = data.y[i];
-    loss -= Math.log(Math.min(1, Math.max(1e-7, probs[i * k + y])));
+    const label = y[i];
+    loss -= Math.log(Math.min(1, Math.max(1e-7, probs[i * k + label])));
     let arg = 0;
     for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + arg]) arg = c;
-    if (arg === y) correct++;
+    if (arg === label) correct++;
   }
   return { loss: loss / n, accuracy: correct / n };
 }

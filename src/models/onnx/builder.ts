@@ -35,10 +35,10 @@ export class OnnxGraphBuilder {
     this.graphName = opts.name ?? 'graph';
   }
 
-  /** Declares a float32 graph input; string dims are symbolic (e.g. `'N'`). Returns its name. */
-  input(name: string, dims: (number | string)[]): string {
+  /** Declares a graph input (float32 unless `dtype` says int32 or int64); string dims are symbolic (e.g. `'N'`). Returns its name. */
+  input(name: string, dims: (number | string)[], dtype: 'float32' | 'int32' | 'int64' = 'float32'): string {
     this.claim(name);
-    this.inputs.push(valueInfo(name, dims));
+    this.inputs.push(valueInfo(name, dims, dtype === 'int32' ? DataType.INT32 : dtype === 'int64' ? DataType.INT64 : DataType.FLOAT));
     return name;
   }
 
@@ -95,10 +95,10 @@ export class OnnxGraphBuilder {
   }
 }
 
-function valueInfo(name: string, dims: (number | string)[]): Onnx.IValueInfoProto {
+function valueInfo(name: string, dims: (number | string)[], elemType: number = DataType.FLOAT): Onnx.IValueInfoProto {
   return {
     name,
-    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
   };
 }
 
