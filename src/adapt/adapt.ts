@@ -359,13 +359,9 @@ function labelledOnly(ds: Dataset): Dataset {
   return subset(ds, [...ds.labels.keys()].filter((i) => ds.labels[i] >= 0));
 }
 
-/**
- * The methods to run — the one named, or `auto`'s candidates — each checked with the registry's
- * `applies`: a method named (or a candidate listed) that does not apply is refused; a default
- * candidate that does not apply is skipped.
- */
-function methodsToRun(config: AdaptConfig, data: Domains, say: (m: string) => void): SingleMethod[] {
-  const ctx: ApplyContext = {
+/** What the registry's `applies` checks look at. */
+function applyContext(config: AdaptConfig, data: Domains): ApplyContext {
+  return {
     kind: data.source.features.kind,
     sources: data.sources.length,
     sourceRows: data.source.size,
@@ -374,6 +370,15 @@ function methodsToRun(config: AdaptConfig, data: Domains, say: (m: string) => vo
     classes: data.classes.length,
     base: config.base,
   };
+}
+
+/**
+ * The methods to run — the one named, or `auto`'s candidates — each checked with the registry's
+ * `applies`: a method named (or a candidate listed) that does not apply is refused; a default
+ * candidate that does not apply is skipped.
+ */
+function methodsToRun(config: AdaptConfig, data: Domains, say: (m: string) => void): SingleMethod[] {
+  const ctx = applyContext(config, data);
   if (config.method !== 'auto') {
     checkApplies(methodNamed(config.method)!, ctx);
     return [config.method];
@@ -666,15 +671,7 @@ async function deepCandidate(setup: ShallowSetup, method: DeepMethod, split: Ret
  */
 function deepCandidatesFor(config: AdaptConfig, data: Domains, say: (m: string) => void): DeepMethod[] {
   if (config.method !== 'auto') return [];
-  const ctx: ApplyContext = {
-    kind: data.source.features.kind,
-    sources: data.sources.length,
-    sourceRows: data.source.size,
-    targetRows: data.target.size,
-    targetLabelled: data.sizes.targetLabelled,
-    classes: data.classes.length,
-    base: config.base,
-  };
+  const ctx = applyContext(config, data);
   if (config.deepCandidates) {
     for (const m of config.deepCandidates) checkApplies(methodNamed(m)!, ctx);
     return [...new Set(config.deepCandidates)];

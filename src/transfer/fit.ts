@@ -22,7 +22,7 @@ import { l2spPenalty, weightValues, type Penalty } from './regularizers.ts';
 import { checkSchedule, layerMultipliers, type LrSchedule, type ScheduleKind } from './schedules.ts';
 import {
   applyPhase,
-  forward,
+  forwardFeatures,
   parseUnfreezeSchedule,
   planPhases,
   prepareModel,
@@ -35,7 +35,7 @@ import {
   STRATEGIES,
 } from './strategies.ts';
 import { calibrateBatchNorm } from './batchnorm.ts';
-import { balancedClassWeights, formatRate, nonFiniteWeight, trainModel, type EpochRecord, type TensorData, type TrainOptions } from './train.ts';
+import { balancedClassWeights, formatRate, nonFiniteWeight, trainModel, type EpochRecord, type TensorData, type TrainOptions, type TrainResult } from './train.ts';
 import { predictProbs } from '../models/predict-probs.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
@@ -210,6 +210,10 @@ export interface FitResult {
   defaults: DefaultsPlan;
   /** Things the user should know, e.g. a phase whose budget ended before its loss converged; also in `metrics.json`. */
   warnings: string[];
+  /** What trained each phase run in this call: the ONNX training engine, TF.js, or L-BFGS (a linear head); also in `metrics.json`. */
+  engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs'>;
+  /** Why a phase fell back from the ONNX engine to TF.js, when one did. */
+  engineFallback?: string;
 }
 
 /** `checkpoints/state.json` of a fit run: the run state plus the best checkpoint so far. */
@@ -539,6 +543,12 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   let epochs = 0;
   let headChoice: HeadChoice | undefined;
   const history: EpochRecord[] = [];
+  const engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs'> = {};
+  let engineFallback: string | undefined;
+  const noteEngine = (phase: string, r: TrainResult) => {
+    engines[phase] = r.engine;
+    engineFallback ??= r.engineFallback;
+  };
   try {
     for (const phase of phases) {
       if (done.has(phase.name)) continue;
@@ -581,9 +591,13 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       };
       // augmentation changes the inputs every step, so the base cannot be run once and cached
       if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
-        headChoice = (await trainHeadOnCachedFeatures(cfg, inputs, common, run)) ?? headChoice;
+        const head = await trainHeadOnCachedFeatures(cfg, inputs, common, run);
+        if ('solver' in head) {
+          headChoice = head;
+          engines[phase.name] = 'lbfgs';
+        } else noteEngine(phase.name, head);
       } else {
-        await trainModel(model, inputs.train, { ...common, val: inputs.val, augment: controls.augment });
+        noteEngine(phase.name, await trainModel(model, inputs.train, { ...common, val: inputs.val, augment: controls.augment }));
       }
       done.add(phase.name);
       const finished: FitState = { phase: phase.name, epoch: phase.epochs, donePhases: [...done], finished: false, best };
@@ -654,6 +668,8 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       head: headChoice,
       defaults: inputs.plan,
       warnings: convergenceWarnings(history, phases, headChoice),
+      engines,
+      ...(engineFallback ? { engineFallback } : {}),
     }, phases);
   } catch (err) {
     handle.dispose();
@@ -669,7 +685,7 @@ async function finishRun(run: RunFolder | undefined, model: FittedModel, summary
   if (result.head === undefined) delete result.head;
   if (!run) return result;
   const { best } = summary;
-  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best, head: summary.head, warnings: summary.warnings });
+  await run.writeJson('metrics.json', { train: summary.train, val: summary.val, seconds: summary.seconds, best, head: summary.head, warnings: summary.warnings, engines: summary.engines, engineFallback: summary.engineFallback });
   const last: FitState = { phase: phases.at(-1)!.name, epoch: phases.at(-1)!.epochs, donePhases: phases.map((p) => p.name), finished: true, best };
   await run.writeState(last);
   return result;
@@ -680,10 +696,10 @@ async function finishRun(run: RunFolder | undefined, model: FittedModel, summary
  * with `headSolver: 'lbfgs'` a linear head to convergence by L-BFGS with cross-validated L2 (see
  * `linear-head.ts`); else Adam for the phase's epochs.
  */
-async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2], run: RunFolder | undefined): Promise<HeadChoice | undefined> {
+async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2], run: RunFolder | undefined): Promise<HeadChoice | TrainResult> {
   const { base, head } = splitAtHead(inputs.model);
-  const feats = forward(base, inputs.train);
-  const val = inputs.val ? { ...forward(base, inputs.val), y: inputs.val.y } : undefined;
+  const feats = await forwardFeatures(base, inputs.train);
+  const val = inputs.val ? { ...(await forwardFeatures(base, inputs.val)), y: inputs.val.y } : undefined;
   const dense = headSolver(cfg, inputs.plan) === 'lbfgs' ? linearHeadLayer(head) : undefined;
   if (cfg.headSolver === 'lbfgs' && !dense) {
     throw new TransferkitError('BAD_OPTION', 'headSolver "lbfgs" fits a linear head (one Dense softmax layer), but this head has hidden layers', { where: 'headSolver option', hint: 'Leave out `headHidden`, or use `headSolver: "adam"`.' });
@@ -698,11 +714,9 @@ async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs,
         // the choice is part of the run's record (and what a resumed run reuses)
         if (run) await run.writeJson('config.json', { ...(await run.config<object>()), defaults: plan });
       }
-      await trainModel(head, data, { ...opts, epochs: plan.headEpochs.chosen });
-      return undefined;
+      return trainModel(head, data, { ...opts, epochs: plan.headEpochs.chosen });
     }
-    await trainModel(head, data, { ...opts, val });
-    return undefined;
+    return trainModel(head, data, { ...opts, val });
   }
   const t0 = performance.now();
   const [n, d] = feats.shape;
