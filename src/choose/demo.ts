@@ -87,7 +87,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 /**
  * Training settings of the demo runs: none — every strategy runs `fit`'s defaults, as a user's
  * first `fit` does (on 100 digits: all of them train, the head goes on fashion-cnn's `flatten`
- * under a hidden dense-128 + dropout-0.5 layer, 300 optimiser steps, k-fold-chosen head epochs;
+ * under a hidden dense-128 + dropout-0.5 layer, 300 optimiser steps, then 100 of fine-tuning;
  * see `src/transfer/defaults.ts`). Scratch trains the same network from random weights.
  *
  * Before the defaults study (issue 12) the demo had its own settings (60 epochs at batch 20, cut at

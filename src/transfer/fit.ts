@@ -41,7 +41,6 @@ import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
 import { fitLinearHead, linearHeadLayer, type HeadChoice } from './linear-head.ts';
 import { phaseEpochs, planDefaults, type DefaultsPlan } from './defaults.ts';
-import { chooseHeadEpochs } from './head-epochs.ts';
 import { convergenceWarnings } from './convergence.ts';
 
 /**
@@ -66,7 +65,7 @@ export interface FitConfig {
   arch?: Arch;
   /** Training data: `builtin:NAME`, a path, or (from the API) a loaded dataset. */
   train: string | Dataset;
-  /** Validation data; default: a stratified `valFraction` of the training data from 1,000 examples up (every class ≥ 5); smaller data all trains, with k-fold choices (see `DefaultsPlan`). */
+  /** Validation data; default: a stratified `valFraction` of the training data from 1,000 examples up (every class ≥ 5); smaller data all trains (see `DefaultsPlan`). */
   val?: string | Dataset;
   /** Share of the training data held out for validation when no `val` is given (default 0.15 from 1,000 examples up, else 0; 0 turns it off). */
   valFraction?: number;
@@ -591,7 +590,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       };
       // augmentation changes the inputs every step, so the base cannot be run once and cached
       if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
-        const head = await trainHeadOnCachedFeatures(cfg, inputs, common, run);
+        const head = await trainHeadOnCachedFeatures(cfg, inputs, common);
         if ('solver' in head) {
           headChoice = head;
           engines[phase.name] = 'lbfgs';
@@ -696,7 +695,7 @@ async function finishRun(run: RunFolder | undefined, model: FittedModel, summary
  * with `headSolver: 'lbfgs'` a linear head to convergence by L-BFGS with cross-validated L2 (see
  * `linear-head.ts`); else Adam for the phase's epochs.
  */
-async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2], run: RunFolder | undefined): Promise<HeadChoice | TrainResult> {
+async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs, opts: Parameters<typeof trainModel>[2]): Promise<HeadChoice | TrainResult> {
   const { base, head } = splitAtHead(inputs.model);
   const feats = await forwardFeatures(base, inputs.train);
   const val = inputs.val ? { ...(await forwardFeatures(base, inputs.val)), y: inputs.val.y } : undefined;
@@ -705,18 +704,7 @@ async function trainHeadOnCachedFeatures(cfg: FitConfig, inputs: PreparedInputs,
     throw new TransferkitError('BAD_OPTION', 'headSolver "lbfgs" fits a linear head (one Dense softmax layer), but this head has hidden layers', { where: 'headSolver option', hint: 'Leave out `headHidden`, or use `headSolver: "adam"`.' });
   }
   if (!dense) {
-    const data = { ...feats, y: inputs.train.y };
-    const { plan } = inputs;
-    if (plan.validation === 'k-fold' && !val) {
-      if (!plan.headEpochs) {
-        plan.headEpochs = await chooseHeadEpochs(head, data, opts, plan.folds!, inputs.classes.length);
-        plan.reasons.push(`head phase: ${plan.headEpochs.chosen} of ${opts.epochs} epochs, the lowest mean held-out loss (${plan.headEpochs.meanValLoss[plan.headEpochs.chosen - 1].toFixed(3)}) of ${plan.folds}-fold cross-validation`);
-        // the choice is part of the run's record (and what a resumed run reuses)
-        if (run) await run.writeJson('config.json', { ...(await run.config<object>()), defaults: plan });
-      }
-      return trainModel(head, data, { ...opts, epochs: plan.headEpochs.chosen });
-    }
-    return trainModel(head, data, { ...opts, val });
+    return trainModel(head, { ...feats, y: inputs.train.y }, { ...opts, val });
   }
   const t0 = performance.now();
   const [n, d] = feats.shape;

@@ -104,7 +104,7 @@ export const TRAINING_SETTINGS: readonly TrainingSetting[] = Object.freeze([
     min: 0,
     max: 1,
     maxOpen: true,
-    defaultText: `${FIT_DEFAULTS.valFraction} from 1,000 training examples up (every class ≥ 5); below, 0: all examples train and k-fold cross-validation chooses the head's epochs`,
+    defaultText: `${FIT_DEFAULTS.valFraction} from 1,000 training examples up (every class ≥ 5); below, 0: all examples train for fixed step budgets`,
     help: 'share of the training data held out for validation when no validation data is given (0 turns it off)',
     group: 'training',
   },
