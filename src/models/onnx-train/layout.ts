@@ -35,21 +35,7 @@ export function onnxShape(layout: WeightLayout, tfShape: number[]): number[] {
  * ```
  */
 export function toOnnxLayout(layout: WeightLayout, data: Float32Array, tfShape: number[]): Float32Array {
-  if (layout === 'plain') return Float32Array.from(data);
-  const [kh, kw, cin, cout] = tfShape;
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      for (let c = 0; c < cin; c++) {
-        for (let o = 0; o < cout; o++) {
-          // conv: [o][c][i][j]; depthwise (cout = mult): [c·mult + o][0][i][j]
-          const dst = layout === 'conv' ? ((o * cin + c) * kh + i) * kw + j : ((c * cout + o) * kh + i) * kw + j;
-          out[dst] = data[((i * kw + j) * cin + c) * cout + o];
-        }
-      }
-    }
-  }
-  return out;
+  return relayout(layout, data, tfShape, 'to-onnx');
 }
 
 /**
@@ -61,6 +47,11 @@ export function toOnnxLayout(layout: WeightLayout, data: Float32Array, tfShape: 
  * ```
  */
 export function fromOnnxLayout(layout: WeightLayout, data: Float32Array, tfShape: number[]): Float32Array {
+  return relayout(layout, data, tfShape, 'from-onnx');
+}
+
+/** Copies every kernel element between the TF.js index `[i][j][c][o]` and its ONNX index, in the direction asked. */
+function relayout(layout: WeightLayout, data: Float32Array, tfShape: number[], direction: 'to-onnx' | 'from-onnx'): Float32Array {
   if (layout === 'plain') return Float32Array.from(data);
   const [kh, kw, cin, cout] = tfShape;
   const out = new Float32Array(data.length);
@@ -68,8 +59,11 @@ export function fromOnnxLayout(layout: WeightLayout, data: Float32Array, tfShape
     for (let j = 0; j < kw; j++) {
       for (let c = 0; c < cin; c++) {
         for (let o = 0; o < cout; o++) {
-          const src = layout === 'conv' ? ((o * cin + c) * kh + i) * kw + j : ((c * cout + o) * kh + i) * kw + j;
-          out[((i * kw + j) * cin + c) * cout + o] = data[src];
+          // conv: [o][c][i][j]; depthwise (cout = mult): [c·mult + o][0][i][j]
+          const onnx = layout === 'conv' ? ((o * cin + c) * kh + i) * kw + j : ((c * cout + o) * kh + i) * kw + j;
+          const tfjs = ((i * kw + j) * cin + c) * cout + o;
+          if (direction === 'to-onnx') out[onnx] = data[tfjs];
+          else out[tfjs] = data[onnx];
         }
       }
     }
