@@ -5,8 +5,10 @@
  * (`--strategy auto`), and reports test accuracy for each.
  */
 import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { fitAuto } from '../../src/choose/fit-auto.ts';
 import type { Dataset } from '../../src/data/dataset.ts';
+import { loadDataset } from '../../src/data/load.ts';
 import { samplePerClass } from '../../src/data/split.ts';
 import { evaluateModel } from '../../src/models/evaluate.ts';
 import { fit, type FitConfig } from '../../src/transfer/fit.ts';
@@ -115,7 +117,6 @@ function trainedBase(name: string, make: () => Promise<FitConfig>): () => Promis
       if (!existsSync(`${out}/model/model.json`)) {
         const { model } = await fit({ ...(await make()), out: `${out}.tmp-${process.pid}` });
         model.dispose();
-        const { rename, rm } = await import('node:fs/promises');
         await rm(out, { recursive: true, force: true });
         await rename(`${out}.tmp-${process.pid}`, out);
       }
@@ -183,7 +184,6 @@ const SPECS: FitTaskSpec[] = [
       const { pool, test } = poolAndTest(mnist, 0.1, seed, 1000);
       const train = await writeImageFolder(samplePerClass(pool, 10, seed).sample, suiteTemp(`coarse-${seed}/train`), 32);
       const testDir = await writeImageFolder(test as Dataset, suiteTemp(`coarse-${seed}/test`), 32);
-      const { loadDataset } = await import('../../src/data/load.ts');
       return { pool: await loadDataset(train), test: testDir };
     },
   },

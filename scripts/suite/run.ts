@@ -11,8 +11,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { initEngine } from '../../src/engine/backend.ts';
 import { writeFileAtomic } from '../../src/util/atomic.ts';
+import { ADAPT_TASKS } from './adapt-tasks.ts';
 import { FIT_TASKS } from './fit-tasks.ts';
-import { bestOf, type Scored, type SuiteResult, type SuiteTask } from './types.ts';
+import { bestOf, type Scored, type SuiteResult } from './types.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,18 +26,8 @@ const { values: args } = parseArgs({
   },
 });
 
-async function adaptTasks(): Promise<SuiteTask[]> {
-  try {
-    const file = './adapt-tasks.ts';
-    return ((await import(file)) as { ADAPT_TASKS: SuiteTask[] }).ADAPT_TASKS;
-  } catch (err) {
-    console.error(`adapt tasks not loaded: ${(err as Error).message}`);
-    return [];
-  }
-}
-
 await initEngine();
-const all = [...FIT_TASKS, ...(await adaptTasks())];
+const all = [...FIT_TASKS, ...ADAPT_TASKS];
 const only = args.only?.split(',');
 const tasks = all.filter((t) => (!only || only.includes(t.name)) && (!args.kind || t.kind === args.kind));
 if (only) for (const o of only) if (!all.some((t) => t.name === o)) throw new Error(`No task "${o}"; tasks: ${all.map((t) => t.name).join(', ')}`);

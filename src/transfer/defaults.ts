@@ -125,8 +125,8 @@ export function planDefaults(input: PlanInput): DefaultsPlan {
     }
   }
   if (transfer && given.headHidden === undefined && given.headSolver === undefined) {
-    const convCut = (given.cutAt === undefined && plan.cutAt !== undefined) || (given.cutAt !== undefined && featureMapCut(base) !== undefined);
-    if (convCut || strategy === 'scratch') {
+    // a convolutional base (its features are feature maps, not a dense embedding), or scratch: the same network as transfer
+    if (featureMapCut(base) !== undefined || strategy === 'scratch') {
       plan.headHidden = [...DEFAULT_HEAD.hidden];
       plan.headDropout = given.headDropout ?? DEFAULT_HEAD.dropout;
       reasons.push(`head: a hidden layer of ${DEFAULT_HEAD.hidden.join(', ')} ReLU units, dropout ${plan.headDropout}, softmax`);

@@ -470,11 +470,11 @@ async function prepareWithBase(
     }
     onModel(model);
     // check the layers named in options now, so a wrong name fails before the run folder exists
-    aboveTheCut(plan, base?.model, () => {
-      if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
-      if (controls.schedule) applyPhase(model, { name: 'gradual', trainable: 'schedule', learningRate: 0, epochs: 0 }, 0, { schedule: controls.schedule });
-      if (cfg.lrDecay !== undefined || cfg.layerLr) controls.layerLr = layerMultipliers(model.model, model.baseLayerCount, { lrDecay: cfg.lrDecay, layerLr: cfg.layerLr });
-    });
+    const named = [...(Array.isArray(cfg.unfreeze) ? cfg.unfreeze : []), ...(controls.schedule?.flatMap((s) => s.layers) ?? []), ...Object.keys(cfg.layerLr ?? {})];
+    refuseAboveTheCut(named, model.model, base?.model, plan);
+    if (Array.isArray(cfg.unfreeze)) applyPhase(model, { name: 'finetune', trainable: 'top-k', learningRate: 0, epochs: 0 }, cfg.unfreeze);
+    if (controls.schedule) applyPhase(model, { name: 'gradual', trainable: 'schedule', learningRate: 0, epochs: 0 }, 0, { schedule: controls.schedule });
+    if (cfg.lrDecay !== undefined || cfg.layerLr) controls.layerLr = layerMultipliers(model.model, model.baseLayerCount, { lrDecay: cfg.lrDecay, layerLr: cfg.layerLr });
     if (cfg.l2sp && base) controls.anchors = weightValues(base.model);
     return {
       train: { ...trainX, y: train.labels },
@@ -491,23 +491,19 @@ async function prepareWithBase(
 }
 
 /**
- * Runs `check`; a layer it cannot find that the base has, above the default cut, gets an error
- * that says so (the default cut removed it) and how to keep it.
+ * A layer named in the options that the base has but the default cut removed (it is above the
+ * cut, so not in the model) is an error that says so and how to keep it — not the plain
+ * unknown-layer error, which would not explain why a layer of the base is missing.
  */
-function aboveTheCut(plan: DefaultsPlan, base: tf.LayersModel | undefined, check: () => void): void {
-  try {
-    check();
-  } catch (err) {
-    const name = err instanceof TransferkitError && err.code === 'UNKNOWN_LAYER' ? /No layer named "([^"]+)"/.exec(err.message)?.[1] : undefined;
-    if (!name || !plan.cutAt || !base?.layers.some((l) => l.name === name)) throw err;
-    const cut = base.layers.findIndex((l) => l.name === plan.cutAt);
-    const headInput = base.layers.at(-2)?.name;
-    throw new TransferkitError('UNKNOWN_LAYER', `Layer "${name}" of the base is above the cut: by default the new head goes on "${plan.cutAt}", the top of the base's convolutional part, so the layers above it are not in the model`, {
-      where: 'layers named in the options',
-      hint: `Keep them with \`cutAt\` (e.g. \`cutAt: "${headInput}"\`, where the old head was), or name layers at or below "${plan.cutAt}" (index ${cut}).`,
-      cause: err,
-    });
-  }
+function refuseAboveTheCut(names: Array<string | number>, model: tf.LayersModel, base: tf.LayersModel | undefined, plan: DefaultsPlan): void {
+  if (!base || !plan.cutAt) return;
+  const name = names.find((n): n is string => typeof n === 'string' && !model.layers.some((l) => l.name === n) && base.layers.some((l) => l.name === n));
+  if (name === undefined) return;
+  const cut = base.layers.findIndex((l) => l.name === plan.cutAt);
+  throw new TransferkitError('UNKNOWN_LAYER', `Layer "${name}" of the base is above the cut: by default the new head goes on "${plan.cutAt}", the top of the base's convolutional part, so the layers above it are not in the model`, {
+    where: 'layers named in the options',
+    hint: `Keep them with \`cutAt\` (e.g. \`cutAt: "${base.layers.at(-2)?.name}"\`, where the old head was), or name layers at or below "${plan.cutAt}" (index ${cut}).`,
+  });
 }
 
 /** Trains the prepared model; with a run folder also writes history, checkpoints, the model and metrics. */

@@ -132,15 +132,8 @@ function crossValidateC(X: Rows, y: Int32Array, k: number, folds: number, opts: 
   return scores;
 }
 
-/**
- * Fold of each example: every class spread evenly over the folds, in a seeded order.
- *
- * @example
- * ```ts
- * const fold = stratifiedFolds(y, 10, 5, 0); // fold[i] in 0..4
- * ```
- */
-export function stratifiedFolds(y: Int32Array, k: number, folds: number, seed: number): Int32Array {
+/** Fold of each example: every class spread evenly over the folds, in a seeded order. */
+function stratifiedFolds(y: Int32Array, k: number, folds: number, seed: number): Int32Array {
   const rng = createRng(`head-cv:${seed}`);
   const fold = new Int32Array(y.length);
   for (let c = 0; c < k; c++) {
