@@ -3,7 +3,7 @@
  * with its model card, to models/fashion-cnn/.
  *
  *   sudo apt-get install dataset-fashion-mnist
- *   npm run train:fashion-cnn            # about 10 minutes on the ONNX training engine (65 on TF.js wasm)
+ *   npm run train:fashion-cnn            # about 7½ minutes on the ONNX training engine (65 on TF.js wasm)
  *
  * Options (environment): EPOCHS (default 10), SEED (default 42), AUGMENT (default
  * `shift=0.1,rotate=12,zoom=0.1`; `none` trains on the plain images), POLISH_EPOCHS (default 1:

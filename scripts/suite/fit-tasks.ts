@@ -79,15 +79,16 @@ function fitTask(spec: FitTaskSpec): SuiteTask {
     async run(opts: SuiteOptions): Promise<SuiteResult> {
       const t0 = performance.now();
       const data = await spec.data(opts.seed);
-      const recipes = [...DEFAULTS, ...TUNED].filter((r) => (spec.cnn || !r.cnn) && !(spec.cnn && r.notCnn) && !(opts.quick && r.slow));
+      const recipes = [...DEFAULTS, ...(opts.defaultsOnly ? [] : TUNED)].filter((r) => (spec.cnn || !r.cnn) && !(spec.cnn && r.notCnn) && !(opts.quick && r.slow));
       const candidates: Scored[] = [];
       const notes: string[] = [];
       for (const recipe of recipes) {
         const t = performance.now();
         try {
           const accuracy = await scoreRecipe(spec, recipe, data, opts.seed);
-          candidates.push({ name: recipe.name, accuracy });
-          opts.say(`${spec.name}: ${recipe.name}: ${accuracy.toFixed(3)} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+          const seconds = (performance.now() - t) / 1000;
+          candidates.push({ name: recipe.name, accuracy, seconds });
+          opts.say(`${spec.name}: ${recipe.name}: ${accuracy.toFixed(3)} (${seconds.toFixed(0)} s)`);
         } catch (err) {
           notes.push(`${recipe.name} failed: ${(err as Error).message}`);
           opts.say(`${spec.name}: ${recipe.name} FAILED: ${(err as Error).message}`);

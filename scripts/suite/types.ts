@@ -13,6 +13,8 @@ export interface Scored {
   name: string;
   /** Accuracy on the task's held-out test data (never used to choose anything). */
   accuracy: number;
+  /** Wall-clock seconds of this recipe (fit tasks). */
+  seconds?: number;
 }
 
 /** What one task measured. */
@@ -42,6 +44,8 @@ export interface SuiteOptions {
   quick: boolean;
   /** Progress lines. */
   say: (line: string) => void;
+  /** Only the plain-defaults recipes (fit tasks), e.g. to compare training engines. */
+  defaultsOnly?: boolean;
 }
 
 /** One task of the suite. */

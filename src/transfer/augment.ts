@@ -131,11 +131,23 @@ function warpImage(src: Float32Array, dst: Float32Array, h: number, w: number, c
       const fy = Math.floor(sy);
       const ax = sx - fx;
       const ay = sy - fy;
+      const inX0 = fx >= 0 && fx < w;
+      const inX1 = fx + 1 >= 0 && fx + 1 < w;
+      const inY0 = fy >= 0 && fy < h;
+      const inY1 = fy + 1 >= 0 && fy + 1 < h;
+      const p00 = (fy * w + fx) * c;
+      const p10 = p00 + w * c;
+      const out = (y * w + xo) * c;
       for (let ch = 0; ch < c; ch++) {
-        const at = (yy: number, xx: number) => (yy < 0 || yy >= h || xx < 0 || xx >= w ? fill[ch] : src[(yy * w + xx) * c + ch]);
-        const top = at(fy, fx) * (1 - ax) + at(fy, fx + 1) * ax;
-        const bottom = at(fy + 1, fx) * (1 - ax) + at(fy + 1, fx + 1) * ax;
-        dst[(y * w + xo) * c + ch] = top * (1 - ay) + bottom * ay;
+        // the four neighbours, or the border mean for those outside the image
+        const f = fill[ch];
+        const v00 = inY0 && inX0 ? src[p00 + ch] : f;
+        const v01 = inY0 && inX1 ? src[p00 + c + ch] : f;
+        const v10 = inY1 && inX0 ? src[p10 + ch] : f;
+        const v11 = inY1 && inX1 ? src[p10 + c + ch] : f;
+        const top = v00 * (1 - ax) + v01 * ax;
+        const bottom = v10 * (1 - ax) + v11 * ax;
+        dst[out + ch] = top * (1 - ay) + bottom * ay;
       }
     }
   }

@@ -13,7 +13,8 @@ import { exactShapley } from '../../src/explain/exact-shapley.ts';
 import { kernelShap } from '../../src/explain/kernel-shap.ts';
 import { limeTabular } from '../../src/explain/lime.ts';
 import { callModelFlat, flatPredictFn, linearPredictFn } from '../../src/explain/model-call.ts';
-import { classPredictFn } from '../../src/explain/model/model-view.ts';
+import { classPredictFn, withOnnxProbs } from '../../src/explain/model/model-view.ts';
+import { setTrainingEngine } from '../../src/engine/training-engine.ts';
 import { onnxPredictFn } from '../../src/explain/onnx-predict.ts';
 import { partialDependence } from '../../src/explain/partial-dependence.ts';
 import type { PredictFn } from '../../src/explain/types.ts';
@@ -179,6 +180,37 @@ describe('explanations through onnxruntime', () => {
     }
     await assert.rejects(ort.predict([Float64Array.from({ length: 6 })]) as Promise<unknown>, /released/);
     await assert.rejects(onnxPredictFn(model, { column: 3 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_TARGET');
+    model.dispose();
+  });
+
+  it('classPredictFn inside withOnnxProbs runs on onnxruntime: same values as tfjs (≤ 1e-6), released after, tfjs engine opts out', async () => {
+    await initEngine({ backend: 'wasm' });
+    const model = buildMlp(6, 3, { hidden: [8], seed: 6 });
+    const trained = { model, classes: ['a', 'b', 'c'] } as unknown as TrainedModel;
+    const rows = randomRows(40, 6, 91);
+    for (const link of ['identity', 'logit'] as const) {
+      const plain = await classPredictFn(trained, 2, link)(rows);
+      let calls = 0;
+      const inside = await withOnnxProbs(trained, async () => {
+        const f = classPredictFn(trained, 2, link);
+        const viaRows = await f(rows);
+        const viaFlat = await f.flat!(Float64Array.from(rows.flatMap((r) => [...r])), rows.length);
+        const pending = f([rows[0]]);
+        assert.ok(pending instanceof Promise, 'inside: evaluated by onnxruntime (async)');
+        await pending;
+        calls++;
+        return [viaRows, viaFlat];
+      });
+      assert.equal(calls, 1);
+      for (const v of inside) assert.ok(maxAbsDiff(v, plain) <= 1e-6 * (link === 'logit' ? 10 : 1), `${link}: max |Δ| ${maxAbsDiff(v, plain)}`);
+      assert.ok(!(classPredictFn(trained, 2, link)([rows[0]]) instanceof Promise), 'after: back on tfjs (synchronous)');
+    }
+    setTrainingEngine('tfjs');
+    try {
+      await withOnnxProbs(trained, async () => assert.ok(!(classPredictFn(trained, 0, 'identity')([rows[0]]) instanceof Promise), '--engine tfjs: stays on tfjs'));
+    } finally {
+      setTrainingEngine(undefined);
+    }
     model.dispose();
   });
 });

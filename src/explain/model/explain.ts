@@ -7,6 +7,7 @@ import { withHeader, type Explanation } from './explanation.ts';
 import './methods/index.ts';
 import type * as Builtin from './methods/index.ts';
 import type { MethodOptions } from './options.ts';
+import { withOnnxProbs } from './model-view.ts';
 import { DATA_KINDS, findMethod, methodNames, modelsOf, takes, type DataKind } from './registry.ts';
 
 /** A built-in method's registry entry. */
@@ -155,7 +156,7 @@ export async function explainWith(trained: TrainedModel, name: string, opts: Met
   // image data carry their labels in their folders: a label column is for tabular and text data
   const data = await loadDataFor(trained, opts.data, { label: kind === 'image' ? undefined : opts.label, labelled: method.labels !== undefined });
   const rows = checkRows(opts.rows ?? [0], data, kind);
-  return method.run({
+  const run = () => method.run({
     method,
     trained,
     model: name,
@@ -167,6 +168,8 @@ export async function explainWith(trained: TrainedModel, name: string, opts: Met
     link: opts.link ?? 'identity',
     explanation: (body, explained = rows.length) => withHeader(body, { model: name, classes: trained.classes, explained, started }) as Explanation,
   });
+  // model-agnostic methods on tables and text evaluate the model many times: on onnxruntime
+  return kind === 'image' ? run() : withOnnxProbs(trained, run);
 }
 
 function checkRows(rows: number[], data: Dataset, kind: DataKind): number[] {
