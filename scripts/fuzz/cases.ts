@@ -3,7 +3,7 @@
  * files in a case folder and runs the same public entry point on them.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, symlink, writeFile, copyFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile, copyFile, rm, link } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The loaders the fuzzer drives. */
@@ -197,7 +197,10 @@ export async function fsTrick(path: string, trick: string, root: string): Promis
       await symlink(await outside(root), path);
       break;
     case 'fifo':
-      execFileSync('mkfifo', [path]);
+      // a hard link to the runner's FIFO is a FIFO; spawning mkfifo from a worker holding loaded
+      // models failed now and then with ENOMEM (the fork), which is the harness, not the loader
+      if (process.env.FUZZ_FIFO) await link(process.env.FUZZ_FIFO, path);
+      else execFileSync('mkfifo', [path]);
       break;
     case 'directory':
       await mkdir(path);

@@ -7,8 +7,9 @@
  *
  * Reproduce one case: `node --import tsx scripts/fuzz/worker.ts <loader> <seed> <case>`.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOADERS } from './cases.ts';
@@ -53,9 +54,10 @@ function compress(ids: number[]): string {
 }
 
 /** Runs one batch in a child; resolves with the results and the ids still to run. */
-function runBatch(loader: string, ids: number[], o: Required<Pick<FuzzOptions, 'seed' | 'timeoutS' | 'memoryMb'>> & { skip?: Record<string, string[]> }, onResult: (r: CaseResult) => void): Promise<number[]> {
+function runBatch(loader: string, ids: number[], o: Required<Pick<FuzzOptions, 'seed' | 'timeoutS' | 'memoryMb'>> & { skip?: Record<string, string[]>; fifo?: string }, onResult: (r: CaseResult) => void): Promise<number[]> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${o.memoryMb}`, '--import', 'tsx', workerPath, loader, String(o.seed), compress(ids)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FUZZ_SKIP: JSON.stringify(o.skip ?? {}) } });
+    const env = { ...process.env, FUZZ_SKIP: JSON.stringify(o.skip ?? {}), ...(o.fifo ? { FUZZ_FIFO: o.fifo } : {}) };
+    const child = spawn(process.execPath, [`--max-old-space-size=${o.memoryMb}`, '--import', 'tsx', workerPath, loader, String(o.seed), compress(ids)], { stdio: ['ignore', 'pipe', 'pipe'], env });
     const done = new Set<number>();
     let current: number | null = null;
     let mutation = '?';
@@ -109,7 +111,11 @@ function runBatch(loader: string, ids: number[], o: Required<Pick<FuzzOptions, '
 /** Runs the fuzzer and returns the summary. */
 export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
   const loaders = opts.loaders ?? LOADERS;
-  const o = { seed: opts.seed ?? 1, timeoutS: opts.timeoutS ?? 10, memoryMb: opts.memoryMb ?? 512, skip: opts.skip };
+  // one FIFO made here, hard-linked by the workers' FIFO cases (see fsTrick in cases.ts)
+  const fifoDir = await mkdtemp(join(tmpdir(), 'tk-fuzz-fifo-'));
+  const fifo = join(fifoDir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  const o = { seed: opts.seed ?? 1, timeoutS: opts.timeoutS ?? 10, memoryMb: opts.memoryMb ?? 512, skip: opts.skip, fifo };
   const cases = opts.cases ?? 10_000;
   const jobs = opts.jobs ?? 2;
   const batch = opts.batch ?? 500;
@@ -142,7 +148,11 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
       if (rest.length > 0) queue.unshift({ loader: job.loader, ids: rest });
     }
   };
-  await Promise.all(Array.from({ length: jobs }, worker));
+  try {
+    await Promise.all(Array.from({ length: jobs }, worker));
+  } finally {
+    await rm(fifoDir, { recursive: true, force: true });
+  }
   for (const s of Object.values(summary.loaders)) for (const ex of Object.values(s.examples)) ex!.sort((a, b) => a.case - b.case);
   summary.seconds = Math.round((Date.now() - t0) / 100) / 10;
   return summary;

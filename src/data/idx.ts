@@ -188,7 +188,7 @@ export interface IdxPairOptions {
 
 /**
  * Loads an IDX images file (`[n, h, w]` or `[n, h, w, c]`, uint8 scaled by 1/255, other
- * types taken as they are) and its labels file (`[n]`) as an image {@link Dataset}.
+ * types taken as they are and required to lie in [0, 1]) and its labels file (`[n]`) as an image {@link Dataset}.
  * Without `labelsPath`, the labels file is found by name with {@link labelsPathFor}.
  *
  * Errors: `FILE_NOT_FOUND` (images, or the labels file), `BAD_IDX` (see {@link readIdx};
@@ -263,9 +263,20 @@ export async function loadIdxPair(imagesPath: string, labelsPath?: string, opts:
   }
   const labels = Int32Array.from(raw as ArrayLike<number>);
   const classes = opts.classes ?? Array.from({ length: max + 1 }, (_, i) => String(i));
-  const div = images.type === 'uint8' ? 255 : 1;
   const pixels = new Float32Array(images.data.length);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / div;
+  if (images.type === 'uint8') {
+    for (let i = 0; i < pixels.length; i++) pixels[i] = images.data[i] / 255;
+  } else {
+    // other types are taken as they are, so they must already be pixel values in [0, 1]
+    const per = height * width * channels;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = images.data[i];
+      if (!(v >= 0 && v <= 1)) {
+        throw bad(imagesPath, `pixel value ${v} of image ${Math.floor(i / per)} (value ${i % per} of ${per}) is ${Number.isNaN(v) ? 'not a number' : 'outside [0, 1]'}; ${images.type} images are read as they are`, 'Store pixels as uint8 (0–255, scaled by transferkit) or as float32/float64 in [0, 1].');
+      }
+      pixels[i] = v;
+    }
+  }
   const ds: Dataset = { name: opts.name ?? imagesPath, size: n, features: { kind: 'image', pixels, height, width, channels }, labels, classes };
   if (opts.domain !== undefined) ds.domain = opts.domain;
   return ds;

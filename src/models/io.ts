@@ -594,7 +594,8 @@ function checkLayerGraph(topology: Json, where: string): void {
       const l = byName.get(name);
       if (!l) throw corrupt(`${by} refers to layer "${name}", which ${path} in model.json does not have.`);
       if (!Number.isInteger(index) || index < 0) throw corrupt(`${by} refers to node ${index} of layer "${name}", which is not a node number.`);
-      if (!nested(l) && index >= Math.max(1, nodeCount(l))) {
+      // an InputLayer has node 0 without inbound nodes; any other layer only has the nodes it lists
+      if (!nested(l) && index >= (l.class_name === 'InputLayer' ? Math.max(1, nodeCount(l)) : nodeCount(l))) {
         throw corrupt(`${by} refers to node ${index} of layer "${name}", which has ${nodeCount(l)} node${nodeCount(l) === 1 ? '' : 's'}.`);
       }
     };

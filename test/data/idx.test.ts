@@ -74,3 +74,29 @@ test('loadIdxPair: missing labels file and mismatched counts', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('loadIdxPair: float pixels are read as they are, so they must be in [0, 1]; NaN or 80 is BAD_IDX naming the image', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tk-idx-'));
+  try {
+    /** A float32 IDX of 2 images of 1×2 pixels (big-endian, as IDX is). */
+    const floatIdx = (values: number[]) => {
+      const b = Buffer.alloc(4 + 12 + values.length * 4);
+      b.writeUInt32BE(0x00000d03, 0);
+      [2, 1, 2].forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
+      values.forEach((v, i) => b.writeFloatBE(v, 16 + 4 * i));
+      return b;
+    };
+    const labels = Buffer.from([0, 0, 8, 1, 0, 0, 0, 2, 0, 1]);
+    await writeFile(join(dir, 'f-labels-idx1-ubyte'), labels);
+    await writeFile(join(dir, 'f-images-idx3-ubyte'), floatIdx([0, 0.5, 1, 0.25]));
+    const ok = await loadIdxPair(join(dir, 'f-images-idx3-ubyte'));
+    if (ok.features.kind !== 'image') assert.fail('image');
+    assert.deepEqual([...ok.features.pixels], [0, 0.5, 1, 0.25]);
+    for (const [value, what] of [[80, /pixel value 80 of image 1 \(value 0 of 2\) is outside \[0, 1\]/], [NaN, /pixel value NaN of image 0 \(value 1 of 2\) is not a number/]] as const) {
+      await writeFile(join(dir, 'f-images-idx3-ubyte'), floatIdx(Number.isNaN(value) ? [0, NaN, 1, 0] : [0, 0.5, value, 0]));
+      await expectError(() => loadIdxPair(join(dir, 'f-images-idx3-ubyte')), 'BAD_IDX', [what]);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

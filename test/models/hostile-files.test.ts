@@ -164,6 +164,9 @@ describe('the layer graph in model.json is checked before TF.js builds it', () =
       [(l: { inbound_nodes: unknown[][] }) => (l.inbound_nodes[0][0] = [l.inbound_nodes[0][0], l.inbound_nodes[0][0]]), /is not a list of \[layer name/],
       [(l: { inbound_nodes: unknown[][] }) => (l.inbound_nodes[0] = []), /is not a list of \[layer name/],
       [(l: { inbound_nodes: unknown[][][] }) => (l.inbound_nodes[0][0][1] = 2 ** 32 + 3), /refers to node 4294967299 of layer/],
+      // a layer left with no inbound node at all, which the next layer still uses (TF.js waited forever)
+      [(l: { inbound_nodes: unknown[] }) => (l.inbound_nodes = []), /refers to node 0 of layer .*, which has 0 nodes/],
+      [(l: { inbound_nodes: unknown[] }) => l.inbound_nodes.splice(0, 1), /refers to node 0 of layer .*, which has 0 nodes/],
     ] as const) {
       const json = JSON.parse(original);
       edit(json.modelTopology.config.layers[1]);

@@ -160,3 +160,18 @@ test('a MaxPool window larger than its (padded) input → CORRUPT_MODEL naming t
   const whole = await convertOnnx(parseOnnx(poolModel([8, 8]), 'pool.onnx'));
   whole.model.dispose();
 });
+
+test('a tensor whose dims disagree with its stored values (dims of 8e27 values) → CORRUPT_MODEL at conversion, nothing allocated (found by the fuzzer)', { timeout: 20_000 }, async () => {
+  const huge = [17, 142520168, 839532, 308135, 8539];
+  const model = proto.ModelProto.decode(mlpModel());
+  model.graph!.initializer!.find((t) => t.name === 'fc1.w')!.dims = huge;
+  const file = join(root, 'huge-dims.onnx');
+  await writeFile(file, proto.ModelProto.encode(model).finish());
+  await refusedFast(() => convertOnnx(file), 'CORRUPT_MODEL', /"fc1\.w" \(float32, dims \[17, 142520168, 839532, 308135, 8539\]\) holds 96 values/);
+  // the same lie in a Constant node's value (read by the converter, not checked as an initializer)
+  const withConstant = proto.ModelProto.decode(mlpModel());
+  const value = proto.TensorProto.create({ name: 'c', dims: huge, dataType: 1, rawData: new Uint8Array(8) });
+  withConstant.graph!.node!.unshift(proto.NodeProto.create({ opType: 'Constant', output: ['c'], attribute: [proto.AttributeProto.create({ name: 'value', type: 4, t: value })] }));
+  await writeFile(file, proto.ModelProto.encode(withConstant).finish());
+  await refusedFast(() => convertOnnx(file), 'CORRUPT_MODEL', /"c" declares dims \[17, 142520168, 839532, 308135, 8539\] \(8\.2\d*e\+27 values\) but that is not a valid size|"c" declares dims .* but stores 2/);
+});

@@ -78,6 +78,15 @@ export function tensorSize(t: Onnx.ITensorProto): number {
 export function tensorValues(t: Onnx.ITensorProto): Float64Array {
   const type = t.dataType ?? 0;
   const n = tensorSize(t);
+  // check the declared size against what the file stores before allocating anything for it
+  const stored = storedElements(t);
+  if (!Number.isSafeInteger(n) || n < 0 || (stored !== undefined && stored !== n)) {
+    const dims = `[${tensorDims(t).join(', ')}]`;
+    throw new TransferkitError('CORRUPT_MODEL', `Tensor "${t.name ?? ''}" declares dims ${dims} (${n} values) but ${stored === undefined ? 'that is not a valid size' : `stores ${stored}`}`, {
+      where: t.name ?? undefined,
+      hint: 'The ONNX file is damaged or was edited; export the model again.',
+    });
+  }
   const out = new Float64Array(n);
   const raw = t.rawData;
   if (raw && raw.length > 0) {
