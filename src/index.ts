@@ -63,3 +63,12 @@ export { adapt, type AdaptConfig, type AdaptResult } from './adapt/adapt.ts';
 export { explain, EXPLAIN_METHODS, type ExplainOptions } from './explain/model/explain.ts';
 export { whatIf, type WhatIfOptions } from './explain/model/what-if.ts';
 export type { Explanation, ExplanationHeader, ExplanationKind, ExplanationScope } from './explain/model/explanation.ts';
+
+// responsible use: fairness audit and mitigation, privacy
+export { auditModel, auditPredictions, auditOutcomes, auditCard, compareDisparities, type DisparityComparison, type AuditReport, type AuditCard, type AuditGroup, type AuditMeasure, type AuditFlag, type AuditOptions, type ModelAuditOptions, type PredictionAuditOptions } from './audit/index.ts';
+export { mitigate, mitigateModel, reweigh, fitThresholdOptimizer, fitExponentiatedGradient, MITIGATION_METHODS, FAIRNESS_CONSTRAINTS, type MitigateOptions, type MitigationReport, type MitigationRows, type ModelMitigationOptions, type ModelMitigationReport, type FairnessConstraint, type ThresholdOptimizer, type ExpGradClassifier } from './audit/mitigate/index.ts';
+export { MetricFrame, FAIRNESS_MEASURES, binarize, type GroupMetric } from './measures/fairness/index.ts';
+export { scrubText, scrubDataset, scrubFile, findPii, PII_KINDS, membershipRisk, attackMetrics, readAttackAuc, type PiiKind, type PiiMatch, type ScrubOptions, type ScrubResult, type ScrubFileOptions, type ScrubFileResult, type MembershipOptions, type MembershipRisk, type AttackMetrics, type RiskReading } from './privacy/index.ts';
+
+// reports
+export { buildModelCard, writeModelCard, writeRunCard, modelCardMarkdown, validateModelCard, MODEL_CARD_SCHEMA, type ModelCard, type CardOptions } from './report/index.ts';

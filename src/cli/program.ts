@@ -42,6 +42,10 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'rank', summary: 'rank candidate source models without fine-tuning them', load: async () => (await import('./commands/rank.ts')).registerRank },
   { name: 'curve', summary: 'learning curves of transfer against scratch over target sizes', load: async () => (await import('./commands/curve.ts')).registerCurve },
   { name: 'compare', summary: 'did transfer help? strategies against scratch, with a verdict', load: async () => (await import('./commands/compare.ts')).registerCompare },
+  { name: 'audit', summary: 'group fairness: metrics by group, disparities, mitigation', load: async () => (await import('./commands/audit.ts')).registerAudit },
+  { name: 'scrub', summary: 'remove personal data (e-mails, phones, names, …) from text', load: async () => (await import('./commands/scrub.ts')).registerScrub },
+  { name: 'privacy', summary: 'membership-inference risk of a trained model', load: async () => (await import('./commands/privacy.ts')).registerPrivacy },
+  { name: 'card', summary: 'write the model card of a run (Markdown and JSON)', load: async () => (await import('./commands/card.ts')).registerCard },
 ];
 
 /** Options of the program itself, which come before the command name. */

@@ -4,7 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TransferkitError } from '../errors.ts';
+import { readCsv } from './csv.ts';
 import type { DataKind, Dataset, TabularColumn } from './dataset.ts';
 import { loadIdxPair } from './idx.ts';
 import { messageText } from './spam-text.ts';
@@ -160,7 +162,17 @@ const BUILTINS: Record<string, Builtin> = {
     missing: npmMissing('vega-datasets'),
     load: loadPenguins,
   },
+  hmda: {
+    kind: 'tabular',
+    description: 'Boston HMDA mortgage decisions (Munnell et al. 1996, via R package AER, GPL-2|GPL-3): 2,380 applications, label deny (no/yes); 13 columns incl. afam (African-American applicant), a sensitive attribute for fairness audits',
+    size: 2380,
+    missing: () => (existsSync(HMDA_CSV) ? undefined : 'reinstall transferkit: its datasets/hmda/hmda.csv is missing'),
+    load: loadHmda,
+  },
 };
+
+/** The committed HMDA CSV (see datasets/hmda/SOURCE.md), read from the package folder. */
+const HMDA_CSV = fileURLToPath(new URL('../../datasets/hmda/hmda.csv', import.meta.url));
 
 /**
  * Lists the built-in datasets and whether each can be loaded here.
@@ -295,4 +307,9 @@ async function loadPenguins(): Promise<Dataset> {
     labels: Int32Array.from(rows, (r) => classes.indexOf(String(r.Species))),
     classes,
   };
+}
+
+async function loadHmda(): Promise<Dataset> {
+  const ds = readCsv(readFileSync(HMDA_CSV), HMDA_CSV, { label: 'deny' }).ds;
+  return { ...ds, name: 'builtin:hmda' };
 }

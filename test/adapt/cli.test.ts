@@ -1,31 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '../../src/util/random.ts';
 import { cli, oneJson } from '../cli/helpers.ts';
+import { shiftedCsv } from './helpers.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'tk-adapt-cli-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
 
-/** Classes at (∓1, ∓1); the target domain is scaled by 2.5 and moved by (4, 2). */
-async function csv(name: string, n: number, seed: number, target: boolean): Promise<string> {
-  const rng = createRng(seed);
-  const lines = ['x0,x1,label'];
-  for (let i = 0; i < n; i++) {
-    const y = i % 2;
-    const m = y ? 1 : -1;
-    let a = m + rng.normal();
-    let b = m + rng.normal();
-    if (target) [a, b] = [2.5 * a + 4, 2.5 * b + 2];
-    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${y ? 'yes' : 'no'}`);
-  }
-  const path = join(root, name);
-  await writeFile(path, lines.join('\n') + '\n');
-  return path;
-}
+const csv = (name: string, n: number, seed: number, target: boolean) => shiftedCsv(root, name, n, seed, target);
 
 const source = await csv('source.csv', 200, 1, false);
 const target = await csv('target.csv', 200, 2, true);

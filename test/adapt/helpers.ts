@@ -1,6 +1,8 @@
 /**
  * Synthetic domains for the adaptation tests.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Dataset } from '../../src/data/dataset.ts';
 import { createRng } from '../../src/util/random.ts';
 
@@ -32,3 +34,24 @@ export function moonPoints(n: number, seed: number, angle: number): { points: Ar
   }
   return { points, labels };
 }
+
+/**
+ * Writes a two-class CSV (`x0,x1,label`) with classes at (∓1, ∓1) plus unit noise; the target
+ * domain is scaled by 2.5 and moved by (4, 2). Returns its path.
+ */
+export async function shiftedCsv(dir: string, name: string, n: number, seed: number, target: boolean): Promise<string> {
+  const rng = createRng(seed);
+  const lines = ['x0,x1,label'];
+  for (let i = 0; i < n; i++) {
+    const y = i % 2;
+    const m = y ? 1 : -1;
+    let a = m + rng.normal();
+    let b = m + rng.normal();
+    if (target) [a, b] = [2.5 * a + 4, 2.5 * b + 2];
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${y ? 'yes' : 'no'}`);
+  }
+  const path = join(dir, name);
+  await writeFile(path, lines.join('\n') + '\n');
+  return path;
+}
+

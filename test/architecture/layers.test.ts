@@ -27,6 +27,8 @@ export const LAYERS: string[][] = [
   ['choose'],
   ['adapt'],
   ['explain'],
+  ['audit', 'privacy'],
+  ['report'],
   ['cli'],
   ['index.ts'],
 ];

@@ -9,6 +9,7 @@ import { createProgress } from '../progress.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { settingOption } from '../settings-option.ts';
 import { imputeOption, labelOption } from '../data-options.ts';
+import { writeRunCard } from '../../report/index.ts';
 
 interface AdaptFlags {
   source: string[];
@@ -22,6 +23,7 @@ interface AdaptFlags {
   validator?: ValidatorName;
   candidates?: string[];
   out: string;
+  card?: boolean;
   c?: number;
   classWeights?: 'none' | 'balanced';
   rounds?: number;
@@ -127,6 +129,7 @@ export function registerAdapt(program: Command): void {
     .addOption(new Option('--validator <name>', 'unsupervised validator auto chooses by (default dev); every validator’s choice is reported').choices([...VALIDATORS]))
     .option('--candidates <methods>', `comma-separated methods auto tries (default: ${autoDefaults()})`, commaList)
     .requiredOption('--out <dir>', 'run folder to create')
+    .option('--card', 'also write the model card (MODEL_CARD.md, model_card.json) into the run folder; `transferkit card` writes it later, with its intended use')
     .option('--c <C>', 'inverse L2 strength of the logistic classifier (default 10)', positiveNumber)
     .addOption(new Option('--class-weights <how>', 'balanced (default) gives each class equal weight (deep methods: class-balanced source batches); none keeps the source frequencies').choices(['none', 'balanced']))
     .option('--rounds <n>', 'self-training rounds (default 6)', wholeNumber)
@@ -162,7 +165,8 @@ ${methodsHelp()}`,
         const progress = createProgress();
         const r = await adapt(config, { onProgress: (m) => progress.log(m) });
         progress.stop();
-        return { json: r, text: resultText(r) };
+        const card = flags.card && r.out ? (await writeRunCard(r.out)).files : undefined;
+        return { json: card ? { ...r, card } : r, text: resultText(r) + (card ? `\nmodel card: ${card.markdown}` : '') };
       }),
     );
 }

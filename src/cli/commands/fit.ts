@@ -13,6 +13,7 @@ import { commaList, hiddenSizes } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { columnTypesOption, imputeOption, labelOption } from '../data-options.ts';
+import { writeRunCard } from '../../report/index.ts';
 
 /** The parsed flags (the numeric training settings are read by `settingsFromFlags`). */
 interface FitFlags {
@@ -30,6 +31,7 @@ interface FitFlags {
   cutAt?: string;
   classWeights?: 'none' | 'balanced';
   resume?: string;
+  card?: boolean;
   backend?: string;
   json?: boolean;
   unfreezeSchedule?: string;
@@ -63,6 +65,7 @@ export function registerFit(program: Command): void {
     .option('--source <data>', "with --strategy auto: a sample of the base model's training data to measure similarity against (default: the sample the model records)")
     .addOption(new Option('--arch <name>', 'architecture for scratch without --base').choices(['mlp', 'logistic', 'cnn']))
     .option('--out <dir>', 'run folder to create')
+    .option('--card', 'also write the model card (MODEL_CARD.md, model_card.json) into the run folder when training ends; `transferkit card` writes it later, with its intended use')
     .addOption(settingOption('epochs'))
     .addOption(settingOption('finetuneEpochs'))
     .addOption(settingOption('batchSize'))
@@ -180,6 +183,7 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
         // the CLI only reports: the trained model is in the run folder
         const { model: trained, ...report } = res;
         trained.dispose();
+        const card = flags.card && report.out ? (await writeRunCard(report.out)).files : undefined;
         const score = report.val ?? report.train;
         const text = [
           ...(advice ? [...describeAdvice(advice), ''] : []),
@@ -192,8 +196,9 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
           ...(report.defaults.reasons.length ? ['defaults (settings not given, see config.json):', ...report.defaults.reasons.map((r) => `  - ${r}`)] : []),
           ...report.warnings.map((w) => `warning: ${w}`),
           ...(advice ? [`run folder: ${report.out} (the advice is in advice.json)`] : [`run folder: ${report.out}`]),
+          ...(card ? [`model card: ${card.markdown}`] : []),
         ].join('\n');
-        return { json: advice ? { ...report, advice } : report, text };
+        return { json: { ...report, ...(advice ? { advice } : {}), ...(card ? { card } : {}) }, text };
       }),
     );
 }

@@ -1,5 +1,4 @@
-import { realpathSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { patternToRegExp } from '../../data/new-data.ts';
 import { TransferkitError } from '../../errors.ts';
@@ -11,6 +10,7 @@ import { fmt, runCommand, table } from '../output.ts';
 import { positiveInt } from '../parsers.ts';
 import { cliWording } from '../wording.ts';
 import { imputeOption, labelOption } from '../data-options.ts';
+import { isSameFile } from '../../util/same-file.ts';
 
 interface PredictFlags {
   model: string;
@@ -81,17 +81,9 @@ Examples:
 /** Refuses an output file that is the input data (writing it would destroy the input). */
 function checkOut(out: string, data: string): void {
   if (data === '-' || data.startsWith('builtin:')) return;
-  const same = (a: string, b: string) => {
-    if (resolve(a) === resolve(b)) return true;
-    try {
-      return realpathSync(a) === realpathSync(b);
-    } catch {
-      return false;
-    }
-  };
   // a pattern such as photos/*.png: the output must not be one of the files it matches
-  const matched = /[*?]/.test(basename(data)) && same(dirname(out), dirname(data)) && patternToRegExp(basename(data)).test(basename(out));
-  if (same(out, data) || matched) {
+  const matched = /[*?]/.test(basename(data)) && isSameFile(dirname(out), dirname(data)) && patternToRegExp(basename(data)).test(basename(out));
+  if (isSameFile(out, data) || matched) {
     throw new TransferkitError('OUT_IS_INPUT', `--out ${out} is ${matched ? 'one of the input files' : 'the input data file'}, which writing the predictions would overwrite`, {
       where: out,
       hint: 'Write the predictions to another file, e.g. --out predictions.csv.',
