@@ -70,7 +70,8 @@ let counter = 0;
  * Saves `model` with its metadata as a folder. The three files are written into a temporary
  * sibling folder that is then renamed into place; an existing model folder at `dir` is replaced
  * as a whole (renamed away, new one renamed in, old one deleted), so readers never see a
- * half-written model. Returns the metadata written.
+ * half-written model. `extra` files (e.g. a checkpoint's optimiser state) go into the same
+ * folder in the same swap. Returns the metadata written.
  *
  * @throws TransferkitError `NOT_A_MODEL_FOLDER` when `dir` exists but is a file or a non-empty folder
  *   without `model.json`/`transferkit.json` (transferkit will not delete unrelated files);
@@ -80,7 +81,7 @@ let counter = 0;
  * await saveModel(model, 'out/iris-mlp', { classes: ['setosa', 'versicolor', 'virginica'], features: spec, source: { base: 'fashion-cnn', strategy: 'fine-tune' } });
  * ```
  */
-export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelMetaInput): Promise<ModelMeta> {
+export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelMetaInput, extra: Record<string, string | Uint8Array> = {}): Promise<ModelMeta> {
   const target = resolve(dir);
   const units = outputUnits(model);
   if (meta.classes.length > 0 && units !== null && units !== meta.classes.length) {
@@ -123,6 +124,10 @@ export async function saveModel(model: tf.LayersModel, dir: string, meta: ModelM
     await writeDurable(join(tmp, WEIGHTS_BIN), new Uint8Array(weightData));
     await writeDurable(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
     await writeDurable(join(tmp, META_JSON), JSON.stringify(fullMeta, null, 2) + '\n');
+    for (const [name, data] of Object.entries(extra)) {
+      if (name !== basename(name) || [MODEL_JSON, WEIGHTS_BIN, META_JSON].includes(name)) throw new TransferkitError('BAD_OPTION', `Cannot save an extra file named "${name}" with a model`, { where: target, hint: 'Extra files are plain names other than model.json, weights.bin and transferkit.json.' });
+      await writeDurable(join(tmp, name), data);
+    }
     await syncDir(tmp);
     await swapInto(tmp, target, join(parent, `.${basename(target)}.old-${tag}`));
   } catch (err) {

@@ -118,6 +118,16 @@ function tagTime(name: string): number {
   return m ? Number(m[2]) + Number(m[3]) / 1e6 : 0;
 }
 
+/** The copy of the run state saved inside each `checkpoints/last` (see {@link RunFolder.state}). */
+export const CHECKPOINT_STATE = 'run-state.json';
+
+/** Whether run state `a` is further along than `b` (more phases done, or a later epoch of the same phase). */
+function furtherAlong(a: RunState, b: RunState): boolean {
+  if (a.finished !== b.finished) return a.finished;
+  if (a.donePhases.length !== b.donePhases.length) return a.donePhases.length > b.donePhases.length;
+  return a.phase === b.phase && a.epoch > b.epoch;
+}
+
 /** Where a run stands, saved with every checkpoint so `--resume` can continue it. */
 export interface RunState {
   /** Phase being trained (e.g. `head`, `finetune`, `train`). */
@@ -208,10 +218,28 @@ export class RunFolder {
     return readRunJson<T>(this.path('config.json'));
   }
 
-  /** The state saved with the last checkpoint, if any. */
+  /**
+   * Where the run stands: `checkpoints/state.json`, or the copy saved inside `checkpoints/last`
+   * (`run-state.json`, written in the same atomic swap as those weights) when it is further
+   * along — a kill between the swap and the state.json write must not resume the checkpoint's
+   * epoch a second time. state.json alone records finished phases and the finished run.
+   */
   async state(): Promise<RunState | undefined> {
     const p = this.path('checkpoints', 'state.json');
-    return existsSync(p) ? readRunJson<RunState>(p) : undefined;
+    const outer = existsSync(p) ? await readRunJson<RunState>(p) : undefined;
+    const inner = await this.checkpointState();
+    if (!inner) return outer;
+    return !outer || furtherAlong(inner, outer) ? inner : outer;
+  }
+
+  /** The run state saved inside `checkpoints/last`, if present and readable (else none: state.json rules). */
+  private async checkpointState(): Promise<RunState | undefined> {
+    try {
+      const s = JSON.parse(await readFile(this.path('checkpoints', 'last', CHECKPOINT_STATE), 'utf8')) as RunState;
+      return typeof s.phase === 'string' && Number.isInteger(s.epoch) && Array.isArray(s.donePhases) ? s : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** History records so far. */

@@ -18,6 +18,32 @@ export interface TensorData {
   y: Int32Array;
 }
 
+/**
+ * Where a phase of {@link trainModel} stands after an epoch, beyond the weights: Adam's moments
+ * and step counts per weight, and the early-stopping state. Saved with a checkpoint and given
+ * back as `resume`, it makes a resumed phase continue exactly as the uninterrupted one would
+ * (the batches, augmentation and dropout masks are seeded per epoch already). Moments are in
+ * the layout of the engine that made them; another engine starts Adam afresh.
+ *
+ * @example
+ * ```ts
+ * let saved: TrainCheckpoint | undefined;
+ * await trainModel(model, data, { epochs: 10, seed: 1, onEpoch: (r, info) => void (saved = info.checkpoint()) });
+ * ```
+ */
+export interface TrainCheckpoint {
+  /** The engine whose optimiser state `adam` is. */
+  engine: TrainingEngine;
+  /** Adam state per weight name (moments in the engine's layout). */
+  adam: Map<string, AdamSlot>;
+  /** The best monitored loss so far in this phase, and its epoch. */
+  best: { loss: number; epoch: number };
+  /** Epochs since the best, counting the one just finished. */
+  stale: number;
+  /** The weights of the best epoch (in `model.weights` order), when they are not the current ones. */
+  bestWeights?: Float32Array[];
+}
+
 /** One line of `history.jsonl`. */
 export interface EpochRecord {
   /** Training phase, e.g. `head` or `finetune`. */
@@ -67,8 +93,14 @@ export interface TrainOptions {
   penalty?: Penalty;
   /** Called before each epoch (e.g. to unfreeze more layers); the trainable weights are read again after it. */
   beforeEpoch?: (epoch: number) => void;
-  /** Called after every epoch, e.g. to write history and a checkpoint; `best` is true when the monitored loss improved. */
-  onEpoch?: (record: EpochRecord, info: { best: boolean }) => void | Promise<void>;
+  /**
+   * Called after every epoch, e.g. to write history and a checkpoint; `best` is true when the
+   * monitored loss improved; `checkpoint()` gives the optimiser and early-stopping state to save
+   * with it (see {@link TrainCheckpoint}).
+   */
+  onEpoch?: (record: EpochRecord, info: { best: boolean; checkpoint?: () => TrainCheckpoint }) => void | Promise<void>;
+  /** The state saved with the checkpoint this phase resumes from (with `startEpoch`). */
+  resume?: TrainCheckpoint;
   /** Called after every optimiser step with the number of steps done and in all. */
   onStep?: (done: number, total: number) => void;
   /**
@@ -167,9 +199,34 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
   let stale = 0;
   let steps = 0;
   let stoppedEarly = false;
+  const resume = opts.resume;
+  if (resume) {
+    // the best epoch's weights: saved apart, or the checkpoint's own when it was the best
+    const bestWeights = resume.bestWeights ?? (opts.val && resume.best.epoch === startEpoch - 1 ? snapshotWeights(model) : undefined);
+    best = { loss: resume.best.loss, epoch: resume.best.epoch, weights: bestWeights };
+    stale = resume.stale;
+    if (resume.engine === engine) {
+      if (engine === 'onnx') for (const [name, slot] of resume.adam) adam.set(name, slot);
+      else optimizer.importState(model, resume.adam);
+    }
+  }
+  /** The state to save with this epoch's checkpoint. */
+  const checkpointOf = (improved: boolean, epoch: number): TrainCheckpoint => {
+    const state = new Map(adam);
+    if (trainer) for (const [name, slot] of trainer.adamState()) state.set(name, slot);
+    return {
+      engine: trainer ? 'onnx' : 'tfjs',
+      adam: trainer ? state : optimizer.exportState(),
+      best: { loss: best.loss, epoch: best.epoch },
+      stale: improved ? 0 : stale + 1,
+      ...(best.weights && best.epoch !== epoch ? { bestWeights: best.weights } : {}),
+    };
+  };
 
   try {
-    for (let epoch = startEpoch; epoch <= opts.epochs; epoch++) {
+    // the interrupted run stopped early right after its checkpoint: so does the resumed one
+    if (resume && opts.val && stale >= patience) stoppedEarly = true;
+    for (let epoch = startEpoch; epoch <= opts.epochs && !stoppedEarly; epoch++) {
       const t0 = performance.now();
       opts.beforeEpoch?.(epoch);
       const groups = trainableGroups(model, opts.layerLr);
@@ -199,6 +256,7 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
           }
         }
       }
+      trainer?.reseed(`${opts.seed}:${phase}:${epoch}`);
       const order = createRng(`${opts.seed}:${phase}:${epoch}`).shuffle(Array.from({ length: n }, (_, i) => i));
       let lossSum = 0;
       let correct = 0;
@@ -267,13 +325,13 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
         best = { loss: monitored, epoch, weights: opts.val ? snapshotWeights(model) : undefined };
         stale = 0;
       }
-      await opts.onEpoch?.(record, { best: improved });
+      await opts.onEpoch?.(record, { best: improved, checkpoint: () => checkpointOf(improved, epoch) });
       if (!improved && opts.val && ++stale >= patience) {
         stoppedEarly = true;
         break;
       }
     }
-    const lastEpoch = history.at(-1)?.epoch ?? 0;
+    const lastEpoch = history.at(-1)?.epoch ?? startEpoch - 1;
     if (best.weights && best.epoch !== lastEpoch) restoreWeights(model, best.weights);
     const result: TrainResult = { history, bestEpoch: best.weights ? best.epoch : lastEpoch, stoppedEarly, steps, engine };
     if (engineFallback !== undefined) result.engineFallback = engineFallback;
@@ -440,6 +498,41 @@ export class AdamW {
         slot.acc2 = Math.fround(slot.acc2 * Math.fround(this.beta2));
       }
     });
+  }
+
+  /**
+   * The moments and step counts per variable name (TF.js layout), as {@link TrainCheckpoint}
+   * keeps them.
+   *
+   * @example
+   * ```ts
+   * const state = opt.exportState(); // Map { 'dense_Dense1/kernel' => { m, v, acc1, acc2 } }
+   * ```
+   */
+  exportState(): Map<string, AdamSlot> {
+    const out = new Map<string, AdamSlot>();
+    for (const [variable, s] of this.slots) out.set(variable.name, { m: s.m.dataSync().slice() as Float32Array, v: s.v.dataSync().slice() as Float32Array, acc1: s.acc1, acc2: s.acc2 });
+    return out;
+  }
+
+  /**
+   * Restores moments saved by {@link exportState} for the model's weights of the same name and
+   * size (others start afresh).
+   *
+   * @example
+   * ```ts
+   * opt.importState(model, saved);
+   * ```
+   */
+  importState(model: tf.LayersModel, state: Map<string, AdamSlot>): void {
+    for (const w of model.weights) {
+      const variable = (w as unknown as { val?: tf.Variable }).val;
+      const saved = variable && state.get(variable.name);
+      if (!variable || !saved || saved.m.length !== variable.size) continue;
+      this.slots.get(variable)?.m.dispose();
+      this.slots.get(variable)?.v.dispose();
+      this.slots.set(variable, { m: tf.variable(tf.tensor(saved.m, variable.shape), false), v: tf.variable(tf.tensor(saved.v, variable.shape), false), acc1: saved.acc1, acc2: saved.acc2 });
+    }
   }
 
   /** Frees the moment variables. */

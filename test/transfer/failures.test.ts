@@ -126,7 +126,8 @@ async function floatIdx(n: number, nanAt: number): Promise<string> {
 
 test('a float32 IDX image with a NaN pixel is refused up front, naming the example', async () => {
   const train = await floatIdx(12, 7);
-  await expectError(() => fit({ strategy: 'scratch', arch: 'mlp', train, epochs: 1, seed: 1, valFraction: 0 }), 'NON_FINITE_INPUT', [/Image 7\b/, /NaN/]);
+  // the IDX loader refuses it (float pixels must lie in [0, 1]), before any feature is made
+  await expectError(() => fit({ strategy: 'scratch', arch: 'mlp', train, epochs: 1, seed: 1, valFraction: 0 }), 'BAD_IDX', [/image 7\b/, /NaN/]);
 });
 
 test('resuming after the training data changed is DATA_CHANGED, before any training', async () => {

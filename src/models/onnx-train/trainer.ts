@@ -83,7 +83,7 @@ export class OnnxTrainer {
   private readonly slots = new Map<string, { m: ort.Tensor; v: ort.Tensor; acc1: number; acc2: number }>();
   private readonly steps = new Map<number, Promise<{ session: ort.InferenceSession; graph: CompiledGraph }>>();
   private readonly evalSessions = new Map<string, Promise<{ session: ort.InferenceSession; per: number }>>();
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly anchors = new Map<string, ort.Tensor>();
   private disposed = false;
 
@@ -127,6 +127,19 @@ export class OnnxTrainer {
     }
     if (this.slots.size === 0) throw new TransferkitError('NOTHING_TO_TRAIN', 'Every layer of the model is frozen', { hint: 'Unfreeze at least the head.' });
     this.rng = createRng(`${opts.seed}:onnx-dropout`);
+  }
+
+  /**
+   * Restarts the dropout masks' random stream from `seed` (trainModel does it every epoch, so
+   * an epoch's masks do not depend on where training started: a resumed run draws the same).
+   *
+   * @example
+   * ```ts
+   * trainer.reseed('1:head:4');
+   * ```
+   */
+  reseed(seed: number | string): void {
+    this.rng = createRng(`${seed}:onnx-dropout`);
   }
 
   /**
