@@ -72,3 +72,8 @@ export { scrubText, scrubDataset, scrubFile, findPii, PII_KINDS, membershipRisk,
 
 // reports
 export { buildModelCard, writeModelCard, writeRunCard, modelCardMarkdown, validateModelCard, MODEL_CARD_SCHEMA, type ModelCard, type CardOptions } from './report/index.ts';
+
+// few-shot, one-shot
+export { evaluateFewShot, RAW_BASELINE, type FewShotEvalOptions, type FewShotEvalResult } from './choose/episodes/run.ts';
+export { sampleEpisodes, evaluateOnEpisodes, meanInterval, type Episode, type EpisodeSpec, type EpisodeContender, type EpisodeScore } from './choose/episodes.ts';
+export { embedDataset, rawEmbeddings, fewShotPredict, FEW_SHOT_METHODS, type Embeddings, type FewShotMethod, type FewShotOptions } from './transfer/few-shot/index.ts';

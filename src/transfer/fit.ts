@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
 import { fitFeatures, transformFeatures, type FeatureSpec } from '../data/features.ts';
@@ -13,7 +13,7 @@ import { fittedModel, type FittedModel } from '../models/model-handle.ts';
 import { disposeModelWeights, disposeWeightsNotIn } from '../models/dispose.ts';
 import { checkInputShape, loadModel, saveModel, type LoadedModel, type ModelMeta } from '../models/io.ts';
 import { keepBatchNormInInference } from '../models/surgery.ts';
-import { RunFolder, type RunState } from '../runs/run-folder.ts';
+import { CHECKPOINT_STATE, RunFolder, type RunState } from '../runs/run-folder.ts';
 import { seedMathRandom } from '../util/random.ts';
 import { checkAugment, parseAugment, type AugmentOptions } from './augment.ts';
 import { mergedModel } from './lora/apply.ts';
@@ -35,13 +35,15 @@ import {
   STRATEGIES,
 } from './strategies.ts';
 import { calibrateBatchNorm } from './batchnorm.ts';
-import { balancedClassWeights, formatRate, nonFiniteWeight, trainModel, type EpochRecord, type TensorData, type TrainOptions, type TrainResult } from './train.ts';
+import { balancedClassWeights, formatRate, nonFiniteWeight, trainModel, type EpochRecord, type TensorData, type TrainCheckpoint, type TrainOptions, type TrainResult } from './train.ts';
+import { decodeTrainState, encodeTrainState, TRAIN_STATE_FILES } from './train-state.ts';
 import { predictProbs } from '../models/predict-probs.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { checkTrainingSettings, FIT_DEFAULTS } from './settings.ts';
 import { fitLinearHead, linearHeadLayer, type HeadChoice } from './linear-head.ts';
 import { phaseEpochs, planDefaults, type DefaultsPlan } from './defaults.ts';
 import { convergenceWarnings } from './convergence.ts';
+import { fitPrototypeHead } from './few-shot/prototype-head.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
@@ -209,8 +211,8 @@ export interface FitResult {
   defaults: DefaultsPlan;
   /** Things the user should know, e.g. a phase whose budget ended before its loss converged; also in `metrics.json`. */
   warnings: string[];
-  /** What trained each phase run in this call: the ONNX training engine, TF.js, or L-BFGS (a linear head); also in `metrics.json`. */
-  engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs'>;
+  /** What trained each phase run in this call: the ONNX training engine, TF.js, L-BFGS (a linear head), or class means (`prototypes`); also in `metrics.json`. */
+  engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs' | 'prototypes'>;
   /** Why a phase fell back from the ONNX engine to TF.js, when one did. */
   engineFallback?: string;
 }
@@ -363,6 +365,11 @@ function parseControls(cfg: FitConfig): Controls {
     throw bad(`LoRA options need \`strategy: "lora"\` (got ${cfg.strategy})`, 'Add `strategy: "lora"`, or drop the LoRA options (`loraRank`, `loraAlpha`, `loraLayers`).');
   }
   checkTrainingSettings(cfg);
+  // fit --strategy prototypes: the head is the class means, so training controls do not apply
+  if (cfg.strategy === 'prototypes') {
+    const unused = (['headSolver', 'headHidden', 'headDropout', 'augment', 'l2sp', 'weightDecay', 'labelSmoothing', 'lrDecay', 'layerLr', 'lrSchedule', 'unfreeze'] as const).filter((key) => cfg[key] !== undefined);
+    if (unused.length > 0) throw bad(`The prototypes strategy trains nothing (its head is the class means of the embeddings), so ${unused.map((k) => `\`${k}\``).join(', ')} ${unused.length === 1 ? 'does' : 'do'} not apply`, 'Leave those options out, or use `strategy: "extract"` to train a head.');
+  }
   if (cfg.headSolver !== undefined && cfg.headSolver !== 'adam' && cfg.headSolver !== 'lbfgs') {
     throw bad(`headSolver must be "adam" or "lbfgs", got ${JSON.stringify(cfg.headSolver)}`, 'Use `headSolver: "lbfgs"` to fit a linear head to convergence, or leave it out.');
   }
@@ -424,8 +431,9 @@ async function prepareWithBase(
         val: cfg.val,
         valFraction: cfg.valFraction,
         cutAt: cfg.cutAt,
-        headHidden: cfg.headHidden,
-        headDropout: cfg.headDropout,
+        // fit --strategy prototypes: a linear head (one Dense layer, no dropout) on the embeddings
+        headHidden: cfg.strategy === 'prototypes' ? [] : cfg.headHidden,
+        headDropout: cfg.strategy === 'prototypes' ? 0 : cfg.headDropout,
         headSolver: cfg.headSolver,
         adamOnly: (['labelSmoothing', 'l2sp', 'weightDecay', 'augment'] as const).filter((k) => cfg[k] !== undefined),
       },
@@ -529,6 +537,10 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     baseLayerCount: inputs.model.baseLayerCount,
   });
   if (state && run) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
+  // a kill between the last and best checkpoints of an improving epoch: the best is the last
+  if (state && run && state.best?.phase === state.phase && state.best.epoch === state.epoch && !state.donePhases.includes(state.phase)) {
+    await saveModel(model, run.path('checkpoints', 'best'), meta());
+  }
   const done = new Set(state?.donePhases ?? []);
   let best = state?.best;
   const restore = seedMathRandom(`${seed}:${state?.phase ?? ''}:${state?.epoch ?? 0}`);
@@ -538,7 +550,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   let epochs = 0;
   let headChoice: HeadChoice | undefined;
   const history: EpochRecord[] = [];
-  const engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs'> = {};
+  const engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs' | 'prototypes'> = {};
   let engineFallback: string | undefined;
   const noteEngine = (phase: string, r: TrainResult) => {
     engines[phase] = r.engine;
@@ -549,20 +561,22 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       if (done.has(phase.name)) continue;
       const startEpoch = state && state.phase === phase.name ? state.epoch + 1 : 1;
       applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch: startEpoch });
-      const onEpoch = async (record: EpochRecord) => {
+      const onEpoch = async (record: EpochRecord, info?: { checkpoint?: () => TrainCheckpoint }) => {
         // never checkpoint a model with a non-finite weight (trainModel checks too; the L-BFGS head does not go through it)
         const bad = nonFiniteWeight(model);
         if (bad) throw divergedAfter(`weight "${bad}" holds NaN or infinite values`, phase.name, record.epoch, phase.learningRate);
         epochs++;
         history.push(record);
         await run?.appendHistory(record);
-        if (run) await saveModel(model, run.path('checkpoints', 'last'), meta());
         const monitored = record.valLoss ?? record.loss;
-        if (!best || monitored < best.loss - 1e-6) {
-          best = { phase: phase.name, epoch: record.epoch, loss: monitored };
-          if (run) await saveModel(model, run.path('checkpoints', 'best'), meta());
-        }
+        const improved = !best || monitored < best.loss - 1e-6;
+        if (improved) best = { phase: phase.name, epoch: record.epoch, loss: monitored };
         const next: FitState = { phase: phase.name, epoch: record.epoch, donePhases: [...done], finished: false, best };
+        // the run state, the optimiser and the early-stopping state go into the same swap as the
+        // weights, so a kill anywhere resumes from a consistent point and continues exactly
+        const trainState = info?.checkpoint ? encodeTrainState(info.checkpoint(), model, phase.name, record.epoch) : {};
+        if (run) await saveModel(model, run.path('checkpoints', 'last'), meta(), { ...trainState, [CHECKPOINT_STATE]: JSON.stringify(next) });
+        if (improved && run) await saveModel(model, run.path('checkpoints', 'best'), meta());
         await run?.writeState(next);
         cb.onEpoch?.(record);
       };
@@ -582,10 +596,16 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
         penalty,
         beforeEpoch: phase.trainable === 'schedule' ? (epoch) => void applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch }) : undefined,
         onEpoch,
+        resume: state && state.phase === phase.name && run ? await savedTrainState(run, model, phase.name, state.epoch) : undefined,
         onStep: (d: number, t: number) => cb.onStep?.(phase.name, d, t),
       };
-      // augmentation changes the inputs every step, so the base cannot be run once and cached
-      if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
+      if (cfg.strategy === 'prototypes') {
+        // fit --strategy prototypes: the head is set to the class means of the embeddings, once
+        const r = await fitPrototypeHead(inputs.model, inputs.train, inputs.classes, inputs.val);
+        await onEpoch({ phase: phase.name, epoch: 1, loss: r.train.loss, accuracy: r.train.accuracy, valLoss: r.val?.loss, valAccuracy: r.val?.accuracy, learningRate: 0, seconds: r.seconds });
+        engines[phase.name] = 'prototypes';
+        // augmentation changes the inputs every step, so the base cannot be run once and cached
+      } else if (phase.trainable === 'head' && inputs.model.baseLayerCount > 0 && !controls.augment) {
         const head = await trainHeadOnCachedFeatures(cfg, inputs, common);
         if ('solver' in head) {
           headChoice = head;
@@ -596,6 +616,8 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       }
       done.add(phase.name);
       const finished: FitState = { phase: phase.name, epoch: phase.epochs, donePhases: [...done], finished: false, best };
+      // the phase may have ended on its best epoch's weights (early stopping): checkpoint those
+      if (run) await saveModel(model, run.path('checkpoints', 'last'), meta(), { [CHECKPOINT_STATE]: JSON.stringify(finished) });
       await run?.writeState(finished);
     }
   } finally {
@@ -726,6 +748,17 @@ function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number |
   applyPhase(prepared, last, unfreeze, { schedule });
   const size = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
   return { trainableParams: size(prepared.model.trainableWeights), totalParams: size(prepared.model.weights) };
+}
+
+/** The optimiser state saved with `checkpoints/last`, when it belongs to the epoch a resume starts after. */
+async function savedTrainState(run: RunFolder, model: tf.LayersModel, phase: string, epoch: number): Promise<TrainCheckpoint | undefined> {
+  try {
+    const json = await readFile(run.path('checkpoints', 'last', TRAIN_STATE_FILES.json), 'utf8');
+    const bin = await readFile(run.path('checkpoints', 'last', TRAIN_STATE_FILES.bin));
+    return decodeTrainState(json, bin, model, phase, epoch).checkpoint;
+  } catch {
+    return undefined; // a checkpoint from before the state was saved: Adam starts afresh
+  }
 }
 
 function keepRecord(r: EpochRecord, state: RunState, phases: Phase[]): boolean {

@@ -19,3 +19,4 @@ export { l2spPenalty, type L2spOptions } from './regularizers.ts';
 export { calibrateBatchNorm } from './batchnorm.ts';
 export * as lora from './lora/index.ts';
 export { TRAINING_SETTINGS, FIT_DEFAULTS, checkTrainingSettings, trainingSetting, describeBounds, settingsTable, type TrainingSetting, type TrainingSettingKey } from './settings.ts';
+export * as fewShot from './few-shot/index.ts';

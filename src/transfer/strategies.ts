@@ -8,11 +8,14 @@ import { keepBatchNormInInference, replaceHead, resolveLayer } from '../models/s
 import { applyLora, modelFingerprint } from './lora/apply.ts';
 import { isLoraLayer } from './lora/layers.ts';
 
-/** How a model is reused for a new task. */
-export type Strategy = 'extract' | 'finetune' | 'scratch' | 'lora';
+/**
+ * How a model is reused for a new task. `prototypes` (few-shot) trains nothing: the head on the
+ * frozen base is set to the nearest-class-mean rule of the training examples' embeddings.
+ */
+export type Strategy = 'extract' | 'finetune' | 'scratch' | 'lora' | 'prototypes';
 
 /** The strategies, for validation and help texts. */
-export const STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch', 'lora'];
+export const STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch', 'lora', 'prototypes'];
 
 /** Architectures `scratch` can build when no base model is given. */
 export type Arch = 'mlp' | 'logistic' | 'cnn';
@@ -59,7 +62,8 @@ export interface PhaseOptions {
  * does the same, then unfreezes the top k base layers at a 10× lower learning rate;
  * `scratch` trains every layer from random initialisation. With `gradual`, `finetune` is one
  * phase that starts with the head and unfreezes base layers on schedule; `lora` trains the head
- * and LoRA adapters at the full learning rate.
+ * and LoRA adapters at the full learning rate; `prototypes` is one head "epoch" that sets the
+ * head to the class means of the embeddings.
  *
  * @example
  * ```ts
@@ -79,6 +83,9 @@ export function planPhases(strategy: Strategy, opts: PhaseOptions): Phase[] {
       return [{ name: 'train', trainable: 'all', learningRate: opts.learningRate, epochs: opts.epochs }];
     case 'lora':
       return [{ name: 'lora', trainable: 'lora', learningRate: opts.learningRate, epochs: opts.epochs }];
+    case 'prototypes':
+      // few-shot: the head is computed (class means of the embeddings) in one pass, not trained
+      return [{ ...head, epochs: 1 }];
   }
 }
 

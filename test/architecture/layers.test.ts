@@ -24,7 +24,7 @@ export const LAYERS: string[][] = [
   ['data'],
   ['models'],
   ['transfer'],
-  ['choose'],
+  ['choose', 'unsupervised'],
   ['adapt'],
   ['explain'],
   ['audit', 'privacy'],

@@ -189,7 +189,7 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
           ...(advice ? [...describeAdvice(advice), ''] : []),
           `${report.resumed ? 'resumed and finished' : 'trained'} ${report.strategy} on ${report.trainSize} examples (${report.classes.length} classes) in ${report.seconds.toFixed(1)} s`,
           `trainable parameters: ${report.trainableParams} of ${report.totalParams}`,
-          ...(Object.keys(report.engines).length ? [`trained by: ${Object.entries(report.engines).map(([phase, e]) => `${phase} ${e === 'onnx' ? 'ONNX engine' : e === 'tfjs' ? 'TF.js' : 'L-BFGS'}`).join(', ')}${report.engineFallback ? ` (not the ONNX engine: ${report.engineFallback})` : ''}`] : []),
+          ...(Object.keys(report.engines).length ? [`trained by: ${Object.entries(report.engines).map(([phase, e]) => `${phase} ${e === 'onnx' ? 'ONNX engine' : e === 'tfjs' ? 'TF.js' : e === 'prototypes' ? 'class means (prototypes)' : 'L-BFGS'}`).join(', ')}${report.engineFallback ? ` (not the ONNX engine: ${report.engineFallback})` : ''}`] : []),
           `${report.val ? `validation (${report.valSize})` : 'training'} accuracy ${fmt(score.accuracy)}, macro F1 ${fmt(score.macroF1)}`,
           ...(report.best ? [`best checkpoint: ${report.best.phase} epoch ${report.best.epoch} (${report.val ? 'validation' : 'training'} loss ${fmt(report.best.loss)})`] : []),
           ...(report.adapter ? [`adapter: ${report.adapter}`] : []),

@@ -1,0 +1,152 @@
+/**
+ * The whole few-shot evaluation behind `transferkit fewshot`: load a base and a labelled
+ * dataset, embed the data once at the base's feature layer, draw seeded N-way K-shot episodes
+ * for each K, and score every method on the same episodes — with prototypes on raw,
+ * L2-normalised pixels as the no-transfer baseline.
+ *
+ * @module
+ */
+import type { Dataset } from '../../data/dataset.ts';
+import { loadDataset } from '../../data/load.ts';
+import { ensureEngine } from '../../engine/backend.ts';
+import { TransferkitError } from '../../errors.ts';
+import { disposeModelWeights } from '../../models/dispose.ts';
+import { loadModelRef, type ModelHandle } from '../../models/load.ts';
+import type { LayerRef } from '../../models/surgery.ts';
+import { embedDataset, labelledOnly, rawEmbeddings } from '../../transfer/few-shot/embed.ts';
+import { checkFewShotMethod, FEW_SHOT_METHODS, type FewShotMethod, type FewShotOptions } from '../../transfer/few-shot/methods.ts';
+import { evaluateOnEpisodes, sampleEpisodes, type Episode, type EpisodeContender, type EpisodeScore } from '../episodes.ts';
+
+/**
+ * Name of the baseline row: prototypes on raw, L2-normalised pixels.
+ *
+ * @example
+ * ```ts
+ * const raw = table.rows.find((r) => r.name === RAW_BASELINE);
+ * ```
+ */
+export const RAW_BASELINE = 'raw-pixel prototypes';
+
+/**
+ * Options of {@link evaluateFewShot}.
+ *
+ * @example
+ * ```ts
+ * const o: FewShotEvalOptions = { base: 'fashion-cnn', data: 'builtin:mnist', ways: 5, shots: [1, 5], queries: 15, episodes: 600 };
+ * ```
+ */
+export interface FewShotEvalOptions {
+  /** The frozen base: a model reference (zoo name, run or model folder, .onnx) or a loaded handle (left to its owner). */
+  base: string | ModelHandle;
+  /** Labelled data whose classes make the episodes: `builtin:NAME`, a path, or a dataset in memory. */
+  data: string | Dataset;
+  /** Layer to embed at (default: the top of a convolutional base's convolutional part, else the old head's input). */
+  layer?: LayerRef;
+  /** Classes per episode (default 5). */
+  ways?: number;
+  /** Support sizes to evaluate, one table each (default [1, 5]). */
+  shots?: number[];
+  /** Queries per class (default 15). */
+  queries?: number;
+  /** Episodes per table (default 600). */
+  episodes?: number;
+  /** Methods on the base's embeddings (default all: prototypes, prototypes-transductive, knn, probe). */
+  methods?: FewShotMethod[];
+  /** Add the raw-pixel prototype baseline row (default true; image data only). */
+  baseline?: boolean;
+  seed?: number;
+  /** Method knobs (metric, neighbours, C, …). */
+  options?: FewShotOptions;
+  /** Keep every episode's accuracy in the result rows (default false). */
+  keepAccuracies?: boolean;
+  onProgress?: (task: string, done: number, total: number) => void;
+}
+
+/**
+ * What {@link evaluateFewShot} returns: one table per shots, every row on the same episodes.
+ *
+ * @example
+ * ```ts
+ * for (const t of res.tables) for (const r of t.rows) console.log(t.shots, r.name, r.mean, r.interval);
+ * ```
+ */
+export interface FewShotEvalResult {
+  base: string;
+  data: string;
+  /** The embedding space, e.g. `fashion-cnn at "flatten" (3136-d)`. */
+  space: string;
+  ways: number;
+  queries: number;
+  episodes: number;
+  seed: number;
+  tables: Array<{ shots: number; rows: EpisodeScore[] }>;
+  /** Seconds spent embedding the data, and in total. */
+  seconds: { embed: number; total: number };
+}
+
+/**
+ * Evaluates few-shot methods on a frozen base's embeddings over seeded episodes.
+ *
+ * @throws TransferkitError `TOO_FEW_EXAMPLES` (ways > classes, or a class with fewer than
+ *   shots + queries examples: named with its count) before anything is embedded; `BAD_OPTION`
+ *   for bad episode sizes; `UNKNOWN_METHOD`; those of loading the base and the data.
+ * @example
+ * ```ts
+ * const res = await evaluateFewShot({ base: 'fashion-cnn', data: 'builtin:mnist', shots: [1, 5], episodes: 600 });
+ * ```
+ */
+export async function evaluateFewShot(opts: FewShotEvalOptions): Promise<FewShotEvalResult> {
+  const t0 = performance.now();
+  const ways = opts.ways ?? 5;
+  const shotsList = opts.shots ?? [1, 5];
+  const queries = opts.queries ?? 15;
+  const count = opts.episodes ?? 600;
+  const seed = opts.seed ?? 1;
+  const methods = (opts.methods ?? [...FEW_SHOT_METHODS]).map((m) => checkFewShotMethod(m));
+  if (shotsList.length === 0) throw new TransferkitError('BAD_OPTION', 'No shots given', { where: 'shots option', hint: 'Pass e.g. shots: [1, 5].' });
+  if (methods.length === 0 && opts.baseline === false) throw new TransferkitError('BAD_OPTION', 'No method to evaluate: the methods list is empty and the baseline is off', { where: 'methods option', hint: `Use some of: ${FEW_SHOT_METHODS.join(', ')}.` });
+  await ensureEngine();
+  const handle = typeof opts.base === 'string' ? await loadModelRef(opts.base) : opts.base;
+  try {
+    const features = handle.features;
+    if (!features) {
+      throw new TransferkitError('NO_PREPROCESSING', `The base ${handle.ref} records no preprocessing, so data cannot be turned into its inputs`, {
+        where: handle.ref,
+        hint: 'Use a base saved by transferkit (it records its preprocessing), or an image model with a fixed input size.',
+      });
+    }
+    const ds = labelledOnly(typeof opts.data === 'string' ? await loadDataset(opts.data, { image: features.kind === 'image' ? features : undefined }) : opts.data);
+    // draw every episode first: impossible sizes fail before the slow part
+    const episodes = new Map<number, Episode[]>();
+    for (const shots of shotsList) episodes.set(shots, sampleEpisodes(ds.labels, ds.classes, { ways, shots, queries }, count, `${seed}:${shots}`));
+    opts.onProgress?.('embedding', 0, 1);
+    const te = performance.now();
+    const emb = await embedDataset(handle.model, features, ds, { layer: opts.layer, name: handle.ref });
+    const embedSeconds = (performance.now() - te) / 1000;
+    opts.onProgress?.('embedding', 1, 1);
+    const contenders: EpisodeContender[] = methods.map((m) => ({ name: m, method: m, embeddings: emb, options: opts.options }));
+    if (opts.baseline !== false && features.kind === 'image') {
+      contenders.push({ name: RAW_BASELINE, method: 'prototypes', embeddings: rawEmbeddings(features, ds), options: { metric: 'cosine' } });
+    }
+    const tables = shotsList.map((shots) => ({
+      shots,
+      rows: evaluateOnEpisodes(contenders, episodes.get(shots)!, {
+        keepAccuracies: opts.keepAccuracies,
+        onEpisode: (done, total) => opts.onProgress?.(`${ways}-way ${shots}-shot episodes`, done, total),
+      }),
+    }));
+    return {
+      base: handle.ref,
+      data: ds.name,
+      space: emb.space,
+      ways,
+      queries,
+      episodes: count,
+      seed,
+      tables,
+      seconds: { embed: embedSeconds, total: (performance.now() - t0) / 1000 },
+    };
+  } finally {
+    if (typeof opts.base === 'string') disposeModelWeights(handle.model);
+  }
+}
