@@ -77,3 +77,9 @@ export { buildModelCard, writeModelCard, writeRunCard, modelCardMarkdown, valida
 export { evaluateFewShot, RAW_BASELINE, type FewShotEvalOptions, type FewShotEvalResult } from './choose/episodes/run.ts';
 export { sampleEpisodes, evaluateOnEpisodes, meanInterval, type Episode, type EpisodeSpec, type EpisodeContender, type EpisodeScore } from './choose/episodes.ts';
 export { embedDataset, rawEmbeddings, fewShotPredict, FEW_SHOT_METHODS, type Embeddings, type FewShotMethod, type FewShotOptions } from './transfer/few-shot/index.ts';
+
+// zero-shot by attributes
+export { zeroShot, evaluateZeroShot, readAttributeTable, parseAttributeTable, fitEszsl, fitDap, ZERO_SHOT_METHODS, type ZeroShotOptions, type ZeroShotRun, type ZeroShotResult, type ZeroShotMethod, type AttributeTable } from './transfer/zero-shot/index.ts';
+
+// multi-task
+export { multiTask, trainMultiTask, buildMultiTaskModel, evaluateTasks, predictTasks, loadMultiTaskModel, parseTaskList, parseGroupMap, uncertaintyLoss, fixedWeightLoss, type MultiTaskConfig, type MultiTaskResult, type TrunkSpec, type Weighting, type Task, type TaskScore } from './transfer/multitask/index.ts';

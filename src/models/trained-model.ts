@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import type { FeatureSpec } from '../data/features.ts';
@@ -35,6 +36,15 @@ export async function loadTrainedModel(ref: string): Promise<TrainedModel> {
     throw new TransferkitError('NO_PREPROCESSING', `The model in ${dir} records no preprocessing, so transferkit cannot turn data into its inputs`, {
       where: dir,
       hint: 'Train it with `transferkit fit`, which saves the preprocessing with the model.',
+    });
+  }
+  if (model.outputs.length > 1) {
+    // a multi-task model (transferkit multitask): each command here takes one classifier
+    const tasks = ((meta as { tasks?: Array<{ name: string }> } | undefined)?.tasks ?? []).map((t) => t.name);
+    model.dispose();
+    throw new TransferkitError('UNSUPPORTED_MODEL', `The model in ${dir} has several outputs (a multi-task model${tasks.length ? `: ${tasks.join(', ')}` : ''}); this command takes a model with one output`, {
+      where: dir,
+      hint: tasks.length ? `Pass one task's head: ${tasks.map((t) => join(dirname(dir), 'heads', t)).join(' or ')}.` : 'Cut the model to one output.',
     });
   }
   return { model, classes, features, meta, dir };

@@ -1,0 +1,22 @@
+/**
+ * Zero-shot learning by attributes: recognise classes never trained on from a table of class
+ * attributes, on a frozen base's features — direct attribute prediction (DAP, Lampert et al.)
+ * and ESZSL's closed form (Romera-Paredes & Torr 2015), with the conventional and generalised
+ * zero-shot evaluations.
+ *
+ * @example
+ * ```ts
+ * import { zeroShot } from './transfer/zero-shot/index.ts';
+ * const r = await zeroShot({ base: 'fashion-cnn', train: 'builtin:fashion-mnist', test: 'builtin:fashion-mnist-test',
+ *   attributes: 'datasets/fashion-attributes/attributes.csv', unseen: ['Pullover', 'Sandal', 'Bag'], method: 'dap' });
+ * ```
+ *
+ * @module
+ */
+export { parseAttributeTable, readAttributeTable, signatures, varyingAttributes, checkDistinct, type AttributeTable } from './attributes.ts';
+export { fitEszsl, scoreEszsl, type EszslModel, type EszslOptions } from './eszsl.ts';
+export { fitDap, scoreDap, attributeProbabilities, dapScores, type DapModel, type DapOptions } from './dap.ts';
+export { penultimate, imageFeatures, perClassIndices, fitStandardiser, type Standardiser } from './features.ts';
+export { evaluateZeroShot, resolveSplit, ZERO_SHOT_METHODS, type ZeroShotMethod, type ZeroShotProblem, type ZeroShotEvalOptions, type ZeroShotResult, type ClassAccuracy } from './evaluate.ts';
+export { tuneEszsl, type TuneOptions, type TuneResult } from './tune.ts';
+export { zeroShot, type ZeroShotOptions, type ZeroShotRun } from './zero-shot.ts';
