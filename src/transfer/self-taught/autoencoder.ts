@@ -1,0 +1,119 @@
+/**
+ * A small convolutional autoencoder for self-taught learning: the encoder is the convolutional
+ * part a classifier reuses (conv16 → pool → conv32 → pool, a 32-channel code at a quarter of the
+ * image size), the decoder mirrors it with nearest-neighbour upsampling and convolutions (no
+ * transposed convolutions: the wasm backend runs their gradient as a slow scalar loop).
+ *
+ * Layer names are stable (`conv1`, `relu1`, `pool1`, `conv2`, `relu2`, `pool2`; `up1`,
+ * `dec_conv1`, `up2`, `dec_conv2`) so the encoder can be cut out of a trained autoencoder by name.
+ *
+ * @module
+ */
+import * as tf from '@tensorflow/tfjs';
+import { TransferkitError } from '../../errors.ts';
+import { seededInit } from '../../models/architectures.ts';
+
+/** Shape knobs of {@link buildAutoencoder}. */
+export interface AutoencoderOptions {
+  /** Filters of the two encoder convolutions (default `[16, 32]`). */
+  filters?: [number, number];
+  /** Seed of the weight initialisers. */
+  seed?: number;
+}
+
+/** The autoencoder and its encoder; both share the encoder's layers. */
+export interface Autoencoder {
+  /** image → reconstruction (sigmoid, same shape as the input). */
+  model: tf.LayersModel;
+  /** image → code feature map `[h/4, w/4, filters[1]]`. */
+  encoder: tf.LayersModel;
+}
+
+/**
+ * Names of the encoder's layers, bottom to top (the input layer excluded).
+ *
+ * @example
+ * ```ts
+ * ENCODER_LAYERS.at(-1); // 'pool2'
+ * ```
+ */
+export const ENCODER_LAYERS: readonly string[] = Object.freeze(['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2']);
+
+/**
+ * Builds the convolutional autoencoder for images of `[height, width, channels]`; height and
+ * width must be multiples of 4 (two 2×2 poolings are undone by two 2× upsamplings).
+ *
+ * @throws TransferkitError `BAD_SHAPE` for a size the decoder cannot reproduce.
+ * @example
+ * ```ts
+ * const { model, encoder } = buildAutoencoder([28, 28, 1], { seed: 1 });
+ * encoder.outputs[0].shape; // [null, 7, 7, 32]
+ * ```
+ */
+export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions = {}): Autoencoder {
+  const [height, width, channels] = inputShape;
+  if (inputShape.length !== 3 || height % 4 !== 0 || width % 4 !== 0 || !(channels >= 1)) {
+    throw new TransferkitError('BAD_SHAPE', `The autoencoder needs images whose height and width are multiples of 4, got [${inputShape.join(', ')}]`, {
+      hint: 'Resize the images when loading them (e.g. 28×28 or 32×32); built-in MNIST and Fashion-MNIST are 28×28.',
+    });
+  }
+  const [f1, f2] = opts.filters ?? [16, 32];
+  const init = seededInit(opts.seed);
+  const conv = (name: string, filters: number) =>
+    tf.layers.conv2d({ name, filters, kernelSize: 3, padding: 'same', kernelInitializer: init('heNormal') });
+  const input = tf.input({ shape: inputShape, name: 'image' });
+  let x = conv('conv1', f1).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.activation({ name: 'relu1', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  x = conv('conv2', f2).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.activation({ name: 'relu2', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+  const code = tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  let y = tf.layers.upSampling2d({ name: 'up1', size: [2, 2] }).apply(code) as tf.SymbolicTensor;
+  y = tf.layers.conv2d({ name: 'dec_conv1', filters: f1, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init('heNormal') }).apply(y) as tf.SymbolicTensor;
+  y = tf.layers.upSampling2d({ name: 'up2', size: [2, 2] }).apply(y) as tf.SymbolicTensor;
+  const out = tf.layers.conv2d({ name: 'dec_conv2', filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init('glorotUniform') }).apply(y) as tf.SymbolicTensor;
+  return { model: tf.model({ inputs: input, outputs: out, name: 'autoencoder' }), encoder: tf.model({ inputs: input, outputs: code, name: 'encoder' }) };
+}
+
+/**
+ * The encoder as a base model that `fit --base` accepts: the encoder's layers, a `flatten`
+ * layer, and a one-unit placeholder Dense layer named `head` (zero weights). `fit` puts its new
+ * head on `flatten` (the top of the convolutional part) and drops the placeholder, which exists
+ * only so the model has the classifier shape transferkit's surgery expects. Shares the encoder's
+ * weights with the autoencoder.
+ *
+ * @example
+ * ```ts
+ * const base = encoderAsBase(ae.model); // image → conv1 … pool2 → flatten → head(1)
+ * ```
+ */
+export function encoderAsBase(autoencoder: tf.LayersModel): tf.LayersModel {
+  const code = autoencoder.getLayer('pool2').output as tf.SymbolicTensor;
+  const flat = tf.layers.flatten({ name: 'flatten' }).apply(code) as tf.SymbolicTensor;
+  const head = tf.layers.dense({ name: 'head', units: 1, kernelInitializer: 'zeros', biasInitializer: 'zeros' }).apply(flat) as tf.SymbolicTensor;
+  return tf.model({ inputs: autoencoder.inputs, outputs: head, name: 'self_taught_encoder' });
+}
+
+/**
+ * Per-example mean squared reconstruction error, computed in batches (no tensors left behind).
+ *
+ * @example
+ * ```ts
+ * const errors = reconstructionErrors(ae.model, { x, shape: [n, 28, 28, 1] });
+ * ```
+ */
+export function reconstructionErrors(model: tf.LayersModel, data: { x: Float32Array; shape: number[] }, batchSize = 256): Float64Array {
+  const n = data.shape[0];
+  const per = n > 0 ? data.x.length / n : 0;
+  const out = new Float64Array(n);
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const values = tf.tidy(() => {
+      const xs = tf.tensor(data.x.subarray(start * per, end * per), [end - start, ...data.shape.slice(1)]);
+      const recon = model.predict(xs) as tf.Tensor;
+      return tf.mean(tf.square(tf.sub(recon, xs)).reshape([end - start, -1]), 1).dataSync();
+    });
+    for (let i = 0; i < values.length; i++) out[start + i] = values[i];
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ensureEngine } from '../../src/engine/backend.ts';
+import { loadDataset } from '../../src/data/load.ts';
+import { TransferkitError } from '../../src/errors.ts';
+import { buildAutoencoder, encoderAsBase, reconstructionErrors } from '../../src/transfer/self-taught/autoencoder.ts';
+import { trainAutoencoder } from '../../src/transfer/self-taught/train-autoencoder.ts';
+import { disposeWeightsNotIn } from '../../src/models/dispose.ts';
+
+async function digits(n: number): Promise<{ x: Float32Array; shape: number[] }> {
+  const ds = await loadDataset('builtin:mnist');
+  const pixels = (ds.features as { pixels: Float32Array }).pixels;
+  return { x: pixels.slice(0, n * 784), shape: [n, 28, 28, 1] };
+}
+
+test('the autoencoder reproduces its input shape and its encoder gives a 7×7×32 code', async () => {
+  await ensureEngine();
+  const ae = buildAutoencoder([28, 28, 1], { seed: 1 });
+  assert.deepEqual(ae.model.outputs[0].shape, [null, 28, 28, 1]);
+  assert.deepEqual(ae.encoder.outputs[0].shape, [null, 7, 7, 32]);
+  const base = encoderAsBase(ae.model);
+  assert.deepEqual(base.layers.map((l) => l.name).slice(-2), ['flatten', 'head']);
+  disposeWeightsNotIn([ae.model, base], []);
+  assert.throws(() => buildAutoencoder([30, 28, 1]), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_SHAPE' && /multiples of 4/.test(e.message) && Boolean(e.hint));
+});
+
+test('training reduces the reconstruction loss and leaks no tensors across steps', async () => {
+  await ensureEngine();
+  const data = await digits(256);
+  const ae = buildAutoencoder([28, 28, 1], { seed: 2 });
+  const before = reconstructionErrors(ae.model, data).reduce((a, b) => a + b, 0) / 256;
+  const counts: number[] = [];
+  const res = await trainAutoencoder(ae.model, data, { epochs: 3, batchSize: 32, seed: 1, noise: 0.25, onStep: () => counts.push(tf.memory().numTensors) });
+  assert.equal(res.steps, 24);
+  assert.equal(res.epochLosses.length, 3);
+  // the optimiser creates its moment variables at the first step; from then on the count is flat
+  assert.ok(counts.slice(1).every((c) => c === counts[1]), `tensor counts: ${counts.join(' ')}`);
+  const after = reconstructionErrors(ae.model, data).reduce((a, b) => a + b, 0) / 256;
+  assert.ok(after < before * 0.6, `reconstruction MSE ${before} → ${after}`);
+  assert.ok(res.epochLosses[2] < res.epochLosses[0]);
+  const live = tf.memory().numTensors;
+  reconstructionErrors(ae.model, data);
+  assert.equal(tf.memory().numTensors, live, 'scoring leaks nothing');
+  disposeWeightsNotIn([ae.model], []);
+});
+
+test('training refuses bad options with hints', async () => {
+  await ensureEngine();
+  const ae = buildAutoencoder([8, 8, 1], { seed: 0 });
+  const data = { x: new Float32Array(4 * 64), shape: [4, 8, 8, 1] };
+  for (const bad of [{ epochs: 0 }, { batchSize: 1.5 }, { learningRate: -1 }, { noise: 1 }]) {
+    await assert.rejects(trainAutoencoder(ae.model, data, bad), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION' && Boolean(e.hint));
+  }
+  await assert.rejects(trainAutoencoder(ae.model, { x: new Float32Array(0), shape: [0, 8, 8, 1] }), (e: unknown) => e instanceof TransferkitError && e.code === 'TOO_FEW_EXAMPLES');
+  disposeWeightsNotIn([ae.model], []);
+});
