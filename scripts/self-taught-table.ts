@@ -12,7 +12,9 @@
  *   node --import tsx scripts/self-taught-table.ts            # writes results/self-taught/self-taught.{json,md}
  *
  * Options (environment): SEEDS (default 3), SIZES (default 1,10,100), AE_EPOCHS (default 4), NOISE
- * (share of pixels masked, default 0.25),
+ * (share of pixels masked, default 0.25), CODE (units of a dense bottleneck code, `codeUnits`;
+ * default 0: the 7×7×32 feature map is the code), METHODS (comma-separated subset of the four
+ * methods), FT_UNFREEZE (top base layers the finetune phase unfreezes; default fit's 2),
  * OUT (default results/self-taught).
  */
 import { mkdirSync } from 'node:fs';
@@ -31,11 +33,17 @@ const seeds = Array.from({ length: Number(process.env.SEEDS ?? 3) }, (_, i) => i
 const sizes = (process.env.SIZES ?? '1,10,100').split(',').map(Number);
 const aeEpochs = Number(process.env.AE_EPOCHS ?? 4);
 const noise = Number(process.env.NOISE ?? 0.25);
+const codeUnits = Number(process.env.CODE ?? 0);
+const ftUnfreeze = process.env.FT_UNFREEZE === undefined ? undefined : Number(process.env.FT_UNFREEZE);
+const methods = (process.env.METHODS?.split(',') ?? null) as Method[] | null;
 const outDir = process.env.OUT ?? 'results/self-taught';
 const work = join('/tmp', `self-taught-${process.pid}`);
 
 type Method = 'self-taught-extract' | 'self-taught-finetune' | 'scratch' | 'fashion-cnn-finetune';
-const METHODS: Method[] = ['self-taught-extract', 'self-taught-finetune', 'scratch', 'fashion-cnn-finetune'];
+const ALL_METHODS: Method[] = ['self-taught-extract', 'self-taught-finetune', 'scratch', 'fashion-cnn-finetune'];
+const METHODS: Method[] = methods ?? ALL_METHODS;
+const unknownMethod = METHODS.find((m) => !ALL_METHODS.includes(m));
+if (unknownMethod !== undefined) throw new Error(`METHODS: unknown method "${unknownMethod}"; use some of ${ALL_METHODS.join(', ')}`);
 
 await ensureEngine();
 mkdirSync(outDir, { recursive: true });
@@ -50,7 +58,7 @@ const encDir = join(work, 'encoder');
 {
   // labels ignored: the autoencoder sees pixels only
   const unlabelled = { ...pool, labels: new Int32Array(pool.size).fill(-1), classes: [] };
-  const pre = await pretrain({ data: unlabelled, out: encDir, epochs: aeEpochs, seed: 1, noise }, { onEpoch: (e, l) => console.error(`  autoencoder epoch ${e}: MSE ${l.toFixed(4)}`) });
+  const pre = await pretrain({ data: unlabelled, out: encDir, epochs: aeEpochs, seed: 1, noise, codeUnits }, { onEpoch: (e, l) => console.error(`  autoencoder epoch ${e}: MSE ${l.toFixed(4)}`) });
   pre.dispose();
   pretraining.push({ seed: 1, images: pre.images, epochLosses: pre.epochLosses, seconds: pre.seconds });
   console.error(`pretrained on ${pre.images} images in ${pre.seconds.toFixed(0)} s, MSE ${pre.epochLosses.map((l) => l.toFixed(4)).join(' → ')}`);
@@ -60,7 +68,7 @@ for (const seed of seeds) {
     const train = samplePerClass(pool, perClass, seed).sample;
     const configs: Record<Method, FitConfig> = {
       'self-taught-extract': { base: encDir, strategy: 'extract', train, seed },
-      'self-taught-finetune': { base: encDir, strategy: 'finetune', train, seed },
+      'self-taught-finetune': { base: encDir, strategy: 'finetune', train, seed, unfreeze: ftUnfreeze },
       scratch: { base: encDir, strategy: 'scratch', train, seed },
       'fashion-cnn-finetune': { base: 'fashion-cnn', strategy: 'finetune', train, seed },
     };
@@ -78,13 +86,15 @@ for (const seed of seeds) {
 const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const std = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
 const verdictAt = sizes.includes(10) ? 10 : sizes[Math.floor(sizes.length / 2)];
-const verdicts = {
-  'self-taught-finetune': transferVerdict(acc['self-taught-finetune'][verdictAt], acc.scratch[verdictAt], { strategy: 'self-taught finetune' }),
-  'self-taught-extract': transferVerdict(acc['self-taught-extract'][verdictAt], acc.scratch[verdictAt], { strategy: 'self-taught extract' }),
-  'fashion-cnn-finetune': transferVerdict(acc['fashion-cnn-finetune'][verdictAt], acc.scratch[verdictAt], { strategy: 'fashion-cnn finetune' }),
-};
+const verdicts = Object.fromEntries(
+  (['self-taught-finetune', 'self-taught-extract', 'fashion-cnn-finetune'] as const)
+    .filter((m) => METHODS.includes(m) && METHODS.includes('scratch'))
+    .map((m) => [m, transferVerdict(acc[m][verdictAt], acc.scratch[verdictAt], { strategy: m.replace(/-(?=[a-z]+$)/, ' ') })]),
+);
 const result = {
-  protocol: `builtin:mnist: ${test.size} held-out test digits; autoencoder (denoising, masking noise ${noise}, ${aeEpochs} epochs) pretrained once (seed 1) on the other ${pool.size} images with labels ignored; labelled examples drawn per class from those ${pool.size}; scratch = the encoder architecture re-initialised with the same head`,
+  protocol: `builtin:mnist: ${test.size} held-out test digits; autoencoder (denoising, masking noise ${noise}, ${aeEpochs} epochs, code ${codeUnits > 0 ? `a dense ${codeUnits}-unit bottleneck` : 'the 7×7×32 feature map'}) pretrained once (seed 1) on the other ${pool.size} images with labels ignored; labelled examples drawn per class from those ${pool.size}; scratch = the encoder architecture re-initialised with the same head`,
+  codeUnits,
+  finetuneUnfreeze: ftUnfreeze ?? 'default (2)',
   engine: trainingEngine().engine,
   seeds,
   sizes,

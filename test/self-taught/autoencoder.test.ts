@@ -7,6 +7,7 @@ import { TransferkitError } from '../../src/errors.ts';
 import { buildAutoencoder, encoderAsBase, reconstructionErrors } from '../../src/transfer/self-taught/autoencoder.ts';
 import { trainAutoencoder } from '../../src/transfer/self-taught/train-autoencoder.ts';
 import { disposeWeightsNotIn } from '../../src/models/dispose.ts';
+import { featureMapCut } from '../../src/models/surgery.ts';
 
 async function digits(n: number): Promise<{ x: Float32Array; shape: number[] }> {
   const ds = await loadDataset('builtin:mnist');
@@ -23,6 +24,19 @@ test('the autoencoder reproduces its input shape and its encoder gives a 7×7×3
   assert.deepEqual(base.layers.map((l) => l.name).slice(-2), ['flatten', 'head']);
   disposeWeightsNotIn([ae.model, base], []);
   assert.throws(() => buildAutoencoder([30, 28, 1]), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_SHAPE' && /multiples of 4/.test(e.message) && Boolean(e.hint));
+});
+
+test('codeUnits adds a dense bottleneck code that fit\'s default cut (flatten) sits on', async () => {
+  await ensureEngine();
+  const ae = buildAutoencoder([28, 28, 1], { seed: 1, codeUnits: 32 });
+  assert.deepEqual(ae.model.outputs[0].shape, [null, 28, 28, 1]);
+  assert.deepEqual(ae.encoder.outputs[0].shape, [null, 1, 1, 32]);
+  const base = encoderAsBase(ae.model);
+  assert.deepEqual(base.layers.map((l) => l.name).slice(-4), ['code', 'code_relu', 'flatten', 'head']);
+  assert.equal(featureMapCut(base), 'flatten');
+  assert.deepEqual(base.getLayer('flatten').outputShape, [null, 32]);
+  disposeWeightsNotIn([ae.model, base], []);
+  assert.throws(() => buildAutoencoder([28, 28, 1], { codeUnits: 2.5 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION' && Boolean(e.hint));
 });
 
 test('training reduces the reconstruction loss and leaks no tensors across steps', async () => {

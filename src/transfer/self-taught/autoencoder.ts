@@ -17,6 +17,14 @@ import { seededInit } from '../../models/architectures.ts';
 export interface AutoencoderOptions {
   /** Filters of the two encoder convolutions (default `[16, 32]`). */
   filters?: [number, number];
+  /**
+   * Units of the dense bottleneck code on top of the convolutions (default 0: no bottleneck, the
+   * code is the `[h/4, w/4, filters[1]]` feature map). The bottleneck is a convolution whose
+   * kernel spans the whole `h/4 × w/4` map (a fully connected layer, `code`, with ReLU), so the code
+   * is a `[1, 1, codeUnits]` map and `fit`'s default cut, the flatten above the last convolution,
+   * puts a new head right on it.
+   */
+  codeUnits?: number;
   /** Seed of the weight initialisers. */
   seed?: number;
 }
@@ -25,7 +33,7 @@ export interface AutoencoderOptions {
 export interface Autoencoder {
   /** image → reconstruction (sigmoid, same shape as the input). */
   model: tf.LayersModel;
-  /** image → code feature map `[h/4, w/4, filters[1]]`. */
+  /** image → code: the feature map `[h/4, w/4, filters[1]]`, or `[1, 1, codeUnits]` with a bottleneck. */
   encoder: tf.LayersModel;
 }
 
@@ -43,11 +51,16 @@ export const ENCODER_LAYERS: readonly string[] = Object.freeze(['conv1', 'relu1'
  * Builds the convolutional autoencoder for images of `[height, width, channels]`; height and
  * width must be multiples of 4 (two 2×2 poolings are undone by two 2× upsamplings).
  *
- * @throws TransferkitError `BAD_SHAPE` for a size the decoder cannot reproduce.
+ * With `codeUnits`, a fully connected bottleneck (`code`, `code_relu`) tops the encoder and the
+ * decoder starts with `dec_flatten`, `dec_dense`, `dec_reshape` back to the `h/4 × w/4` map.
+ *
+ * @throws TransferkitError `BAD_SHAPE` for a size the decoder cannot reproduce, `BAD_OPTION`
+ *   for a `codeUnits` that is not a whole number.
  * @example
  * ```ts
  * const { model, encoder } = buildAutoencoder([28, 28, 1], { seed: 1 });
  * encoder.outputs[0].shape; // [null, 7, 7, 32]
+ * buildAutoencoder([28, 28, 1], { codeUnits: 64 }).encoder.outputs[0].shape; // [null, 1, 1, 64]
  * ```
  */
 export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions = {}): Autoencoder {
@@ -58,6 +71,10 @@ export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions 
     });
   }
   const [f1, f2] = opts.filters ?? [16, 32];
+  const units = opts.codeUnits ?? 0;
+  if (!(Number.isInteger(units) && units >= 0)) {
+    throw new TransferkitError('BAD_OPTION', `codeUnits must be a whole number (0: no bottleneck), got ${units}`, { where: 'autoencoder', hint: 'Use e.g. 64 for a 64-number code, or 0 for the convolutional feature map.' });
+  }
   const init = seededInit(opts.seed);
   const conv = (name: string, filters: number) =>
     tf.layers.conv2d({ name, filters, kernelSize: 3, padding: 'same', kernelInitializer: init('heNormal') });
@@ -67,8 +84,18 @@ export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions 
   x = tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
   x = conv('conv2', f2).apply(x) as tf.SymbolicTensor;
   x = tf.layers.activation({ name: 'relu2', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
-  const code = tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
-  let y = tf.layers.upSampling2d({ name: 'up1', size: [2, 2] }).apply(code) as tf.SymbolicTensor;
+  const pooled = tf.layers.maxPooling2d({ name: 'pool2', poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  let code = pooled;
+  let y = pooled;
+  if (units > 0) {
+    const [ch, cw] = [height / 4, width / 4];
+    x = tf.layers.conv2d({ name: 'code', filters: units, kernelSize: [ch, cw], padding: 'valid', kernelInitializer: init('heNormal') }).apply(pooled) as tf.SymbolicTensor;
+    code = tf.layers.activation({ name: 'code_relu', activation: 'relu' }).apply(x) as tf.SymbolicTensor;
+    y = tf.layers.flatten({ name: 'dec_flatten' }).apply(code) as tf.SymbolicTensor;
+    y = tf.layers.dense({ name: 'dec_dense', units: ch * cw * f2, activation: 'relu', kernelInitializer: init('heNormal') }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.reshape({ name: 'dec_reshape', targetShape: [ch, cw, f2] }).apply(y) as tf.SymbolicTensor;
+  }
+  y = tf.layers.upSampling2d({ name: 'up1', size: [2, 2] }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.conv2d({ name: 'dec_conv1', filters: f1, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init('heNormal') }).apply(y) as tf.SymbolicTensor;
   y = tf.layers.upSampling2d({ name: 'up2', size: [2, 2] }).apply(y) as tf.SymbolicTensor;
   const out = tf.layers.conv2d({ name: 'dec_conv2', filters: channels, kernelSize: 3, padding: 'same', activation: 'sigmoid', kernelInitializer: init('glorotUniform') }).apply(y) as tf.SymbolicTensor;
@@ -76,7 +103,8 @@ export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions 
 }
 
 /**
- * The encoder as a base model that `fit --base` accepts: the encoder's layers, a `flatten`
+ * The encoder as a base model that `fit --base` accepts: the encoder's layers (up to `pool2`, or
+ * up to `code_relu` with a bottleneck), a `flatten`
  * layer, and a one-unit placeholder Dense layer named `head` (zero weights). `fit` puts its new
  * head on `flatten` (the top of the convolutional part) and drops the placeholder, which exists
  * only so the model has the classifier shape transferkit's surgery expects. Shares the encoder's
@@ -88,7 +116,8 @@ export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions 
  * ```
  */
 export function encoderAsBase(autoencoder: tf.LayersModel): tf.LayersModel {
-  const code = autoencoder.getLayer('pool2').output as tf.SymbolicTensor;
+  const top = autoencoder.layers.some((l) => l.name === 'code_relu') ? 'code_relu' : 'pool2';
+  const code = autoencoder.getLayer(top).output as tf.SymbolicTensor;
   const flat = tf.layers.flatten({ name: 'flatten' }).apply(code) as tf.SymbolicTensor;
   const head = tf.layers.dense({ name: 'head', units: 1, kernelInitializer: 'zeros', biasInitializer: 'zeros' }).apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: autoencoder.inputs, outputs: head, name: 'self_taught_encoder' });

@@ -49,6 +49,8 @@ export interface PretrainConfig extends Omit<AutoencoderTrainOptions, 'onStep' |
   maxImages?: number;
   /** Filters of the two encoder convolutions (default `[16, 32]`). */
   filters?: [number, number];
+  /** Units of the dense bottleneck code (default 0: the convolutional feature map is the code); see {@link buildAutoencoder}. */
+  codeUnits?: number;
 }
 
 /** What {@link pretrain} returns. */
@@ -104,7 +106,7 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
   const restore = seedMathRandom(seed);
   let ae;
   try {
-    ae = buildAutoencoder(x.shape.slice(1), { seed, filters: config.filters });
+    ae = buildAutoencoder(x.shape.slice(1), { seed, filters: config.filters, codeUnits: config.codeUnits });
   } finally {
     restore();
   }
@@ -122,6 +124,7 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
         reconstructionMse: trained.epochLosses,
         noise: config.noise ?? 0,
         codeShape,
+        codeUnits: config.codeUnits ?? 0,
         autoencoder: AUTOENCODER_DIR,
       };
       const meta = { classes: [], features, name: 'self-taught-encoder', source: { strategy: 'self-taught' }, selfTaught };
