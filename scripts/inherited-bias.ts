@@ -20,7 +20,7 @@
  * paired bootstrap. Writes `results/audit/inherited-bias.json`, prints a table and puts it in
  * README between the `<!-- inherited-bias -->` markers.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,7 @@ import { loadModel } from '../src/models/io.ts';
 import { predictProbs } from '../src/models/predict-probs.ts';
 import { fit, type FitConfig } from '../src/transfer/fit.ts';
 import { compareDisparities, type DisparityComparison } from '../src/audit/compare-disparities.ts';
-import { writeJsonAtomic } from '../src/util/atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../src/util/atomic.ts';
 import { createRng } from '../src/util/random.ts';
 
 const { values: args } = parseArgs({
@@ -150,7 +150,7 @@ console.log(table);
 if (!args['no-readme']) {
   const readme = await readFile('README.md', 'utf8');
   const re = /<!-- inherited-bias -->[\s\S]*?<!-- \/inherited-bias -->/;
-  if (re.test(readme)) await writeFile('README.md', readme.replace(re, `<!-- inherited-bias -->\n${table}\n<!-- /inherited-bias -->`));
+  if (re.test(readme)) await writeFileAtomic('README.md', readme.replace(re, `<!-- inherited-bias -->\n${table}\n<!-- /inherited-bias -->`));
 }
 
 /** One row per model: accuracy and disparity (mean over seeds, each seed's value), and the verdicts. */

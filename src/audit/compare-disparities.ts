@@ -154,6 +154,8 @@ export function compareDisparities(input: DisparityComparisonInput): DisparityCo
     { resamples, seed: input.seed ?? 1 },
   );
   const interval = (model: string, what: string, k: ComparedMeasure, value: number): IntervalValue => ({ value, low: ci[key(model, what, k)]?.low ?? NaN, high: ci[key(model, what, k)]?.high ?? NaN });
+  // whether the source's disparity is clearly above the reference's (its interval above 0)
+  const sourceAboveRef = input.source !== undefined && (ci[key(input.source, 'ref', 'demographic_parity_difference')]?.low ?? NaN) > 0;
   const models = names.map((model): ModelDisparity => {
     const own = point.get(model)!;
     const per = <T>(f: (k: ComparedMeasure) => T) => Object.fromEntries(COMPARED_MEASURES.map((k) => [k, f(k)])) as Record<ComparedMeasure, T>;
@@ -161,7 +163,7 @@ export function compareDisparities(input: DisparityComparisonInput): DisparityCo
     const vsReference = per((k) => interval(model, 'ref', k, own[k] - point.get(input.reference)![k]));
     const isTransferred = input.source !== undefined && model !== input.source && model !== input.reference;
     const vsSource = isTransferred ? per((k) => interval(model, 'source', k, own[k] - point.get(input.source!)![k])) : undefined;
-    return { model, measures, vsReference, ...(vsSource ? { vsSource } : {}), verdict: verdictOf(model, input, measures, vsReference, vsSource, point) };
+    return { model, measures, vsReference, ...(vsSource ? { vsSource } : {}), verdict: verdictOf(model, input, measures, vsReference, vsSource, sourceAboveRef) };
   });
   return { positive: input.positive, sensitive: grouping.features, groups: grouping.groups.map((g) => g.label), reference: input.reference, ...(input.source !== undefined ? { source: input.source } : {}), resamples, models };
 }
@@ -173,7 +175,7 @@ function verdictOf(
   measures: ModelDisparity['measures'],
   vsReference: ModelDisparity['vsReference'],
   vsSource: ModelDisparity['vsSource'],
-  point: Map<string, Record<ComparedMeasure, number>>,
+  sourceAboveRef: boolean,
 ): string {
   const k = 'demographic_parity_difference';
   const pts = (v: number) => `${(v * 100).toFixed(1)} points`;
@@ -190,11 +192,10 @@ function verdictOf(
   }
   const source = input.source!;
   const belowSource = vsSource[k].high < 0;
-  const sourceExcess = point.get(source)![k] - point.get(ref)![k];
   const fromSource = `${pts(-vsSource[k].value)} less than ${source} (${range({ value: -vsSource[k].value, low: -vsSource[k].high, high: -vsSource[k].low })})`;
   if (belowSource && !aboveRef) return `reduced the source's disparity to ${ref}'s level: demographic parity difference ${pts(dp.value)}, ${fromSource}`;
   if (belowSource) return `reduced the source's disparity, but not to ${ref}'s level: ${fromSource}; still ${excess}`;
-  if (aboveRef && sourceExcess > 0) return `kept the source's disparity: demographic parity difference ${pts(dp.value)}, ${excess}, not clearly less than ${source}`;
+  if (aboveRef && sourceAboveRef) return `kept the source's disparity: demographic parity difference ${pts(dp.value)}, ${excess}, not clearly less than ${source}`;
   if (aboveRef) return `introduced a disparity: ${excess}`;
   return `no clear difference from ${ref} or ${source}: demographic parity difference ${pts(dp.value)}`;
 }

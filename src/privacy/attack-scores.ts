@@ -55,6 +55,9 @@ export function logitConfidences(probs: ArrayLike<number>, labels: ArrayLike<num
   return out;
 }
 
+/** Non-members a class needs for its own Gaussian (one is left out when scoring a non-member). */
+const MIN_CLASS_NON_MEMBERS = 4;
+
 /**
  * Offline likelihood-ratio scores without shadow models. LiRA-offline (Carlini et al. 2022)
  * fits, per example, a Gaussian to φ over shadow models that did not train on it and scores
@@ -66,7 +69,8 @@ export function logitConfidences(probs: ArrayLike<number>, labels: ArrayLike<num
  *
  * A non-member is scored against the Gaussian of the other non-members of its class (leave one
  * out), so its own φ does not shape the distribution it is tested against. A class with fewer
- * than 3 non-members (2 after leaving one out) uses the Gaussian of all non-members instead.
+ * than 4 non-members (3 after leaving one out) uses the Gaussian of all non-members instead,
+ * for its members and non-members alike, so both sides are scored by the same rule.
  * σ is floored at 1e-6.
  *
  * @example
@@ -103,13 +107,13 @@ export function offlineLikelihoodScores(
   const members = new Float64Array(memberPhi.length);
   for (let i = 0; i < memberPhi.length; i++) {
     const st = sums.get(memberLabels[i]);
-    members[i] = z(memberPhi[i], st && st.n >= 3 ? st : all);
+    members[i] = z(memberPhi[i], st && st.n >= MIN_CLASS_NON_MEMBERS ? st : all);
   }
   const nonMembers = new Float64Array(nonMemberPhi.length);
   for (let i = 0; i < nonMemberPhi.length; i++) {
     const v = nonMemberPhi[i];
     const st = sums.get(nonMemberLabels[i])!;
-    nonMembers[i] = z(v, st.n >= 3 ? without(st, v) : without(all, v));
+    nonMembers[i] = z(v, st.n >= MIN_CLASS_NON_MEMBERS ? without(st, v) : without(all, v));
   }
   return { members, nonMembers };
 }

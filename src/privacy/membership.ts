@@ -7,6 +7,7 @@ import { subset } from '../data/dataset.ts';
 import { transformFeatures } from '../data/features.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { TransferkitError } from '../errors.ts';
+import { argmaxRow } from '../measures/metrics.ts';
 import { checkInputShape } from '../models/io.ts';
 import { modelName, openModel, type ModelInput } from '../models/model-handle.ts';
 import { predictProbs } from '../models/predict-probs.ts';
@@ -193,9 +194,7 @@ function summary(ds: Dataset, probs: Float32Array, losses: Float64Array, k: numb
   let correct = 0;
   let total = 0;
   for (let i = 0; i < ds.size; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-    if (best === ds.labels[i]) correct++;
+    if (argmaxRow(probs, i, k) === ds.labels[i]) correct++;
     total += losses[i];
   }
   return { data: ds.name, n: ds.size, accuracy: correct / ds.size, meanLoss: total / ds.size };

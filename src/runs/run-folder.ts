@@ -125,7 +125,9 @@ export const CHECKPOINT_STATE = 'run-state.json';
 function furtherAlong(a: RunState, b: RunState): boolean {
   if (a.finished !== b.finished) return a.finished;
   if (a.donePhases.length !== b.donePhases.length) return a.donePhases.length > b.donePhases.length;
-  return a.phase === b.phase && a.epoch > b.epoch;
+  // the same phases done, other phases named: the one in its next phase (not done yet) is ahead
+  if (a.phase !== b.phase) return !a.donePhases.includes(a.phase) && b.donePhases.includes(b.phase);
+  return a.epoch > b.epoch;
 }
 
 /** Where a run stands, saved with every checkpoint so `--resume` can continue it. */
@@ -222,7 +224,7 @@ export class RunFolder {
    * Where the run stands: `checkpoints/state.json`, or the copy saved inside `checkpoints/last`
    * (`run-state.json`, written in the same atomic swap as those weights) when it is further
    * along — a kill between the swap and the state.json write must not resume the checkpoint's
-   * epoch a second time. state.json alone records finished phases and the finished run.
+   * epoch a second time. Only state.json records the finished run.
    */
   async state(): Promise<RunState | undefined> {
     const p = this.path('checkpoints', 'state.json');

@@ -574,7 +574,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
         const next: FitState = { phase: phase.name, epoch: record.epoch, donePhases: [...done], finished: false, best };
         // the run state, the optimiser and the early-stopping state go into the same swap as the
         // weights, so a kill anywhere resumes from a consistent point and continues exactly
-        const trainState = info?.checkpoint ? encodeTrainState(info.checkpoint(), model, phase.name, record.epoch) : {};
+        const trainState = run && info?.checkpoint ? encodeTrainState(info.checkpoint(), model, phase.name, record.epoch) : {};
         if (run) await saveModel(model, run.path('checkpoints', 'last'), meta(), { ...trainState, [CHECKPOINT_STATE]: JSON.stringify(next) });
         if (improved && run) await saveModel(model, run.path('checkpoints', 'best'), meta());
         await run?.writeState(next);

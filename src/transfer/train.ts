@@ -22,8 +22,10 @@ export interface TensorData {
  * Where a phase of {@link trainModel} stands after an epoch, beyond the weights: Adam's moments
  * and step counts per weight, and the early-stopping state. Saved with a checkpoint and given
  * back as `resume`, it makes a resumed phase continue exactly as the uninterrupted one would
- * (the batches, augmentation and dropout masks are seeded per epoch already). Moments are in
- * the layout of the engine that made them; another engine starts Adam afresh.
+ * (the batches and augmentation are seeded per epoch, and so are the ONNX engine's dropout masks;
+ * TF.js draws its dropout masks from `Math.random`, so a resumed TF.js run with dropout is close,
+ * not identical). Moments are in the layout of the engine that made them; another engine starts
+ * Adam afresh.
  *
  * @example
  * ```ts
@@ -212,11 +214,10 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
   }
   /** The state to save with this epoch's checkpoint. */
   const checkpointOf = (improved: boolean, epoch: number): TrainCheckpoint => {
-    const state = new Map(adam);
-    if (trainer) for (const [name, slot] of trainer.adamState()) state.set(name, slot);
     return {
       engine: trainer ? 'onnx' : 'tfjs',
-      adam: trainer ? state : optimizer.exportState(),
+      // on onnx: the current trainer's slots over those carried from earlier trainers
+      adam: trainer ? new Map([...adam, ...trainer.adamState()]) : optimizer.exportState(),
       best: { loss: best.loss, epoch: best.epoch },
       stale: improved ? 0 : stale + 1,
       ...(best.weights && best.epoch !== epoch ? { bestWeights: best.weights } : {}),
@@ -531,7 +532,8 @@ export class AdamW {
       if (!variable || !saved || saved.m.length !== variable.size) continue;
       this.slots.get(variable)?.m.dispose();
       this.slots.get(variable)?.v.dispose();
-      this.slots.set(variable, { m: tf.variable(tf.tensor(saved.m, variable.shape), false), v: tf.variable(tf.tensor(saved.v, variable.shape), false), acc1: saved.acc1, acc2: saved.acc2 });
+      const moments = tf.tidy(() => ({ m: tf.variable(tf.tensor(saved.m, variable.shape), false), v: tf.variable(tf.tensor(saved.v, variable.shape), false) }));
+      this.slots.set(variable, { ...moments, acc1: saved.acc1, acc2: saved.acc2 });
     }
   }
 

@@ -83,6 +83,9 @@ export async function clusterData(config: ClusterConfig): Promise<ClusterResult>
   const seed = config.seed ?? 0;
   const range = config.kRange ?? [2, 15];
   checkK(config.k, range);
+  if (!config.base && config.compareRaw === false) {
+    throw new TransferkitError('BAD_OPTION', 'Nothing to cluster: no base model and the raw-input baseline switched off', { where: 'cluster', hint: 'Pass a base model (--base), or keep the raw baseline.' });
+  }
   const spaces: Array<{ key: 'transferred' | 'raw'; space: FeatureSpace }> = [];
   if (config.base) spaces.push({ key: 'transferred', space: await modelFeatureSpace(config.base, { layer: config.layer }) });
   try {
@@ -110,19 +113,24 @@ function clusterSpace(X: Matrix, description: string, ds: Dataset, labelled: boo
   if (X.rows < 3) throw new TransferkitError('TOO_FEW_EXAMPLES', `Clustering needs at least 3 examples, got ${X.rows}`, { where: ds.name, hint: 'Pass more data.' });
   let k = config.k;
   let silhouetteByK: SpaceClustering['silhouetteByK'];
+  let chosen: { k: number; fit: ReturnType<typeof kmeans>; silhouette: number } | undefined;
   if (k === undefined) {
+    // every candidate k is fitted and scored once; the winner's fit and score are kept
     silhouetteByK = [];
     const hi = Math.min(range[1], X.rows - 1);
     for (let c = range[0]; c <= hi; c++) {
       config.onStep?.(`choosing k (${description})`, c - range[0], hi - range[0] + 1);
       const fit = kmeans(X, c, { seed, restarts });
-      silhouetteByK.push({ k: c, silhouette: silhouetteScore(X, fit.labels, { sampleSize: sample, seed }) });
+      const silhouette = silhouetteScore(X, fit.labels, { sampleSize: sample, seed });
+      silhouetteByK.push({ k: c, silhouette });
+      if (!chosen || silhouette > chosen.silhouette) chosen = { k: c, fit, silhouette };
     }
-    k = silhouetteByK.reduce((a, b) => (b.silhouette > a.silhouette ? b : a)).k;
+    k = chosen!.k;
   }
   config.onStep?.(`k-means (${description})`, 0, 1);
-  const fit = kmeans(X, k, { seed, restarts });
-  const out: SpaceClustering = { space: description, k, silhouette: k >= 2 && k < X.rows ? silhouetteScore(X, fit.labels, { sampleSize: sample, seed }) : NaN, inertia: fit.inertia, labels: fit.labels };
+  const fit = chosen?.fit ?? kmeans(X, k, { seed, restarts });
+  const silhouette = chosen?.silhouette ?? (k >= 2 && k < X.rows ? silhouetteScore(X, fit.labels, { sampleSize: sample, seed }) : NaN);
+  const out: SpaceClustering = { space: description, k, silhouette, inertia: fit.inertia, labels: fit.labels };
   if (silhouetteByK) out.silhouetteByK = silhouetteByK;
   if (labelled) {
     out.nmi = normalizedMutualInfo(ds.labels, fit.labels);

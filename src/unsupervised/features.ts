@@ -71,13 +71,17 @@ export async function modelFeatureSpace(ref: string, opts: { layer?: string | nu
     }
     const width = (trunk.outputs[0].shape.slice(1) as number[]).reduce((a, b) => a * b, 1);
     const spec = handle.features;
+    let fitted: FeatureSpec | undefined;
     const image = spec?.kind === 'image' ? spec : undefined;
     return {
       description: `${ref} at ${where.startsWith('the input') ? where : `"${where}"`} (${width} values)`,
       handle,
       load: (s) => loadDataset(s, { image }),
       async transform(ds) {
-        const featSpec: FeatureSpec = spec ?? fitFeatures(ds);
+        // a model without recorded preprocessing: fit it on the first data, then reuse it, so
+        // normal and test data are scaled alike
+        fitted ??= spec ?? fitFeatures(ds);
+        const featSpec: FeatureSpec = fitted;
         const x = transformFeatures(featSpec, ds);
         checkInputShape(model, x.shape.slice(1), ds.name);
         const f = await forwardFeatures(trunk, x);

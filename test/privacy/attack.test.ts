@@ -64,16 +64,18 @@ test('exampleLosses and logitConfidences from probabilities', () => {
 });
 
 test('offlineLikelihoodScores: per-class z-scores, leave-one-out for non-members, global fallback for small classes', () => {
-  // class 0 non-members φ = 1, 2, 3 (mean 2, sd 1); class 1 has one non-member
-  const z = offlineLikelihoodScores([5, 4, 10], [0, 0, 1], [1, 2, 3, 7], [0, 0, 0, 1]);
-  close(z.members[0], 3);
-  close(z.members[1], 2);
-  // class 1 has < 3 non-members: the Gaussian of all four (mean 3.25, sd √(20.75/3): squares 5.0625 + 1.5625 + 0.0625 + 14.0625)
-  close(z.members[2], (10 - 3.25) / Math.sqrt(20.75 / 3));
-  // non-member φ = 1 against the other two of class 0 (2, 3: mean 2.5, sd √0.5)
-  close(z.nonMembers[0], (1 - 2.5) / Math.sqrt(0.5));
-  // the class-1 non-member against the other three (1, 2, 3)
-  close(z.nonMembers[3], (7 - 2) / 1);
+  // class 0 non-members φ = 1, 2, 3, 4 (mean 2.5, sd √(5/3)); class 1 has one non-member (φ = 10)
+  const z = offlineLikelihoodScores([5, 4], [0, 1], [1, 2, 3, 4, 10], [0, 0, 0, 0, 1]);
+  close(z.members[0], (5 - 2.5) / Math.sqrt(5 / 3));
+  // class 1 has < 4 non-members: the Gaussian of all five (mean 4; squares 9 + 4 + 1 + 0 + 36 = 50, sd √12.5)
+  close(z.members[1], (4 - 4) / Math.sqrt(12.5));
+  // non-member φ = 1 against the other three of class 0 (2, 3, 4: mean 3, sd 1)
+  close(z.nonMembers[0], (1 - 3) / 1);
+  // the class-1 non-member against all the others (1, 2, 3, 4): the same fallback rule as its members
+  close(z.nonMembers[4], (10 - 2.5) / Math.sqrt(5 / 3));
+  // a class of exactly 3 non-members is too small for both sides: members fall back to all non-members too
+  const three = offlineLikelihoodScores([5], [0], [1, 2, 3, 9], [0, 0, 0, 1]);
+  close(three.members[0], (5 - 3.75) / Math.sqrt((7.5625 + 3.0625 + 0.5625 + 27.5625) / 3));
   assert.throws(() => offlineLikelihoodScores([1], [0], [1, 2], [0, 0]), (e: unknown) => e instanceof TransferkitError && e.code === 'TOO_FEW_EXAMPLES');
 });
 

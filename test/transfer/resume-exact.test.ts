@@ -62,6 +62,25 @@ test('kill after epoch 4, resume: the same history and the same final weights as
   gotLate.forEach((w, i) => assert.deepEqual(Array.from(w), Array.from(expected[i]), `weight ${i} identical after a late kill`));
 });
 
+test('killed in the first epoch of the second phase, before state.json moved on: the finetune epoch is not trained twice', async () => {
+  const base = join(root, 'two-phase-base');
+  (await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out: base, epochs: 5, seed: 1 })).model.dispose();
+  const cfg = (out: string): FitConfig => ({ strategy: 'finetune', base, train: 'builtin:iris', out, headSolver: 'adam', epochs: 3, finetuneEpochs: 3, patience: 100, valFraction: 0.2, seed: 4 });
+  const whole = await fit(cfg(join(root, 'two-phase-whole')));
+  const expected = whole.model.model.getWeights().map((w) => Array.from(w.dataSync()));
+  whole.model.dispose();
+  const out = join(root, 'two-phase-killed');
+  await assert.rejects(fit(cfg(out), { onEpoch: (r) => { if (r.phase === 'finetune' && r.epoch === 1) throw new Error('power cut'); } }), /power cut/);
+  // state.json as the head phase's end left it; the checkpoint (and its own state) is finetune epoch 1
+  const inner = JSON.parse(await readFile(join(out, 'checkpoints', 'last', 'run-state.json'), 'utf8'));
+  assert.deepEqual([inner.phase, inner.epoch, inner.donePhases], ['finetune', 1, ['head']]);
+  await writeFile(join(out, 'checkpoints', 'state.json'), JSON.stringify({ ...inner, phase: 'head', epoch: 3 }));
+  const resumed = await resumeFit(out);
+  resumed.model.model.getWeights().forEach((w, i) => assert.deepEqual(Array.from(w.dataSync()), expected[i], `weight ${i}`));
+  resumed.model.dispose();
+  assert.deepEqual((await history(out)).map((h) => [h.phase, h.epoch, h.loss]), (await history(join(root, 'two-phase-whole'))).map((h) => [h.phase, h.epoch, h.loss]));
+});
+
 test('killed after early stopping ended the phase but before the final model was written: the resumed model is the best epoch, as uninterrupted', async () => {
   const out = join(root, 'after-phase');
   const whole = await fit({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out, epochs: 40, patience: 2, valFraction: 0.2, learningRate: 0.05, seed: 7 });

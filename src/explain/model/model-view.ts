@@ -92,8 +92,10 @@ export async function withOnnxProbs<T>(trained: TrainedModel, work: () => Promis
     try {
       core = await onnxProbsFn(trained.model);
       onOnnx.set(trained, core);
-    } catch {
-      core = undefined; // a layer the compiler lacks: TF.js runs it
+    } catch (err) {
+      // a layer the compiler lacks: TF.js runs it; anything else is a real failure
+      if (!(err instanceof TransferkitError && err.code === 'ONNX_TRAIN_UNSUPPORTED')) throw err;
+      core = undefined;
     }
   }
   try {

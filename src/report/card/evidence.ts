@@ -66,6 +66,7 @@ export function findCurveVerdict(run: RunFiles): CurveEvidence {
   } catch (err) {
     return { problem: `${from} is not valid JSON (${(err as Error).message})` };
   }
+  if (typeof curve !== 'object' || curve === null || Array.isArray(curve)) return { problem: `${from} does not hold a JSON object` };
   const shift = curveShift(curve, from);
   const points = Array.isArray(curve.points) ? (curve.points as JsonObject[]) : [];
   const sizeFolder = basename(dirname(run.dir)); // n10, nall

@@ -24,7 +24,7 @@ export type TrunkSpec =
    * its last Dense layer). `train`: `'all'` layers of the trunk train, `'none'` (frozen), or
    * the top k layers that have weights. BatchNorm statistics stay fixed either way.
    */
-  | { kind: 'base'; ref: string; cutAt?: string; train?: 'all' | 'none' | number };
+  | { kind: 'base'; ref: string; cutAt?: string | number; train?: 'all' | 'none' | number };
 
 /** A task as a model sees it: a name and its classes (one head output per class). */
 export interface TaskHead {

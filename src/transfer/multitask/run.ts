@@ -15,7 +15,7 @@ import { ensureEngine } from '../../engine/backend.ts';
 import { trainingEngine } from '../../engine/training-engine.ts';
 import { disposeModelWeights } from '../../models/dispose.ts';
 import { loadModelRef } from '../../models/load.ts';
-import { writeFileAtomic } from '../../util/atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic.ts';
 import { evaluateTasks, type TaskScore } from './evaluate.ts';
 import { saveMultiTaskModel, saveTaskHeads, verifyMultiTaskSave } from './io.ts';
 import { loadTaskData } from './load-tasks.ts';
@@ -201,9 +201,9 @@ async function writeRun(cfg: MultiTaskConfig, result: MultiTaskResult, m: { mode
   await verifyMultiTaskSave(result.model, m.model, m.splits.val.shape[0] > 0 ? m.splits.val : m.splits.train);
   result.heads = await saveTaskHeads(m.model, join(out, 'heads'), result.tasks, meta);
   const config = { ...cfg, train: typeof cfg.train === 'string' ? cfg.train : { inMemory: true, name: cfg.train.name }, onProgress: undefined, onLog: undefined };
-  await writeFileAtomic(join(out, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  await writeJsonAtomic(join(out, 'config.json'), config);
   await writeFileAtomic(join(out, 'history.jsonl'), m.res.history.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  await writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(result, null, 2) + '\n');
+  await writeJsonAtomic(join(out, 'metrics.json'), result);
 }
 
 async function checkOut(out: string): Promise<void> {

@@ -38,16 +38,6 @@ export interface Autoencoder {
 }
 
 /**
- * Names of the encoder's layers, bottom to top (the input layer excluded).
- *
- * @example
- * ```ts
- * ENCODER_LAYERS.at(-1); // 'pool2'
- * ```
- */
-export const ENCODER_LAYERS: readonly string[] = Object.freeze(['conv1', 'relu1', 'pool1', 'conv2', 'relu2', 'pool2']);
-
-/**
  * Builds the convolutional autoencoder for images of `[height, width, channels]`; height and
  * width must be multiples of 4 (two 2×2 poolings are undone by two 2× upsamplings).
  *

@@ -13,7 +13,7 @@
  * @module
  */
 import { TransferkitError } from '../../errors.ts';
-import { cholesky, choleskySolve, type Matrix } from '../../measures/linalg.ts';
+import { cholesky, choleskySolve, gram, type Matrix } from '../../measures/linalg.ts';
 
 /**
  * Options of {@link fitEszsl}: the two ridge strengths of the closed form.
@@ -72,20 +72,8 @@ export function fitEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>, 
     throw new TransferkitError('BAD_OPTION', `ESZSL needs gamma > 0 and lambda > 0, got gamma ${gamma}, lambda ${lambda}`, { hint: 'Pass positive ridge strengths.' });
   }
   // A = XᵀX + γI
-  const A = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    const off = i * d;
-    for (let p = 0; p < d; p++) {
-      const xp = X.data[off + p];
-      if (xp === 0) continue;
-      const row = p * d;
-      for (let q = p; q < d; q++) A[row + q] += xp * X.data[off + q];
-    }
-  }
-  for (let p = 0; p < d; p++) {
-    A[p * d + p] += gamma;
-    for (let q = 0; q < p; q++) A[p * d + q] = A[q * d + p];
-  }
+  const A = gram(X).data;
+  for (let p = 0; p < d; p++) A[p * d + p] += gamma;
   // YS: n × a with Y in {−1, +1}: row i = 2·S[yᵢ] − Σ_c S[c]
   const total = new Float64Array(a);
   for (let c = 0; c < z; c++) for (let j = 0; j < a; j++) total[j] += S[c * a + j];
