@@ -11,6 +11,7 @@ import { TransferkitError } from '../errors.ts';
 import type { Embeddings } from '../transfer/few-shot/embed.ts';
 import { fewShotPredict, type FewShotMethod, type FewShotOptions } from '../transfer/few-shot/methods.ts';
 import { createRng } from '../util/random.ts';
+import { meanStd } from '../measures/stats.ts';
 
 /**
  * The shape of an episode.
@@ -112,15 +113,8 @@ export function sampleEpisodes(labels: ArrayLike<number>, classes: string[], spe
  * ```
  */
 export function meanInterval(values: ArrayLike<number>): { mean: number; sd: number; interval: number } {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, sd: NaN, interval: NaN };
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  return { mean, sd, interval: (1.96 * sd) / Math.sqrt(n) };
+  const { mean, std } = meanStd(values);
+  return { mean, sd: std, interval: values.length ? (1.96 * std) / Math.sqrt(values.length) : NaN };
 }
 
 /**

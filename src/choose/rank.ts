@@ -8,7 +8,8 @@ import { subset, type Dataset } from '../data/dataset.ts';
 import { samplePerClass } from '../data/split.ts';
 import { TransferkitError } from '../errors.ts';
 import { TRANSFERABILITY_SCORES, transferabilityScore } from './transferability/registry.ts';
-import { capRows, embed, loadTargetFor } from './source.ts';
+import { capRows } from '../data/dataset.ts';
+import { embed, loadTargetFor } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { loadModelRef } from '../models/load.ts';
 

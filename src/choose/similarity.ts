@@ -10,7 +10,8 @@ import { leep } from '../measures/leep.ts';
 import { mmd } from '../measures/mmd.ts';
 import { nce } from '../measures/nce.ts';
 import { proxyADistance } from '../measures/proxy-a-distance.ts';
-import { capRows, embed, loadTargetFor, sourceSample } from './source.ts';
+import { capRows } from '../data/dataset.ts';
+import { embed, loadTargetFor, sourceSample } from './source.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 

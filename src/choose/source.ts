@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { subset, type Dataset } from '../data/dataset.ts';
+import { capRows, subset, type Dataset } from '../data/dataset.ts';
 import { fitFeatures, transformFeatures, type FeatureMatrix, type FeatureSpec } from '../data/features.ts';
 import { loadDataset, type LoadOptions } from '../data/load.ts';
 import { TransferkitError } from '../errors.ts';
@@ -236,16 +236,3 @@ export function encodeSourceSample(ds: Dataset): Uint8Array {
   return out;
 }
 
-/**
- * A seeded random subset of at most `max` rows (all rows when there are fewer), in original order.
- *
- * @example
- * ```ts
- * const few = capRows(ds, 1000, 0);
- * ```
- */
-export function capRows(ds: Dataset, max: number, seed: number | string = 0): Dataset {
-  if (ds.size <= max) return ds;
-  const idx = createRng(seed).shuffle(Array.from({ length: ds.size }, (_, i) => i)).slice(0, max).sort((a, b) => a - b);
-  return subset(ds, idx);
-}

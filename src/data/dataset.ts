@@ -6,6 +6,7 @@
  * inputs is the job of a fitted {@link FeatureSpec} (see `features.ts`), which is saved
  * with a trained model so predictions later see the same preprocessing.
  */
+import { createRng } from '../util/random.ts';
 
 /** Images, stored NHWC with values scaled to [0, 1]. */
 export interface ImageFeatures {
@@ -116,4 +117,18 @@ export function classCounts(ds: Dataset): number[] {
   const counts = new Array<number>(ds.classes.length).fill(0);
   for (const l of ds.labels) if (l >= 0) counts[l]++;
   return counts;
+}
+
+/**
+ * A seeded random subset of at most `max` rows (all rows when there are fewer), in original order.
+ *
+ * @example
+ * ```ts
+ * const few = capRows(ds, 1000, 0);
+ * ```
+ */
+export function capRows(ds: Dataset, max: number, seed: number | string = 0): Dataset {
+  if (ds.size <= max) return ds;
+  const idx = createRng(seed).shuffle(Array.from({ length: ds.size }, (_, i) => i)).slice(0, max).sort((a, b) => a - b);
+  return subset(ds, idx);
 }

@@ -5,13 +5,12 @@
  *
  * @module
  */
-import { subset, type Dataset } from '../data/dataset.ts';
+import { capRows, type Dataset } from '../data/dataset.ts';
 import { TransferkitError } from '../errors.ts';
 import type { Matrix } from '../measures/linalg.ts';
 import { adjustedRandIndex, normalizedMutualInfo, silhouetteScore } from './cluster-metrics.ts';
 import { modelFeatureSpace, rawFeatureSpace, type FeatureSpace } from './features.ts';
 import { kmeans } from './kmeans.ts';
-import { createRng } from '../util/random.ts';
 
 /** Options of {@link clusterData}. */
 export interface ClusterConfig {
@@ -91,7 +90,7 @@ export async function clusterData(config: ClusterConfig): Promise<ClusterResult>
   try {
     const loader = spaces[0]?.space ?? rawFeatureSpace();
     let ds = typeof config.data === 'string' ? await loader.load(config.data) : config.data;
-    if (config.maxRows !== undefined && config.maxRows < ds.size) ds = seededSubset(ds, config.maxRows, seed);
+    if (config.maxRows !== undefined && config.maxRows < ds.size) ds = capRows(ds, config.maxRows, seed);
     const imageSize = ds.features.kind === 'image' ? { height: ds.features.height, width: ds.features.width, channels: ds.features.channels } : undefined;
     if (config.compareRaw ?? true) spaces.push({ key: 'raw', space: rawFeatureSpace({ image: imageSize }) });
     const labelled = ds.size > 0 && ds.labels.every((l) => l >= 0);
@@ -149,6 +148,3 @@ function checkK(k: number | undefined, range: [number, number]): void {
   }
 }
 
-function seededSubset(ds: Dataset, n: number, seed: number): Dataset {
-  return subset(ds, createRng(seed).shuffle(Array.from({ length: ds.size }, (_, i) => i)).slice(0, n).sort((a, b) => a - b));
-}

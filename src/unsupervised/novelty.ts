@@ -13,7 +13,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { subset, type Dataset } from '../data/dataset.ts';
+import { capRows, subset, type Dataset } from '../data/dataset.ts';
 import { trainValTestSplit } from '../data/split.ts';
 import { transformFeatures } from '../data/features.ts';
 import { TransferkitError } from '../errors.ts';
@@ -23,7 +23,6 @@ import { loadModel } from '../models/io.ts';
 import { disposeModelWeights } from '../models/dispose.ts';
 import { reconstructionErrors } from '../transfer/self-taught/autoencoder.ts';
 import { AUTOENCODER_DIR } from '../transfer/self-taught/pretrain.ts';
-import { createRng } from '../util/random.ts';
 import { knnDetector, mahalanobisDetector } from './detectors.ts';
 import { modelFeatureSpace, rawFeatureSpace, type FeatureSpace } from './features.ts';
 
@@ -136,9 +135,10 @@ export async function detectNovelty(config: NoveltyConfig): Promise<NoveltyResul
     }
     const novelIds = novelClassIds(config.novelClasses, normal, test);
     if (novelIds) normal = subset(normal, indicesWhere(normal, (l) => !novelIds.test.has(l) && !novelIds.normal.has(l)));
-    normal = sample(normal, config.maxNormal ?? 2000, seed);
-    test = sample(test, config.maxTest, seed + 1);
-    const novel = config.novel !== undefined ? sample(await load(config.novel), config.maxTest, seed + 2) : undefined;
+    normal = capRows(normal, config.maxNormal ?? 2000, seed);
+    test = config.maxTest === undefined ? test : capRows(test, config.maxTest, seed + 1);
+    const novelAll = config.novel !== undefined ? await load(config.novel) : undefined;
+    const novel = novelAll && config.maxTest !== undefined ? capRows(novelAll, config.maxTest, seed + 2) : novelAll;
     if (normal.size < 2) throw new TransferkitError('TOO_FEW_EXAMPLES', `Only ${normal.size} normal examples are left to fit the detector`, { where: normal.name, hint: 'Pass more normal data.' });
 
     let scoreSet: (ds: Dataset) => Promise<Float64Array>;
@@ -208,7 +208,3 @@ function indicesWhere(ds: Dataset, keep: (label: number) => boolean): number[] {
   return out;
 }
 
-function sample(ds: Dataset, max: number | undefined, seed: number): Dataset {
-  if (max === undefined || ds.size <= max) return ds;
-  return subset(ds, createRng(seed).shuffle(Array.from({ length: ds.size }, (_, i) => i)).slice(0, max).sort((a, b) => a - b));
-}

@@ -16,14 +16,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import { subset, type Dataset } from '../../data/dataset.ts';
+import { capRows, type Dataset } from '../../data/dataset.ts';
 import { fitFeatures, transformFeatures, type FeatureSpec } from '../../data/features.ts';
 import { loadDataset } from '../../data/load.ts';
 import { ensureEngine } from '../../engine/backend.ts';
 import { TransferkitError } from '../../errors.ts';
 import { disposeWeightsNotIn } from '../../models/dispose.ts';
 import { saveModel } from '../../models/io.ts';
-import { createRng, seedMathRandom } from '../../util/random.ts';
+import { seedMathRandom } from '../../util/random.ts';
 import { buildAutoencoder, encoderAsBase } from './autoencoder.ts';
 import { trainAutoencoder, type AutoencoderTrainOptions } from './train-autoencoder.ts';
 
@@ -100,7 +100,7 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
     });
   }
   const seed = config.seed ?? 0;
-  if (config.maxImages !== undefined && config.maxImages < ds.size) ds = randomSubset(ds, config.maxImages, seed);
+  if (config.maxImages !== undefined && config.maxImages < ds.size) ds = capRows(ds, config.maxImages, seed);
   const features = fitFeatures(ds, { image: config.image });
   const x = transformFeatures(features, ds);
   const restore = seedMathRandom(seed);
@@ -139,8 +139,3 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
   }
 }
 
-/** A seeded random subset of `n` examples (original order kept). */
-function randomSubset(ds: Dataset, n: number, seed: number): Dataset {
-  const keep = createRng(seed).shuffle(Array.from({ length: ds.size }, (_, i) => i)).slice(0, n).sort((a, b) => a - b);
-  return subset(ds, keep);
-}
