@@ -29,6 +29,7 @@ export const LAYERS: string[][] = [
   ['explain'],
   ['audit', 'privacy'],
   ['report'],
+  ['serve'],
   ['cli'],
   ['index.ts'],
 ];
