@@ -5,7 +5,7 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { pairedDifference, type PairedDifference, type PairedDifferenceOptions } from '../measures/stats.ts';
+import { comparePoints, type PairedDifference, type PairedDifferenceOptions } from '../measures/stats.ts';
 
 /** The three outcomes of {@link transferVerdict}. */
 export type VerdictKind = 'helped' | 'no-difference' | 'negative';
@@ -74,17 +74,9 @@ export function transferVerdict(transfer: ArrayLike<number>, scratch: ArrayLike<
     });
   }
   const strategy = opts.strategy ?? 'transfer';
-  const pts = (v: ArrayLike<number>) => Array.from(v, (x) => 100 * x);
-  const diff = pairedDifference(pts(transfer), pts(scratch), opts);
-  const kind: VerdictKind = diff.low > 0 ? 'helped' : diff.high < 0 ? 'negative' : 'no-difference';
-  const pm = `${Math.abs(diff.mean).toFixed(1)} ± ${Number.isFinite(diff.halfWidth) ? diff.halfWidth.toFixed(1) : '∞'} points`;
-  const how = `${strategy} vs scratch, ${Math.round(diff.confidence * 100)}% CI over ${diff.n} seed${diff.n === 1 ? '' : 's'}, ${diff.method === 't' ? 'paired t' : 'bootstrap'}`;
-  const text =
-    kind === 'helped'
-      ? `transfer helped by ${pm} (${how})`
-      : kind === 'negative'
-        ? `negative transfer: −${pm} (${how})`
-        : `no significant difference: ${diff.mean >= 0 ? '+' : '−'}${pm} (${how}${diff.n < 2 ? '; run at least 2 seeds for an interval' : ''})`;
+  const { difference: diff, sign, amount, how, neutral } = comparePoints(transfer, scratch, { ...opts, label: `${strategy} vs scratch` });
+  const kind: VerdictKind = sign > 0 ? 'helped' : sign < 0 ? 'negative' : 'no-difference';
+  const text = kind === 'helped' ? `transfer helped by ${amount} (${how})` : kind === 'negative' ? `negative transfer: −${amount} (${how})` : `no significant difference: ${neutral}`;
   const mean = (v: ArrayLike<number>) => Array.from(v).reduce((s, x) => s + x, 0) / v.length;
   const verdict: TransferVerdict = { kind, strategy, difference: diff, transferAccuracy: mean(transfer), scratchAccuracy: mean(scratch), text };
   const cause = likelyCause(kind, opts.shift);

@@ -225,6 +225,43 @@ export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>, opt
 export { quantileSorted };
 
 /**
+ * Two sets of per-seed accuracies compared in points: the paired difference of `a − b` (×100),
+ * which side of 0 its interval lies on, and the words every verdict uses for it.
+ */
+export interface PointsComparison {
+  /** a − b in points (×100), paired by seed. */
+  difference: PairedDifference;
+  /** 1: the whole interval is above 0; −1: below 0; 0: it contains 0. */
+  sign: 1 | 0 | -1;
+  /** The size, e.g. "2.1 ± 1.4 points" (absolute mean ± half-width). */
+  amount: string;
+  /** How it was measured, e.g. "finetune vs scratch, 95% CI over 3 seeds, paired t". */
+  how: string;
+  /** The "no significant difference" form, e.g. "+0.4 ± 1.9 points (…; run at least 2 seeds …)". */
+  neutral: string;
+}
+
+/**
+ * Compares accuracies (fractions) paired by seed, in points: the shared core of the transfer and
+ * multi-task verdicts. `label` starts the "how" part.
+ *
+ * @example
+ * ```ts
+ * comparePoints([0.91, 0.93, 0.92], [0.89, 0.90, 0.90], { label: 'finetune vs scratch' }).amount; // '2.3 ± 1.4 points'
+ * ```
+ */
+export function comparePoints(a: ArrayLike<number>, b: ArrayLike<number>, opts: PairedDifferenceOptions & { label?: string } = {}): PointsComparison {
+  const pts = (v: ArrayLike<number>) => Array.from(v, (x) => 100 * x);
+  const difference = pairedDifference(pts(a), pts(b), opts);
+  const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
+  const amount = `${Math.abs(difference.mean).toFixed(1)} ± ${Number.isFinite(difference.halfWidth) ? difference.halfWidth.toFixed(1) : '∞'} points`;
+  const n = difference.n;
+  const how = `${opts.label ? `${opts.label}, ` : ''}${Math.round(difference.confidence * 100)}% CI over ${n} seed${n === 1 ? '' : 's'}, ${difference.method === 't' ? 'paired t' : 'bootstrap'}`;
+  const neutral = `${difference.mean >= 0 ? '+' : '−'}${amount} (${how}${n < 2 ? '; run at least 2 seeds for an interval' : ''})`;
+  return { difference, sign, amount, how, neutral };
+}
+
+/**
  * Mean and sample standard deviation (n − 1); std is 0 for fewer than two values.
  *
  * @example

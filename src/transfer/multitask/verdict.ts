@@ -5,7 +5,7 @@
  * @module
  */
 import { TransferkitError } from '../../errors.ts';
-import { meanStd, pairedDifference, type PairedDifference, type PairedDifferenceOptions } from '../../measures/stats.ts';
+import { comparePoints, meanStd, type PairedDifference, type PairedDifferenceOptions } from '../../measures/stats.ts';
 
 /** The three outcomes of {@link multiTaskVerdict}. */
 export type MultiTaskVerdictKind = 'helped' | 'no-difference' | 'hurt';
@@ -40,17 +40,9 @@ export function multiTaskVerdict(task: string, multi: readonly number[], single:
   if (multi.length !== single.length) {
     throw new TransferkitError('SHAPE_MISMATCH', `The verdict pairs runs by seed, but task "${task}" has ${multi.length} multi-task and ${single.length} single-task results`, { hint: 'Run both with the same seeds.' });
   }
-  const pts = (v: readonly number[]) => v.map((x) => 100 * x);
-  const diff = pairedDifference(pts(multi), pts(single), opts);
-  const kind: MultiTaskVerdictKind = diff.low > 0 ? 'helped' : diff.high < 0 ? 'hurt' : 'no-difference';
-  const pm = `${Math.abs(diff.mean).toFixed(1)} ± ${Number.isFinite(diff.halfWidth) ? diff.halfWidth.toFixed(1) : '∞'} points`;
-  const how = `${opts.label ? `${opts.label}, ` : ''}${Math.round(diff.confidence * 100)}% CI over ${diff.n} seed${diff.n === 1 ? '' : 's'}, ${diff.method === 't' ? 'paired t' : 'bootstrap'}`;
-  const text =
-    kind === 'helped'
-      ? `multi-task helped ${task} by ${pm} (${how})`
-      : kind === 'hurt'
-        ? `multi-task hurt ${task}: −${pm} (${how})`
-        : `no significant difference on ${task}: ${diff.mean >= 0 ? '+' : '−'}${pm} (${how}${diff.n < 2 ? '; run at least 2 seeds for an interval' : ''})`;
+  const { difference: diff, sign, amount, how, neutral } = comparePoints(multi, single, opts);
+  const kind: MultiTaskVerdictKind = sign > 0 ? 'helped' : sign < 0 ? 'hurt' : 'no-difference';
+  const text = kind === 'helped' ? `multi-task helped ${task} by ${amount} (${how})` : kind === 'hurt' ? `multi-task hurt ${task}: −${amount} (${how})` : `no significant difference on ${task}: ${neutral}`;
   const ms = (v: readonly number[]) => {
     const { mean, std } = meanStd(v);
     return { mean, sd: std };
