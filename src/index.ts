@@ -4,7 +4,8 @@
  * The root export holds the names a user's program needs: load data, fit by transfer, evaluate,
  * predict, explain, choose how to transfer, adapt to a shift. Each area has its own entry point
  * with everything it offers (building blocks included): `transferkit/data`, `/models`,
- * `/transfer`, `/evaluate`, `/explain`, `/adapt`, `/choose`, `/onnx`, `/measures`, `/engine`.
+ * `/transfer`, `/evaluate`, `/explain`, `/adapt`, `/choose`, `/onnx`, `/measures`, `/engine`,
+ * `/report` (cards, HTML reports, charts), `/serve` (the dashboard).
  *
  * The engine starts itself on first use (WebAssembly with transferkit's training kernels, or
  * tfjs-node when installed); call {@link initEngine} only to choose a backend.
@@ -46,7 +47,7 @@ export { predictDataset, type Prediction, type PredictOptions, type PredictResul
 export { loadTrainedModel, type TrainedModel } from './models/trained-model.ts';
 export type { FittedModel, ModelInput } from './models/model-handle.ts';
 export { crossValidate, type KFoldOptions, type KFoldResult } from './choose/kfold.ts';
-export { classificationMetrics, type ClassificationMetrics } from './measures/metrics.ts';
+export { classificationMetrics, expectedCalibrationError, topKAccuracy, type ClassificationMetrics } from './measures/metrics.ts';
 
 // choose how to transfer, and prove it helped
 export { advise, type Advice, type AdviseOptions } from './choose/advisor.ts';
@@ -72,13 +73,45 @@ export { scrubText, scrubDataset, scrubFile, findPii, PII_KINDS, membershipRisk,
 
 // reports
 export { buildModelCard, writeModelCard, writeRunCard, modelCardMarkdown, validateModelCard, MODEL_CARD_SCHEMA, type ModelCard, type CardOptions } from './report/index.ts';
+export { buildRunReport, writeRunReport, type ReportOptions, type RunReport } from './report/index.ts';
+export {
+  renderChart,
+  writeChart,
+  learningCurveChart,
+  lossCurveChart,
+  confusionChart,
+  rocChart,
+  precisionRecallChart,
+  reliabilityChart,
+  evaluationCharts,
+  shiftCharts,
+  rankingChart,
+  fairnessChart,
+  shapBeeswarmChart,
+  shapWaterfallChart,
+  permutationChart,
+  pdpChart,
+  counterfactualChart,
+  explanationCharts,
+  imageOverlayPng,
+  type VegaLiteSpec,
+  type ChartFormat,
+} from './report/index.ts';
+
+// the local dashboard
+export { startServer, type ServeOptions, type RunningServer } from './serve/index.ts';
+
+// text: pretrained word vectors, your own ONNX encoders, self-supervised word vectors
+export { loadWordVectors, saveWordVectors, documentVectors, loadTextEncoder, embedTexts, loadTokenizer, type WordVectors, type TextEncoder, type WordPieceTokenizer } from './models/index.ts';
+export { pretrainText, type PretrainTextOptions, type PretrainTextRun } from './transfer/text-pretrain/index.ts';
 
 // few-shot, one-shot
 export { evaluateFewShot, RAW_BASELINE, type FewShotEvalOptions, type FewShotEvalResult } from './choose/episodes/run.ts';
 export { sampleEpisodes, evaluateOnEpisodes, meanInterval, type Episode, type EpisodeSpec, type EpisodeContender, type EpisodeScore } from './choose/episodes.ts';
 export { embedDataset, rawEmbeddings, fewShotPredict, FEW_SHOT_METHODS, type Embeddings, type FewShotMethod, type FewShotOptions } from './transfer/few-shot/index.ts';
 
-// zero-shot by attributes
+// zero-shot by attributes, and by label meaning (class names as word vectors)
+export { zeroShotText, textZeroShot, fitDevise, type ZeroShotTextOptions, type TextZeroShotResult } from './transfer/zero-shot/index.ts';
 export { zeroShot, evaluateZeroShot, readAttributeTable, parseAttributeTable, fitEszsl, fitDap, ZERO_SHOT_METHODS, type ZeroShotOptions, type ZeroShotRun, type ZeroShotResult, type ZeroShotMethod, type AttributeTable } from './transfer/zero-shot/index.ts';
 
 // multi-task

@@ -24,6 +24,7 @@ import { TransferkitError } from '../errors.ts';
 import { predictSoftmax, type LinearModel } from '../measures/logistic.ts';
 import { pickRows, type Rows } from '../measures/rows.ts';
 import { saveModel } from '../models/io.ts';
+import type { TextEncoderRef } from '../models/text/encoder-features.ts';
 import { RunFolder } from '../runs/run-folder.ts';
 import { DEEP_METHODS, poolSources, runDeep, type DeepAdaptOptions, type DeepMethod, type DeepReport } from './deep-adapt.ts';
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase, type SharedFeatures } from './features.ts';
@@ -307,7 +308,7 @@ async function run(config: AdaptConfig, base: LoadedBase | undefined, callbacks:
 
 /** The source domains, the target, the labelled target examples and the test data, all on the source's classes. */
 async function loadDomains(config: AdaptConfig, base: LoadedBase | undefined): Promise<Domains> {
-  const loadOpts = { label: config.label, impute: config.impute, image: base?.image };
+  const loadOpts = { label: config.label, impute: config.impute, image: base?.image, encoder: base?.encoder };
   const { classes, sources } = await loadSources(config, loadOpts);
   const source = sources.length === 1 ? sources[0] : poolSources(sources);
   const counts = classCounts(source);
@@ -444,7 +445,7 @@ async function runDeepMethod(
       deep: deep.deep,
       seconds: 0,
     };
-    await writeRun(config, result, classes, data.source.name, target.name, deep.model, deep.spec, t0, say);
+    await writeRun(config, result, classes, data.source.name, target.name, deep.model, deep.spec, t0, say, base?.encoder);
     return result;
   } finally {
     deep.dispose();
@@ -515,7 +516,7 @@ async function runShallowMethods(
   const result = shallowResult(setup, choice, methods.some(readsTargetPrior) ? targetPrior : undefined);
   const model = config.out ? buildModel(choice.final.model, setup.shared) : undefined;
   try {
-    await writeRun(config, result, data.classes, data.source.name, data.target.name, model, setup.shared.spec, t0, say);
+    await writeRun(config, result, data.classes, data.source.name, data.target.name, model, setup.shared.spec, t0, say, base?.encoder);
   } finally {
     // the image model shares its trunk with the base, which is disposed by adapt()
     if (model && setup.shared.buildModel) model.getLayer('adapt_head').dispose();
@@ -767,6 +768,7 @@ async function writeRun(
   spec: unknown,
   t0: number,
   say: (m: string) => void,
+  encoder?: TextEncoderRef,
 ): Promise<void> {
   if (config.out && model) {
     say(`writing ${config.out}`);
@@ -785,6 +787,8 @@ async function writeRun(
       features: spec,
       source: { base: config.base, strategy: `adapt:${result.method}` },
       adapt: { method: result.method, requested: config.method, chosenBy: result.chosenBy, source: sourceName, target: targetName },
+      // texts reach the model through the base's ONNX text encoder
+      ...(encoder ? { encoder } : {}),
     });
     result.seconds = (performance.now() - t0) / 1000;
     await run.writeJson('metrics.json', result);

@@ -15,6 +15,8 @@ import { createRng } from '../util/random.ts';
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase } from './features.ts';
 import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
 import { fitView } from './views.ts';
+import { shiftProjection, type ShiftProjection } from './projection.ts';
+import { denseRows } from '../measures/rows.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 /** The verdicts {@link diagnoseShift} can reach. */
@@ -51,6 +53,8 @@ export interface DiagnoseOptions {
   minLabelShift?: number;
   /** Text vectorizer options. */
   text?: TextVectorizerOptions;
+  /** Also return a 2-D PCA projection of source and target in the view (for the shift chart; at most `maxRows` rows each). */
+  projection?: boolean;
 }
 
 /**
@@ -85,6 +89,8 @@ export interface ShiftDiagnosis {
   labelShift?: LabelShiftEstimate & { significant: boolean };
   /** MMD after matching the source's class mix to the estimated target mix (when label shift is found). */
   conditionalMmd?: MmdResult;
+  /** Source and target on the view's top two principal components, with `projection: true`. */
+  projection?: ShiftProjection;
   alpha: number;
   seconds: number;
 }
@@ -123,7 +129,7 @@ export async function diagnoseShift(opts: DiagnoseOptions): Promise<ShiftDiagnos
 async function diagnose(opts: DiagnoseOptions, base: LoadedBase | undefined, alpha: number): Promise<ShiftDiagnosis> {
   const t0 = performance.now();
   const seed = opts.seed ?? 0;
-  const loadOpts = { label: opts.label, impute: opts.impute, image: base?.image };
+  const loadOpts = { label: opts.label, impute: opts.impute, image: base?.image, encoder: base?.encoder };
   const source = await loadData(opts.source, 'Source', loadOpts);
   let target = await loadData(opts.target, 'Target', loadOpts);
   const sourceLabelled = source.labels.some((l) => l >= 0);
@@ -203,6 +209,7 @@ async function diagnose(opts: DiagnoseOptions, base: LoadedBase | undefined, alp
     drift,
     labelShift,
     conditionalMmd,
+    ...(opts.projection && m >= 2 ? { projection: shiftProjection(denseRows(Zs.data, Zs.rows, m), denseRows(Zt.data, Zt.rows, m), { maxRows, seed }) } : {}),
     alpha,
     seconds: (performance.now() - t0) / 1000,
   };

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { applyRecordedEncoder, type TextEncoderRef } from '../models/text/encoder-features.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 import { fitFeatures, transformFeatures, type FeatureSpec } from '../data/features.ts';
@@ -84,6 +85,8 @@ export interface LoadedBase {
   meta?: ModelMeta;
   /** The image size the base takes, when it takes images. */
   image?: ImageSize;
+  /** An ONNX text encoder as the base (or a model trained on one): texts are adapted on its features. */
+  encoder?: TextEncoderRef;
 }
 
 /** Text vectorizer defaults for adaptation: larger than fit's 8192 buckets, sublinear tf (measured on spam 2002 → 2003, see scripts/spam-adaptation.ts). */
@@ -115,7 +118,7 @@ export async function sharedFeatures(source: Dataset, target: Dataset, opts: Sha
     const texts = [...(source.features as { texts: string[] }).texts, ...(target.features as { texts: string[] }).texts];
     const pooled: Dataset = { name: `${source.name}+${target.name}`, size: texts.length, features: { kind: 'text', texts }, labels: new Int32Array(texts.length).fill(-1), classes: [] };
     const spec = fitFeatures(pooled, { text: { ...ADAPT_TEXT_DEFAULTS, ...opts.text } });
-    if (spec.kind !== 'text') throw new Error('unreachable');
+    if (spec.kind !== 'text' || !spec.vectorizer) throw new Error('unreachable');
     const dims = spec.vectorizer.options.dims;
     const transform = (ds: Dataset): Rows => {
       if (ds.features.kind !== 'text') return transformFeatures(spec, ds) as never; // throws KIND_MISMATCH
@@ -195,7 +198,7 @@ export async function sharedFeatures(source: Dataset, target: Dataset, opts: Sha
  */
 export async function loadBase(ref: string): Promise<LoadedBase> {
   await ensureEngine();
-  const { model, meta } = await loadModelRef(ref);
+  const { model, meta, encoder } = await loadModelRef(ref);
   const spec = meta?.features as FeatureSpec | undefined;
   let image: ImageSize | undefined;
   if (spec?.kind === 'image') image = { height: spec.height, width: spec.width, channels: spec.channels };
@@ -206,7 +209,7 @@ export async function loadBase(ref: string): Promise<LoadedBase> {
       image = { height, width, channels };
     }
   }
-  return { ref, model, meta, image };
+  return { ref, model, meta, image, ...(encoder ? { encoder } : {}) };
 }
 
 /**
@@ -223,6 +226,8 @@ export interface LoadDomainsOptions {
   impute?: Impute;
   /** Image size to load images at (the base model's). */
   image?: ImageSize;
+  /** Texts go through this ONNX text encoder (the base's) and become a table of its features. */
+  encoder?: TextEncoderRef;
 }
 
 /**
@@ -234,9 +239,9 @@ export interface LoadDomainsOptions {
  * ```
  */
 export async function loadData(data: string | Dataset, role: string, opts: LoadDomainsOptions): Promise<Dataset> {
-  if (typeof data !== 'string') return data;
+  if (typeof data !== 'string') return applyRecordedEncoder(opts.encoder, data);
   try {
-    return await loadDataset(data, { label: opts.label, impute: opts.impute, image: opts.image });
+    return await applyRecordedEncoder(opts.encoder, await loadDataset(data, { label: opts.label, impute: opts.impute, image: opts.image }));
   } catch (err) {
     if (err instanceof TransferkitError) throw new TransferkitError(err.code, `${role} data: ${err.message}`, { where: err.where ?? data, hint: err.hint, cause: err });
     throw err;

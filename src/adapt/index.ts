@@ -20,6 +20,7 @@ export { adapt, ADAPT_METHOD_NAMES, AUTO_CANDIDATES, checkCandidates, DEFAULT_DE
 export { DEEP_LAMBDA_DEFAULTS, DEEP_METHODS, poolSources, runDeep, type DeepAdaptInput, type DeepAdaptOptions, type DeepAdaptOutcome, type DeepMethod, type DeepReport } from './deep-adapt.ts';
 export { domainMeasures, scoreSummary, type DomainMeasures, type ScoreSummary } from './scores.ts';
 export { diagnoseShift, type DiagnoseOptions, type ShiftDiagnosis, type ShiftVerdict } from './diagnose.ts';
+export { shiftProjection, type ShiftProjection } from './projection.ts';
 export { ADAPT_TEXT_DEFAULTS, loadBase, sharedFeatures, type LoadedBase, type SharedFeatureOptions, type SharedFeatures } from './features.ts';
 export { estimateLabelShift, type LabelShiftEstimate, type LabelShiftOptions } from './label-shift.ts';
 export { composeAffine, fitSoftmax, predictSoftmax, shiftPrior, type LinearModel, type SoftmaxOptions } from '../measures/logistic.ts';

@@ -6,7 +6,8 @@
  * @module
  */
 import { TransferkitError } from '../errors.ts';
-import { axpy, dot, symmetricEigen } from '../measures/linalg.ts';
+import { dot } from '../measures/linalg.ts';
+import { orthonormalizeColumns, svdOfProjection } from '../measures/randomized-svd.ts';
 import { addTransposeProduct, multiply, rowSquaredNorms, type Rows } from '../measures/rows.ts';
 import { createRng } from '../util/random.ts';
 
@@ -74,41 +75,16 @@ export function fitPca(X: Rows, r: number, opts: PcaOptions = {}): Pca {
   const omega = new Float64Array(d * l);
   for (let k = 0; k < omega.length; k++) omega[k] = rng.normal();
   let Y = centredTimes(X, mean, omega, l);
-  orthonormalize(Y, n, l);
+  orthonormalizeColumns(Y, n, l);
   for (let it = 0; it < (opts.powerIterations ?? 2); it++) {
     // (only the n-side is re-orthonormalised: d can be 2^16 and Gram–Schmidt there costs more than it saves)
     const Z = centredTransposeTimes(X, mean, Y, l); // d × l
     Y = centredTimes(X, mean, Z, l);
-    orthonormalize(Y, n, l);
+    orthonormalizeColumns(Y, n, l);
   }
-  // Bᵀ = X̃ᵀQ  (d × l); BBᵀ = (Bᵀ)ᵀBᵀ  (l × l)
+  // Bᵀ = X̃ᵀQ  (d × l), then the exact SVD of the small B
   const Bt = centredTransposeTimes(X, mean, Y, l);
-  const G = new Float64Array(l * l);
-  for (let j = 0; j < d; j++) {
-    const row = j * l;
-    for (let a = 0; a < l; a++) {
-      const v = Bt[row + a];
-      if (v === 0) continue;
-      for (let b = a; b < l; b++) G[a * l + b] += v * Bt[row + b];
-    }
-  }
-  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) G[a * l + b] = G[b * l + a];
-  const eig = symmetricEigen({ rows: l, cols: l, data: G });
-  // descending order
-  const order = Array.from({ length: l }, (_, i) => l - 1 - i).slice(0, rank);
-  const V = new Float64Array(d * rank);
-  const singularValues = new Float64Array(rank);
-  order.forEach((e, q) => {
-    const s = Math.sqrt(Math.max(0, eig.values[e]));
-    singularValues[q] = s;
-    if (s <= 1e-12) return;
-    // v_q = Bᵀ u_q / σ_q
-    for (let j = 0; j < d; j++) {
-      let acc = 0;
-      for (let a = 0; a < l; a++) acc += Bt[j * l + a] * eig.vectors.data[a * l + e];
-      V[j * rank + q] = acc / s;
-    }
-  });
+  const { S: singularValues, V } = svdOfProjection(Bt, d, l, rank);
   let total = 0;
   const sq = rowSqNormsCentred(X, mean);
   for (const v of sq) total += v;
@@ -163,24 +139,4 @@ function rowSqNormsCentred(X: Rows, mean: Float64Array): Float64Array {
   const out = rowSquaredNorms(X);
   for (let i = 0; i < X.n; i++) out[i] = out[i] - 2 * xm[i] + mm;
   return out;
-}
-
-/** Modified Gram–Schmidt on the m columns of a row-major `rows × m` matrix, in place (twice, for stability). */
-function orthonormalize(A: Float64Array, rows: number, m: number): void {
-  // work on a column-major copy so every inner loop runs over contiguous memory
-  const T = new Float64Array(rows * m);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < m; c++) T[c * rows + i] = A[i * m + c];
-  for (let pass = 0; pass < 2; pass++) {
-    for (let c = 0; c < m; c++) {
-      const col = T.subarray(c * rows, (c + 1) * rows);
-      for (let p = 0; p < c; p++) {
-        const prev = T.subarray(p * rows, (p + 1) * rows);
-        axpy(-dot(col, prev), prev, col);
-      }
-      const norm = Math.sqrt(dot(col, col));
-      if (norm > 1e-12) for (let i = 0; i < rows; i++) col[i] /= norm;
-      else col.fill(0);
-    }
-  }
-  for (let i = 0; i < rows; i++) for (let c = 0; c < m; c++) A[i * m + c] = T[c * rows + i];
 }

@@ -75,7 +75,9 @@ export async function fitAuto(config: AutoFitConfig, opts: FitAutoOptions = {}):
     throw new TransferkitError('MISSING_BASE', 'The auto strategy needs a pretrained model to advise on', { hint: 'Pass base: a zoo name or a model folder.' });
   }
   // the base is loaded (and an .onnx converted) once: the advisor measures it, fit trains from it
-  const base = typeof config.base === 'string' ? await loadModelRef(config.base) : config.base;
+  // (an ONNX text encoder with the tokenizer and pooling asked for)
+  const pooling = config.pooling === 'mean' || config.pooling === 'cls' ? config.pooling : undefined;
+  const base = typeof config.base === 'string' ? await loadModelRef(config.base, { tokenizer: config.tokenizer, pooling }) : config.base;
   let planned: FitConfig;
   let advice: Advice;
   try {

@@ -19,6 +19,7 @@ import { predictProbs } from '../models/predict-probs.ts';
 import { createRng } from '../util/random.ts';
 import { loadModelRef, type ModelHandle } from '../models/load.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { applyRecordedEncoder } from '../models/text/encoder-features.ts';
 
 /** Where a source sample lives inside a zoo model folder (`transferkit.json` → `sourceSample`). */
 export interface SourceSampleMeta {
@@ -37,7 +38,8 @@ export interface SourceSampleMeta {
 const KNOWN_SOURCE_DATA: Record<string, string> = { 'fashion-cnn': 'builtin:fashion-mnist-test' };
 
 /**
- * Loads target data the way `fit` would for this source: images at the model's input size.
+ * Loads target data the way `fit` would for this source: images at the model's input size,
+ * texts through the source's ONNX text encoder when it is one (or was trained on one).
  *
  * @example
  * ```ts
@@ -45,9 +47,10 @@ const KNOWN_SOURCE_DATA: Record<string, string> = { 'fashion-cnn': 'builtin:fash
  * ```
  */
 export async function loadTargetFor(source: ModelHandle, data: string | Dataset, opts: Pick<LoadOptions, 'label' | 'impute'> = {}): Promise<Dataset> {
-  if (typeof data !== 'string') return data;
   const image = source.features?.kind === 'image' ? source.features : undefined;
-  return loadDataset(data, { ...opts, image });
+  const ds = typeof data === 'string' ? await loadDataset(data, { ...opts, image }) : data;
+  // an ONNX text encoder (or a model trained on one): texts become its features
+  return applyRecordedEncoder(source.encoder, ds);
 }
 
 /**

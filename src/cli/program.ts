@@ -31,6 +31,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'models', summary: 'list the built-in pretrained models (the zoo)', load: async () => (await import('./commands/models.ts')).registerModels },
   { name: 'inspect', summary: 'list the layers of a model, or the nodes of an .onnx file', load: async () => (await import('./commands/inspect.ts')).registerInspect },
   { name: 'convert', summary: 'convert an ONNX model into a trainable TF.js model folder', load: async () => (await import('./commands/convert.ts')).registerConvert },
+  { name: 'embeddings', summary: 'convert pretrained word vectors (glove-100d) into a compact cache', load: async () => (await import('./commands/embeddings.ts')).registerEmbeddings },
   { name: 'fit', summary: 'train by transfer or from scratch, writing a run folder', load: async () => (await import('./commands/fit.ts')).registerFit },
   { name: 'evaluate', summary: 'score a model on labelled data, or cross-validate a run', load: async () => (await import('./commands/evaluate.ts')).registerEvaluate },
   { name: 'predict', summary: 'predict the class of every example (labels optional)', load: async () => (await import('./commands/predict.ts')).registerPredict },
@@ -43,8 +44,9 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'curve', summary: 'learning curves of transfer against scratch over target sizes', load: async () => (await import('./commands/curve.ts')).registerCurve },
   { name: 'compare', summary: 'did transfer help? strategies against scratch, with a verdict', load: async () => (await import('./commands/compare.ts')).registerCompare },
   { name: 'fewshot', summary: 'few-shot and one-shot: N-way K-shot episodes on a base model\'s embeddings', load: async () => (await import('./commands/fewshot.ts')).registerFewshot },
-  { name: 'zeroshot', summary: 'zero-shot: recognise classes never trained on by their attributes', load: async () => (await import('./commands/zeroshot.ts')).registerZeroshot },
+  { name: 'zeroshot', summary: 'zero-shot: recognise classes never trained on by their attributes or the meaning of their names', load: async () => (await import('./commands/zeroshot.ts')).registerZeroshot },
   { name: 'pretrain', summary: 'self-taught learning: pretrain an encoder on unlabelled images', load: async () => (await import('./commands/pretrain.ts')).registerPretrain },
+  { name: 'pretrain-text', summary: 'self-supervised word vectors (PPMI + SVD) from unlabelled text', load: async () => (await import('./commands/pretrain-text.ts')).registerPretrainText },
   { name: 'multitask', summary: 'one shared trunk, several heads: multi-task training and its comparison', load: async () => (await import('./commands/multitask.ts')).registerMultitask },
   { name: 'cluster', summary: 'cluster unlabelled data on transferred features (k-means)', load: async () => (await import('./commands/cluster.ts')).registerCluster },
   { name: 'novelty', summary: 'anomaly / novelty detection on transferred features', load: async () => (await import('./commands/novelty.ts')).registerNovelty },
@@ -52,6 +54,8 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'scrub', summary: 'remove personal data (e-mails, phones, names, …) from text', load: async () => (await import('./commands/scrub.ts')).registerScrub },
   { name: 'privacy', summary: 'membership-inference risk of a trained model', load: async () => (await import('./commands/privacy.ts')).registerPrivacy },
   { name: 'card', summary: 'write the model card of a run (Markdown and JSON)', load: async () => (await import('./commands/card.ts')).registerCard },
+  { name: 'serve', summary: 'a local web dashboard: runs, live training, what-if explorer', load: async () => (await import('./commands/serve.ts')).registerServe },
+  { name: 'report', summary: 'write a self-contained HTML report of a run (charts inline)', load: async () => (await import('./commands/report.ts')).registerReport },
 ];
 
 /** Options of the program itself, which come before the command name. */

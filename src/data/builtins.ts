@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { TransferkitError } from '../errors.ts';
 import { readCsv } from './csv.ts';
 import type { DataKind, Dataset, TabularColumn } from './dataset.ts';
@@ -105,6 +106,11 @@ const fashionMissing = (set: 'train' | 't10k') => () =>
     ? undefined
     : 'sudo apt-get install dataset-fashion-mnist';
 
+/** A file under the package's datasets/ folder. */
+const datasetFile = (rel: string) => fileURLToPath(new URL(`../../datasets/${rel}`, import.meta.url));
+
+const committedMissing = (rel: string) => () => (existsSync(datasetFile(rel)) ? undefined : `reinstall transferkit: its datasets/${rel} is missing`);
+
 const BUILTINS: Record<string, Builtin> = {
   mnist: {
     kind: 'image',
@@ -168,6 +174,20 @@ const BUILTINS: Record<string, Builtin> = {
     size: 2380,
     missing: () => (existsSync(HMDA_CSV) ? undefined : 'reinstall transferkit: its datasets/hmda/hmda.csv is missing'),
     load: loadHmda,
+  },
+  austen: {
+    kind: 'text',
+    description: "Jane Austen's six novels (public domain, via R package janeaustenr): 9,112 paragraphs labelled by novel (Sense & Sensibility, Pride & Prejudice, Mansfield Park, Emma, Northanger Abbey, Persuasion); unlabelled English text for self-supervised pretraining",
+    size: 9112,
+    missing: committedMissing('austen/austen.tsv.gz'),
+    load: () => loadTsv('austen', 'austen/austen.tsv.gz', 'book'),
+  },
+  'wordnet-topics': {
+    kind: 'text',
+    description: 'WordNet 3.0 noun glosses (Princeton licence, see datasets/wordnet-topics/SOURCE.md): 1,200 definitions, 150 in each of 8 topics named by words (animal, artifact, body, feeling, food, location, person, plant); a zero-shot task by label meaning',
+    size: 1200,
+    missing: committedMissing('wordnet-topics/glosses.tsv'),
+    load: () => loadTsv('wordnet-topics', 'wordnet-topics/glosses.tsv', 'class'),
   },
 };
 
@@ -307,6 +327,32 @@ async function loadPenguins(): Promise<Dataset> {
     labels: Int32Array.from(rows, (r) => classes.indexOf(String(r.Species))),
     classes,
   };
+}
+
+/**
+ * A committed `label<TAB>text` file (gzip when it ends in .gz) with a header row whose first
+ * column is `labelColumn`; classes in order of first appearance.
+ */
+async function loadTsv(name: string, rel: string, labelColumn: string): Promise<Dataset> {
+  const path = datasetFile(rel);
+  const raw = readFileSync(path);
+  const lines = (rel.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8').split('\n');
+  if (!lines[0].startsWith(`${labelColumn}\t`)) {
+    throw new TransferkitError('BAD_CSV', `Expected a header "${labelColumn}<TAB>text" in ${path}`, { where: path, hint: 'Reinstall transferkit: the committed file is damaged.' });
+  }
+  const classes: string[] = [];
+  const labels: number[] = [];
+  const texts: string[] = [];
+  for (const line of lines.slice(1)) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const cls = line.slice(0, tab);
+    let k = classes.indexOf(cls);
+    if (k < 0) k = classes.push(cls) - 1;
+    labels.push(k);
+    texts.push(line.slice(tab + 1));
+  }
+  return { name: `builtin:${name}`, size: texts.length, features: { kind: 'text', texts }, labels: Int32Array.from(labels), classes };
 }
 
 async function loadHmda(): Promise<Dataset> {

@@ -8,13 +8,15 @@ import { sortClasses } from './classes.ts';
 import { checkImageSize, type ImageSize } from './images.ts';
 import { convertChannels, resizeBilinear } from './resize.ts';
 import { fitTextVectorizer, transformText, type TextVectorizerOptions, type TextVectorizerSpec } from './text-features.ts';
+import { transformTokenIds, type TokenIdSpec } from './token-features.ts';
 
 /**
  * Fitted preprocessing, by kind (JSON-serialisable):
  * - `image`: the model's input size; images are resized and channel-converted to it.
  * - `tabular`: numeric columns standardised with the training mean and std, categorical
  *   columns one-hot encoded over the training categories.
- * - `text`: a fitted hashed TF-IDF vectorizer.
+ * - `text`: a fitted hashed TF-IDF vectorizer, or (models on word vectors) token ids over a
+ *   saved vocabulary (`tokens`).
  *
  * @example
  * ```ts
@@ -24,7 +26,8 @@ import { fitTextVectorizer, transformText, type TextVectorizerOptions, type Text
 export type FeatureSpec =
   | { kind: 'image'; height: number; width: number; channels: number }
   | { kind: 'tabular'; numeric: Array<{ name: string; mean: number; std: number }>; categorical: Array<{ name: string; categories: string[] }> }
-  | { kind: 'text'; vectorizer: TextVectorizerSpec };
+  | { kind: 'text'; vectorizer: TextVectorizerSpec; tokens?: undefined }
+  | { kind: 'text'; tokens: TokenIdSpec; vectorizer?: undefined };
 
 /**
  * Options for {@link fitFeatures}.
@@ -146,7 +149,7 @@ const KIND_WORDS: Record<DataKind, string> = { image: 'images', tabular: 'a tabl
  * - Tabular: columns are matched by name (extra columns are ignored); numeric values are
  *   standardised; categorical values one-hot encoded, where a category not seen in training
  *   (or a missing `''`) encodes as all zeros; shape `[n, features]`.
- * - Text: TF-IDF rows; shape `[n, dims]`.
+ * - Text: TF-IDF rows, shape `[n, dims]`; or token ids, shape `[n, maxLength]`.
  *
  * Errors: `KIND_MISMATCH` (e.g. texts into an image model), `MISSING_COLUMN`,
  * `NAN_FEATURE` (naming row and column), `BAD_CHANNELS`.
@@ -174,6 +177,7 @@ export function transformFeatures(spec: FeatureSpec, ds: Dataset): FeatureMatrix
     return { x: px, shape: [n, spec.height, spec.width, spec.channels] };
   }
   if (spec.kind === 'text' && f.kind === 'text') {
+    if (spec.tokens) return { x: transformTokenIds(spec.tokens, f.texts), shape: [n, spec.tokens.maxLength] };
     return { x: transformText(spec.vectorizer, f.texts), shape: [n, spec.vectorizer.options.dims] };
   }
   if (spec.kind === 'tabular' && f.kind === 'tabular') {
@@ -240,7 +244,7 @@ function tabularWidth(spec: Extract<FeatureSpec, { kind: 'tabular' }>): number {
 
 /**
  * A name for every input feature, in input order: tabular `name` for numeric columns then
- * `column=category`; text `hash:i`; image `pixel[y,x,c]`.
+ * `column=category`; text `hash:i` (token ids: `token:i`, the i-th word slot); image `pixel[y,x,c]`.
  *
  * @example
  * ```ts
@@ -252,6 +256,7 @@ export function featureNames(spec: FeatureSpec): string[] {
     case 'tabular':
       return [...spec.numeric.map((c) => c.name), ...spec.categorical.flatMap((c) => c.categories.map((k) => `${c.name}=${k}`))];
     case 'text':
+      if (spec.tokens) return Array.from({ length: spec.tokens.maxLength }, (_, i) => `token:${i}`);
       return Array.from({ length: spec.vectorizer.options.dims }, (_, i) => `hash:${i}`);
     case 'image': {
       const names: string[] = [];
@@ -275,7 +280,7 @@ export function inputShape(spec: FeatureSpec): number[] {
     case 'image':
       return [spec.height, spec.width, spec.channels];
     case 'text':
-      return [spec.vectorizer.options.dims];
+      return [spec.tokens ? spec.tokens.maxLength : spec.vectorizer.options.dims];
     case 'tabular':
       return [tabularWidth(spec)];
   }

@@ -24,3 +24,5 @@ export { loadImageFile, loadImageFolder, IMAGE_EXTENSIONS, DEFAULT_IMAGE_SIZE, t
 export { trainValTestSplit, stratifiedKFold, samplePerClass, type SplitOptions, type TrainValTest, type Fold, type PerClassSample } from './split.ts';
 export { fitFeatures, transformFeatures, featureNames, inputShape, type FeatureSpec, type FitFeaturesOptions, type FeatureMatrix } from './features.ts';
 export { fitTextVectorizer, transformText, tokenize, TEXT_VECTORIZER_DEFAULTS, type TextVectorizerOptions, type TextVectorizerSpec } from './text-features.ts';
+export { wordTokens, wordTokenSpans, writtenWords, normaliseWord, vocabularyWords, type WordToken } from './word-tokens.ts';
+export { transformTokenIds, textTokenIds, DEFAULT_MAX_TOKENS, type TokenIdSpec } from './token-features.ts';

@@ -95,6 +95,7 @@ export {
 export { explainModel, type ExplainModelOptions } from './model/explain-model.ts';
 export { explainImages, type ExplainImagesOptions } from './model/explain-image.ts';
 export { heatmapPng } from './model/heatmap.ts';
+export { imageOverlayPng, type OverlayOptions } from './model/overlay.ts';
 export { DATA_KINDS, explainMethods, methodFor, methodNames, type DataKind, type ExplainMethod, type MethodContext, type MethodOption } from './model/registry.ts';
 export type { MethodOptions } from './model/options.ts';
 export type { MethodDescription } from './narrative/types.ts';

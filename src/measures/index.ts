@@ -14,6 +14,7 @@
  */
 export type { Matrix, MatrixInput, SymmetricEigen } from './linalg.ts';
 export { toMatrix, covariance, symmetricEigen } from './linalg.ts';
+export { randomizedSvd, type RandomizedSvdOptions, type TruncatedSvd } from './randomized-svd.ts';
 export { medianBandwidth, medianPairDistance, type MedianBandwidthOptions, type PairwiseSquaredDistances } from './kernels.ts';
 export { mmd, type MmdOptions, type MmdResult } from './mmd.ts';
 export { fitLogistic, type LogisticModel, type LogisticOptions } from './logistic.ts';
@@ -27,5 +28,20 @@ export { leep } from './leep.ts';
 export { nce } from './nce.ts';
 export { hScore, type HScoreOptions } from './h-score.ts';
 export { logME, type LogMEClass, type LogMEOptions, type LogMEResult } from './logme.ts';
-export { classificationMetrics, binaryRocAuc, argmaxRow, type ClassificationMetrics, type ClassMetrics } from './metrics.ts';
+export {
+  classificationMetrics,
+  binaryRocAuc,
+  argmaxRow,
+  reliabilityBins,
+  expectedCalibrationError,
+  topKAccuracy,
+  rocCurve,
+  precisionRecallCurve,
+  averagePrecision,
+  type ClassificationMetrics,
+  type ClassMetrics,
+  type ReliabilityBin,
+  type ThresholdPoint,
+} from './metrics.ts';
+export { evaluationCurves, type EvaluationCurves, type ClassCurves } from './evaluation-curves.ts';
 export { kendallTau, pairedDifference, studentTCdf, studentTQuantile, regularizedBeta, meanStd, type PairedDifference, type PairedDifferenceOptions, type IntervalMethod } from './stats.ts';

@@ -14,6 +14,8 @@ import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { TransferkitError } from '../errors.ts';
 import { syncDir, writeError } from '../util/atomic.ts';
+// registers the pooling layer of word-vector text models, so saved ones load
+import './text/pooling-layer.ts';
 
 /** The `format` tag of `transferkit.json`. */
 export const MODEL_META_FORMAT = 'transferkit-model@1';

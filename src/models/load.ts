@@ -12,6 +12,8 @@ import type { FeatureSpec } from '../data/features.ts';
 import { loadModel, MODEL_META_FORMAT, type LoadedModel, type ModelMeta } from './io.ts';
 import { convertedMeta, convertOnnx } from './onnx/convert.ts';
 import { readOnnx } from './onnx/read.ts';
+import { isTextEncoder, loadTextEncoder, type TextEncoderOptions } from './text/onnx-encoder.ts';
+import { ENCODER_COLUMN_PREFIX, encoderBaseModel, recordedEncoder, textEncoderRef, type TextEncoderRef } from './text/encoder-features.ts';
 import { resolveModelRef } from './zoo.ts';
 
 /**
@@ -30,7 +32,22 @@ export interface ModelHandle extends LoadedModel {
   features?: FeatureSpec;
   /** The model's class names (recorded, else `'0'`, `'1'`, … for its outputs). */
   classes: string[];
+  /**
+   * The ONNX text encoder whose features the model takes (an `.onnx` text encoder loaded as a
+   * base, or a model trained on one): text data goes through it first (`applyRecordedEncoder`).
+   */
+  encoder?: TextEncoderRef;
 }
+
+/**
+ * Options of {@link loadModelRef} for ONNX text encoders (ignored for other models).
+ *
+ * @example
+ * ```ts
+ * await loadModelRef('minilm/model.onnx', { tokenizer: 'minilm/tokenizer.json', pooling: 'cls' });
+ * ```
+ */
+export type LoadModelRefOptions = Pick<TextEncoderOptions, 'tokenizer' | 'pooling' | 'maxLength'>;
 
 /**
  * The preprocessing a model records, or for an image model that records none, its input size.
@@ -52,7 +69,11 @@ export function recordedFeatures(model: tf.LayersModel, meta: ModelMeta | undefi
 }
 
 /**
- * Loads any model reference {@link resolveModelRef} takes; an `.onnx` file is converted in memory.
+ * Loads any model reference {@link resolveModelRef} takes; an `.onnx` file is converted in memory,
+ * except an ONNX text encoder (an `input_ids` input): that one stays on onnxruntime, frozen, and
+ * the handle holds a TF.js stand-in taking its features (`encoderBaseModel`) and, in `encoder`,
+ * what `applyRecordedEncoder` needs to turn texts into those features (`opts` names its
+ * tokenizer and pooling).
  *
  * @throws TransferkitError from `resolveModelRef` (`UNKNOWN_MODEL`, `MODEL_NOT_FOUND`), `loadModel`
  *   (missing or corrupt TF.js models), `readOnnx` (corrupt ONNX files) or `convertOnnx`
@@ -61,17 +82,29 @@ export function recordedFeatures(model: tf.LayersModel, meta: ModelMeta | undefi
  * ```ts
  * const { model, features, classes } = await loadModelRef('runs/mnist');
  * const onnx = await loadModelRef('models/mobilenet.onnx'); // converted, trainable
+ * const bert = await loadModelRef('minilm/model.onnx', { tokenizer: 'minilm/tokenizer.json' }); // bert.encoder
  * ```
  */
-export async function loadModelRef(ref: string): Promise<ModelHandle> {
-  const loaded = ref.toLowerCase().endsWith('.onnx') ? await loadOnnx(ref) : await loadModel(resolveModelRef(ref));
+export async function loadModelRef(ref: string, opts: LoadModelRefOptions = {}): Promise<ModelHandle> {
+  const loaded = ref.toLowerCase().endsWith('.onnx') ? await loadOnnx(ref, opts) : await loadModel(resolveModelRef(ref));
   const k = Number(loaded.model.outputs[0].shape.at(-1) ?? 0);
   const classes = loaded.meta?.classes ?? Array.from({ length: k }, (_, i) => String(i));
-  return { ...loaded, ref, features: recordedFeatures(loaded.model, loaded.meta), classes };
+  const encoder = recordedEncoder(loaded.meta);
+  return { ...loaded, ref, features: recordedFeatures(loaded.model, loaded.meta), classes, ...(encoder ? { encoder } : {}) };
 }
 
-async function loadOnnx(path: string): Promise<LoadedModel> {
+async function loadOnnx(path: string, opts: LoadModelRefOptions): Promise<LoadedModel> {
   const onnx = await readOnnx(path);
+  if (isTextEncoder(onnx)) {
+    // a text encoder runs on onnxruntime (frozen); TF.js sees its features through a stand-in
+    const enc = await loadTextEncoder(path, opts);
+    try {
+      const encoder = await textEncoderRef(enc);
+      return { model: encoderBaseModel(enc.hidden), dir: resolve(path), meta: { format: MODEL_META_FORMAT, createdAt: new Date().toISOString(), classes: Array.from({ length: enc.hidden }, (_, i) => `${ENCODER_COLUMN_PREFIX}${i}`), features: undefined, encoder } };
+    } finally {
+      await enc.dispose();
+    }
+  }
   const converted = await convertOnnx(onnx);
   return { model: converted.model, dir: resolve(path), meta: { format: MODEL_META_FORMAT, createdAt: new Date().toISOString(), ...convertedMeta(onnx, converted) } };
 }

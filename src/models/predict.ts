@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Impute } from '../data/csv.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { transformFeatures } from '../data/features.ts';
+import { applyRecordedEncoder, recordedEncoder } from './text/encoder-features.ts';
 import { loadNewData, type NewData } from '../data/new-data.ts';
 import { checkInputShape } from './io.ts';
 import { predictProbs } from './predict-probs.ts';
@@ -112,7 +113,8 @@ export async function trainedLabelOf(trained: TrainedModel): Promise<string | un
 /**
  * Loads new data for a trained model (see `loadNewData`): the label column the model was
  * trained with is used when the data has it, `label` overrides it, and the model's columns,
- * training means and image size shape the rest.
+ * training means and image size shape the rest; texts for a model trained on an ONNX text
+ * encoder go through that encoder (unless `keepTexts`: to explain such a model over words).
  *
  * @example
  * ```ts
@@ -122,9 +124,11 @@ export async function trainedLabelOf(trained: TrainedModel): Promise<string | un
 export async function loadDataForPrediction(
   trained: TrainedModel,
   data: string | Dataset,
-  opts: { label?: string; id?: string; autoId?: boolean; impute?: Impute; stdin?: PredictOptions['stdin'] } = {},
+  opts: { label?: string; id?: string; autoId?: boolean; impute?: Impute; stdin?: PredictOptions['stdin']; keepTexts?: boolean } = {},
 ): Promise<NewData> {
-  return loadNewData(data, { ...opts, features: trained.features, trainedLabel: await trainedLabelOf(trained) });
+  const input = await loadNewData(data, { ...opts, features: trained.features, trainedLabel: await trainedLabelOf(trained) });
+  // a model trained on an ONNX text encoder's features: texts go through the encoder first
+  return opts.keepTexts ? input : { ...input, ds: await applyRecordedEncoder(recordedEncoder(trained.meta), input.ds) };
 }
 
 /**

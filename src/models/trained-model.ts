@@ -8,6 +8,7 @@ import type { ModelMeta } from './io.ts';
 import type { resolveModelRef } from './zoo.ts';
 import { loadModelRef } from './load.ts';
 import { ensureEngine } from '../engine/backend.ts';
+import { applyRecordedEncoder, recordedEncoder } from './text/encoder-features.ts';
 
 /** A model ready to predict: weights, class names and the preprocessing it was trained with. */
 export interface TrainedModel {
@@ -51,8 +52,9 @@ export async function loadTrainedModel(ref: string): Promise<TrainedModel> {
 }
 
 /**
- * Loads data for a trained model: images at the model's input size, labels mapped onto the
- * model's classes (labels the model does not know are an error naming them).
+ * Loads data for a trained model: images at the model's input size, texts through the ONNX text
+ * encoder the model records (if any; `keepTexts` leaves them texts), labels mapped onto the model's classes (labels the model
+ * does not know are an error naming them).
  *
  * @example
  * ```ts
@@ -62,10 +64,12 @@ export async function loadTrainedModel(ref: string): Promise<TrainedModel> {
 export async function loadDataFor(
   trained: TrainedModel,
   data: string | Dataset,
-  opts: { label?: string; impute?: 'none' | 'mean' | 'drop'; labelled?: boolean } = {},
+  opts: { label?: string; impute?: 'none' | 'mean' | 'drop'; labelled?: boolean; keepTexts?: boolean } = {},
 ): Promise<Dataset> {
   const image = trained.features.kind === 'image' ? trained.features : undefined;
-  const ds = typeof data === 'string' ? await loadDataset(data, { label: opts.label, impute: opts.impute, image }) : data;
+  const loaded = typeof data === 'string' ? await loadDataset(data, { label: opts.label, impute: opts.impute, image }) : data;
+  // a model trained on an ONNX text encoder's features: texts go through the encoder first
+  const ds = opts.keepTexts ? loaded : await applyRecordedEncoder(recordedEncoder(trained.meta), loaded);
   if (opts.labelled === false && ds.labels.every((l) => l < 0)) return { ...ds, classes: trained.classes };
   return relabel(ds, trained.classes);
 }

@@ -1,6 +1,7 @@
 /**
  * Reports of a run: its model card (Mitchell et al. 2019 sections) as JSON, validated against a
- * JSON Schema, and as Markdown.
+ * JSON Schema, and as Markdown; and one self-contained HTML report with inline SVG charts
+ * (`buildRunReport`, `writeRunReport`).
  *
  * @example
  * ```ts
@@ -39,3 +40,44 @@ export {
   type EthicalConsiderations,
   type CaveatsAndRecommendations,
 } from './card/types.ts';
+export { buildRunReport, writeRunReport, REPORT_HTML, type ReportOptions, type RunReport } from './html/build.ts';
+export { shiftFigures, SHIFT_ROWS } from './html/shift-charts.ts';
+export { gatherExplanations, MAX_LOCAL_ROWS, SUMMARY_ROWS, type ExplanationData, type ExplanationOptions, type QualityRow } from './html/explanations.ts';
+export { gatherReport, type ReportData, type GatherOptions } from './html/gather.ts';
+export {
+  renderChart,
+  writeChart,
+  writeCharts,
+  writeChartDir,
+  combineCharts,
+  compileChart,
+  chartFormatOf,
+  learningCurveChart,
+  compareChart,
+  lossCurveChart,
+  confusionChart,
+  rocChart,
+  precisionRecallChart,
+  reliabilityChart,
+  evaluationCharts,
+  shiftProjectionChart,
+  driftChart,
+  shiftCharts,
+  rankingChart,
+  fairnessChart,
+  shapBeeswarmChart,
+  shapWaterfallChart,
+  meanShapChart,
+  permutationChart,
+  pdpChart,
+  limeChart,
+  counterfactualChart,
+  explanationCharts,
+  imageOverlayPng,
+  imageOverlays,
+  type VegaLiteSpec,
+  type ChartFormat,
+  type RenderOptions,
+  type EpochLoss,
+  type OverlayOptions,
+} from './charts/index.ts';

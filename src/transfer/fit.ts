@@ -44,6 +44,8 @@ import { fitLinearHead, linearHeadLayer, type HeadChoice } from './linear-head.t
 import { phaseEpochs, planDefaults, type DefaultsPlan } from './defaults.ts';
 import { convergenceWarnings } from './convergence.ts';
 import { fitPrototypeHead } from './few-shot/prototype-head.ts';
+import { applyRecordedEncoder, type TextEncoderRef } from '../models/text/encoder-features.ts';
+import { isWordVectorsRef, wordVectorBase, WORD_POOL_LAYER } from '../models/text/word-vector-base.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
@@ -62,6 +64,19 @@ export interface FitConfig {
    * `scratch` with `arch`.
    */
   base?: string | ModelHandle;
+  /** An ONNX text encoder as `base`: its `tokenizer.json` (default: the one beside the `.onnx`). */
+  tokenizer?: string;
+  /**
+   * How token vectors become one text vector. An ONNX text encoder as `base`: `mean` over the
+   * attention mask (default) or `cls` (the first token). Word vectors as `base` (`glove-100d`):
+   * `sif` (default: Arora et al.'s weighted mean, weights from the frequency rank), `mean` or
+   * `max` (element-wise).
+   */
+  pooling?: 'mean' | 'cls' | 'sif' | 'max';
+  /** Word vectors as `base`: word slots per text (default 256 known words; longer texts are cut at the end). */
+  maxTokens?: number;
+  /** Word vectors as `base`: also give the N most frequent words of the set an embedding row, beyond the training texts' words (default 0). */
+  vocabTop?: number;
   strategy: Strategy;
   /** Architecture for `scratch` without a base (default: cnn for images, mlp otherwise). */
   arch?: Arch;
@@ -251,7 +266,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
   if (cfg.out !== undefined && (typeof cfg.out !== 'string' || cfg.out.trim() === '')) {
     throw new TransferkitError('BAD_OPTION', `out must be the path of a run folder, got ${JSON.stringify(cfg.out)}`, { where: 'out option', hint: 'Pass out: "runs/name", or leave out out to train in memory only.' });
   }
-  const prepared = await prepareInputs(cfg);
+  const prepared = await prepareInputs(cfg, undefined, undefined, callbacks.onStep);
   let run: RunFolder | undefined;
   try {
     if (cfg.out !== undefined) {
@@ -310,7 +325,7 @@ export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Prom
       hint: 'Start a new run with another `out` folder; checkpoints/best, if present, holds the best model so far.',
     });
   }
-  const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined, recordedPlan);
+  const prepared = await prepareInputs(cfg, state ? run.path('checkpoints', 'last') : undefined, recordedPlan, callbacks.onStep);
   try {
     // data that changed since the run started would silently mix two trainings: refuse before training
     if (recorded) checkFingerprint(recorded, dataFingerprint(prepared), cfg, out);
@@ -339,6 +354,8 @@ interface PreparedInputs {
   controls: Controls;
   /** The defaults decided for this run. */
   plan: DefaultsPlan;
+  /** The ONNX text encoder the inputs went through (recorded with the model). */
+  encoder?: TextEncoderRef;
 }
 
 /** The fine-tuning controls, parsed and checked. */
@@ -392,13 +409,13 @@ function parseControls(cfg: FitConfig): Controls {
   return { schedule, augment, lrSchedule };
 }
 
-async function prepareInputs(cfg: FitConfig, checkpoint?: string, recordedPlan?: DefaultsPlan): Promise<PreparedInputs> {
+async function prepareInputs(cfg: FitConfig, checkpoint?: string, recordedPlan?: DefaultsPlan, onStep?: FitCallbacks['onStep']): Promise<PreparedInputs> {
   const seed = cfg.seed ?? FIT_DEFAULTS.seed;
   const controls = parseControls(cfg);
-  const base = cfg.base === undefined ? undefined : typeof cfg.base === 'string' ? await loadModelRef(cfg.base) : cfg.base;
+  const base = cfg.base === undefined ? undefined : typeof cfg.base === 'string' ? await loadBaseRef(cfg, cfg.base, seed) : cfg.base;
   let made: PreparedModel | undefined;
   try {
-    const inputs = await prepareWithBase(cfg, seed, controls, base, checkpoint, (m) => (made = m), recordedPlan);
+    const inputs = await prepareWithBase(cfg, seed, controls, base, checkpoint, (m) => (made = m), recordedPlan, onStep);
     // fit owns the base it loaded: free what the new model does not use (its old head; all of it for scratch)
     if (base) disposeWeightsNotIn([base.model], [inputs.model.model]);
     return inputs;
@@ -416,10 +433,23 @@ async function prepareWithBase(
   checkpoint: string | undefined,
   onModel: (m: PreparedModel) => void,
   recordedPlan: DefaultsPlan | undefined,
+  onStep?: FitCallbacks['onStep'],
 ): Promise<PreparedInputs> {
   const baseFeatures = base?.features;
   const baseImage = baseFeatures?.kind === 'image' ? baseFeatures : undefined;
-  const load = (d: string | Dataset) => (typeof d === 'string' ? loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage, columnTypes: cfg.columnTypes }) : d);
+  const encoder = base?.encoder;
+  if (encoder && !baseFeatures && cfg.strategy !== 'extract' && cfg.strategy !== 'prototypes') throw encoderFrozen(cfg.strategy, base?.ref ?? '');
+  const load = async (d: string | Dataset) => {
+    const ds = typeof d === 'string' ? await loadDataset(d, { label: cfg.label, impute: cfg.impute, image: baseImage, columnTypes: cfg.columnTypes }) : d;
+    if (encoder && !baseFeatures && ds.features.kind !== 'text') {
+      throw new TransferkitError('KIND_MISMATCH', `The base ${base?.ref} is an ONNX text encoder, which takes texts, but ${ds.name} holds ${ds.features.kind} data`, {
+        where: ds.name,
+        hint: 'Train on text data (a .jsonl with a "text" field, or a text builtin), or use another base.',
+      });
+    }
+    // an ONNX text encoder as the base: texts become its features first
+    return applyRecordedEncoder(encoder, ds, { onProgress: (done, total) => onStep?.('encode', done, total) });
+  };
   let train = await load(cfg.train);
   if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
   let val: Dataset | undefined;
@@ -470,7 +500,7 @@ async function prepareWithBase(
         seed,
         arch: cfg.arch,
         inputShape: trainX.shape.slice(1),
-        cutAt: cfg.cutAt ?? plan.cutAt,
+        cutAt: cfg.cutAt ?? plan.cutAt ?? (base?.model.layers.some((l) => l.name === WORD_POOL_LAYER) && !base.model.layers.some((l) => l.getClassName() === 'Dense') ? WORD_POOL_LAYER : undefined),
         headDropout: cfg.headDropout ?? plan.headDropout,
         headHidden: cfg.headHidden ?? plan.headHidden,
         lora: cfg.strategy === 'lora' ? { rank: cfg.loraRank, alpha: cfg.loraAlpha, layers: cfg.loraLayers } : undefined,
@@ -492,6 +522,7 @@ async function prepareWithBase(
       model,
       controls,
       plan,
+      ...(encoder ? { encoder } : {}),
     };
   } finally {
     restore();
@@ -535,6 +566,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     createdAt: new Date().toISOString(),
     source: { base: baseRef(cfg.base), strategy: cfg.strategy },
     baseLayerCount: inputs.model.baseLayerCount,
+    ...(inputs.encoder ? { encoder: inputs.encoder } : {}),
   });
   if (state && run) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
   // a kill between the last and best checkpoints of an improving epoch: the best is the last
@@ -684,7 +716,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       adapter,
       head: headChoice,
       defaults: inputs.plan,
-      warnings: convergenceWarnings(history, phases, headChoice),
+      warnings: [...noKnownWordWarnings(inputs), ...convergenceWarnings(history, phases, headChoice)],
       engines,
       ...(engineFallback ? { engineFallback } : {}),
     }, phases);
@@ -775,6 +807,46 @@ function datasetRef(d: string | Dataset): string | InMemoryRef {
 /** How a run records its base: the reference it was loaded from. */
 function baseRef(base: FitConfig['base']): string | undefined {
   return typeof base === 'object' ? base.ref : base;
+}
+
+/**
+ * Loads the base a string names: word vectors (`glove-100d`, a `.tkwv` file) become a base built
+ * on the training texts (vocabulary: the words of `train`, after `perClass`, before any
+ * validation split); anything else goes to `loadModelRef`. Word-vector options on another
+ * base, or `cls` pooling on word vectors, are `BAD_OPTION`.
+ */
+async function loadBaseRef(cfg: FitConfig, ref: string, seed: number): Promise<ModelHandle> {
+  const wordOnly = (['maxTokens', 'vocabTop'] as const).filter((k) => cfg[k] !== undefined);
+  if (!isWordVectorsRef(ref)) {
+    if (cfg.pooling === 'sif' || cfg.pooling === 'max' || wordOnly.length > 0) {
+      const what = wordOnly.length > 0 ? wordOnly.map((k) => `\`${k}\``).join(', ') : `pooling "${cfg.pooling}"`;
+      throw new TransferkitError('BAD_OPTION', `${what} applies to word vectors as the base (e.g. glove-100d), not to ${ref}`, { where: 'base option', hint: 'Use `base: "glove-100d"` (--base glove-100d), or leave the option out.' });
+    }
+    return loadModelRef(ref, { tokenizer: cfg.tokenizer, pooling: cfg.pooling });
+  }
+  if (cfg.pooling === 'cls') throw new TransferkitError('BAD_OPTION', 'Word vectors have no [CLS] token: pooling "cls" is for ONNX text encoders', { where: 'pooling option', hint: 'Use pooling "mean", "sif" or "max" with word vectors.' });
+  let train = typeof cfg.train === 'string' ? await loadDataset(cfg.train, { label: cfg.label }) : cfg.train;
+  if (cfg.perClass) train = samplePerClass(train, cfg.perClass, seed).sample;
+  return wordVectorBase(ref, train, { pooling: cfg.pooling, maxTokens: cfg.maxTokens, vocabTop: cfg.vocabTop });
+}
+
+/** Token-id inputs (word vectors as the base) whose first slot is padding: texts with no word the vectors know, which train as zero vectors. */
+function noKnownWordWarnings(inputs: PreparedInputs): string[] {
+  if (inputs.features.kind !== 'text' || !inputs.features.tokens) return [];
+  const { x, shape } = inputs.train;
+  const n = shape[0];
+  const per = shape[1];
+  let empty = 0;
+  for (let i = 0; i < n; i++) if (x[i * per] === 0) empty++;
+  return empty > 0 ? [`${empty} of ${n} training texts have no word the word vectors know (${inputs.features.tokens.vectors}): they train as zero vectors`] : [];
+}
+
+/** A strategy that would train an ONNX text encoder, which runs frozen on onnxruntime. */
+function encoderFrozen(strategy: Strategy, ref: string): TransferkitError {
+  return new TransferkitError('ENCODER_FROZEN', `The ${strategy} strategy trains the base, but ${ref} is an ONNX text encoder, which transferkit runs frozen (as a feature extractor)`, {
+    where: 'strategy option',
+    hint: 'Use `strategy: "extract"` (--strategy extract: a new head on the encoder features) or `strategy: "prototypes"`.',
+  });
 }
 
 function datasetName(d: string | Dataset): string {

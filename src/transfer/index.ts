@@ -20,3 +20,4 @@ export { calibrateBatchNorm } from './batchnorm.ts';
 export * as lora from './lora/index.ts';
 export { TRAINING_SETTINGS, FIT_DEFAULTS, checkTrainingSettings, trainingSetting, describeBounds, settingsTable, type TrainingSetting, type TrainingSettingKey } from './settings.ts';
 export * as fewShot from './few-shot/index.ts';
+export * as textPretrain from './text-pretrain/index.ts';

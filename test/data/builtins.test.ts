@@ -16,7 +16,7 @@ const needsFashion = fashionInstalled ? {} : { skip: 'Fashion-MNIST is not insta
 
 test('listBuiltinDatasets lists every name with kind and availability', () => {
   const list = listBuiltinDatasets();
-  assert.deepEqual(list.map((d) => d.name), ['mnist', 'fashion-mnist', 'fashion-mnist-test', 'spam-2002', 'spam-2003', 'spam-hard-ham', 'iris', 'penguins', 'hmda']);
+  assert.deepEqual(list.map((d) => d.name), ['mnist', 'fashion-mnist', 'fashion-mnist-test', 'spam-2002', 'spam-2003', 'spam-hard-ham', 'iris', 'penguins', 'hmda', 'austen', 'wordnet-topics']);
   for (const d of list) {
     if (d.name.startsWith('fashion-mnist') && !fashionInstalled) continue; // the Debian package is optional
     assert.equal(d.available, true, `${d.name} available here`);

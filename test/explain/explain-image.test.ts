@@ -41,6 +41,7 @@ test('Integrated Gradients on an image model: completeness (small delta), one va
     assert.ok(existsSync(r.png!));
     const meta = await sharp(r.png!).metadata();
     assert.equal(meta.width, 2 * meta.height!);
+    assert.equal((await sharp(r.overlay!).metadata()).format, 'png', 'the map drawn over the image');
   }
 });
 

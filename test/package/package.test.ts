@@ -27,8 +27,8 @@ after(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-test('the tarball holds the compiled JavaScript, its types, the CLI and the zoo, and no tests', () => {
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/cli/main.js', 'bin/transferkit.js', 'models/fashion-cnn/model.json', 'package.json', 'README.md']) {
+test('the tarball holds the compiled JavaScript, its types, the CLI, the zoo, the dashboard page and the built-in data, and no tests', () => {
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/cli/main.js', 'bin/transferkit.js', 'models/fashion-cnn/model.json', 'src/serve/public/index.html', 'src/serve/public/app.js', 'datasets/austen/austen.tsv.gz', 'package.json', 'README.md']) {
     assert.ok(files.includes(f), `${f} is packed`);
   }
   assert.ok(!files.some((f) => f.startsWith('test/') || f.startsWith('bench/') || f.endsWith('.tgz')), 'no tests, benchmarks or tarballs');

@@ -14,8 +14,10 @@ import { fmt, runCommand, table } from '../output.ts';
 import { commaList, positiveInt, wholeNumber } from '../parsers.ts';
 import { cliWording } from '../wording.ts';
 import { isSameFile } from '../../util/same-file.ts';
+import { checkPlotFlags, plotLine, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
+import { fairnessChart } from '../../report/charts/index.ts';
 
-interface AuditFlags {
+interface AuditFlags extends PlotFlags {
   model?: string;
   data?: string;
   predictions?: string;
@@ -42,7 +44,7 @@ interface AuditFlags {
 
 /** `transferkit audit`: group fairness of a model on data, or of predictions from elsewhere. */
 export function registerAudit(program: Command): void {
-  withCommonOptions(program.command('audit'))
+  withPlotOptions(withCommonOptions(program.command('audit')), 'the group metrics (one panel per metric, one dot per group, the selection rate with its interval)')
     .description('group fairness audit: metrics by group, demographic parity, equalized odds, equal opportunity, disparate impact (four-fifths rule), with bootstrap intervals')
     .option('--model <model>', `model to audit (${MODEL_REF_FORMS}); with --data`)
     .option('--data <data>', 'labelled tabular data to run the model on: builtin:NAME or .csv')
@@ -81,6 +83,7 @@ Examples:
   $ transferkit audit --predictions preds.csv --sensitive group --y-true label --y-pred pred --score p_yes --json
   $ transferkit audit --predictions preds.csv --sensitive sex,race --positive 1 --privileged "sex=male,race=white"
   $ transferkit audit --model runs/hmda --data builtin:hmda --sensitive afam --positive yes --mitigate threshold --constraint demographic_parity
+  $ transferkit audit --model runs/hmda --data builtin:hmda --sensitive afam --positive yes --plot audit.png
 
 Definitions (SR = selection rate P(ŷ=positive | group); TPR = P(ŷ=positive | y=positive, group);
 FPR = P(ŷ=positive | y≠positive, group)):
@@ -94,12 +97,14 @@ intervals, resampling within each group.`,
     .action((flags: AuditFlags) =>
       runCommand(flags, async () => {
         if (flags.out !== undefined) checkOut(flags.out, [flags.predictions, flags.data]);
+        checkPlotFlags(flags);
         const report = await runAudit(flags);
         const mitigation = flags.mitigate ? await runMitigation(flags) : undefined;
         const full = mitigation ? { ...report, mitigation } : report;
         if (flags.out) await writeJsonAtomic(flags.out, full);
-        const text = auditText(report) + (mitigation ? `\n\n${mitigationText(mitigation)}` : '') + (flags.out ? `\nreport written to ${flags.out}` : '');
-        return { json: flags.out ? { ...full, out: flags.out } : full, text };
+        const plots = await writePlots(flags, () => ({ groups: fairnessChart(report) }));
+        const text = auditText(report) + (mitigation ? `\n\n${mitigationText(mitigation)}` : '') + (flags.out ? `\nreport written to ${flags.out}` : '') + plotLine(plots);
+        return { json: { ...full, ...(flags.out ? { out: flags.out } : {}), ...(plots.length ? { plots } : {}) }, text };
       }),
     );
 }

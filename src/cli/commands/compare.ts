@@ -6,10 +6,12 @@ import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { positiveInt } from '../parsers.ts';
 import { cutAtFlag, fitOverrides, withExperimentOptions, type ExperimentFlags } from './curve.ts';
+import { checkPlotFlags, plotLine, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
+import { compareChart } from '../../report/charts/index.ts';
 
 /** `transferkit compare`: transfer against scratch on one training set, with the negative-transfer verdict. */
 export function registerCompare(program: Command): void {
-  withExperimentOptions(withCommonOptions(program.command('compare')))
+  withPlotOptions(withExperimentOptions(withCommonOptions(program.command('compare'))), 'the accuracy of each strategy (95% interval over seeds, every seed a dot)')
     .description('did transfer help? trains the transfer strategies and scratch on the same examples over seeds, scores them on one test set and gives the verdict with a confidence interval')
     .option('--per-class <n>', 'labelled examples per class drawn from --train for each seed (default: all)', positiveInt)
     .addHelpText(
@@ -21,10 +23,12 @@ than 10 seeds), with the likely cause when the measured shift is large.
 
 Examples:
   $ transferkit compare --base fashion-cnn --train builtin:mnist --per-class 10
+  $ transferkit compare --base fashion-cnn --train builtin:mnist --per-class 10 --plot compare.png
   $ transferkit compare --base fashion-cnn --train train.csv --test test.csv --label y --seeds 5 --json`,
     )
-    .action((flags: ExperimentFlags & { perClass?: number }) =>
+    .action((flags: ExperimentFlags & PlotFlags & { perClass?: number }) =>
       runCommand(flags, async () => {
+        checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
         let res;
@@ -63,7 +67,8 @@ Examples:
           ...(p.verdict?.cause ? [`likely cause: ${p.verdict.cause}`] : []),
           ...(res.shift?.pad !== undefined ? [`shift: proxy A-distance ${fmt(res.shift.pad, 2)} of 2, MMD p = ${fmt(res.shift.mmdPValue)}`] : []),
         ].join('\n');
-        return { json: res, text };
+        const plots = await writePlots(flags, () => ({ compare: compareChart(p.results, { perClass: p.examples, title: `${res.base} → ${res.target}: strategies compared` }) }));
+        return { json: plots.length ? { ...res, plots } : res, text: text + plotLine(plots) };
       }),
     );
 }

@@ -10,6 +10,8 @@ import { positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { labelOption } from '../data-options.ts';
+import { checkPlotFlags, plotLine, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
+import { learningCurveChart } from '../../report/charts/index.ts';
 
 /** Commander parser: comma-separated strategies. */
 export function strategyList(v: string): Strategy[] {
@@ -74,7 +76,7 @@ export function fitOverrides(f: ExperimentFlags): Partial<FitConfig> {
 
 /** `transferkit curve`: learning curves of transfer against scratch. */
 export function registerCurve(program: Command): void {
-  withExperimentOptions(withCommonOptions(program.command('curve')))
+  withPlotOptions(withExperimentOptions(withCommonOptions(program.command('curve'))), 'the learning curve (accuracy against labelled examples per strategy, 95% band over seeds)')
     .description('learning curves: transfer strategies against scratch over target sizes and seeds, with data efficiency, time to accuracy and the negative-transfer verdict')
     .option('--sizes <list>', 'labelled examples per class, comma-separated; "all" for the whole pool (default 1,10,100)', sizeList)
     .option('--target-accuracy <x>', 'validation accuracy for "epochs/seconds to reach" (default: 90% of the best strategy at each size)', positiveNumber)
@@ -83,10 +85,12 @@ export function registerCurve(program: Command): void {
       `
 Examples:
   $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3
-  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3 --json > curve.json`,
+  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3 --json > curve.json
+  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --plot curve.png`,
     )
-    .action((flags: ExperimentFlags & { sizes?: CurveSize[] }) =>
+    .action((flags: ExperimentFlags & PlotFlags & { sizes?: CurveSize[] }) =>
       runCommand(flags, async () => {
+        checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
         let res: CurveResult;
@@ -111,7 +115,8 @@ Examples:
         } finally {
           progress.stop();
         }
-        return { json: res, text: describeCurve(res) };
+        const plots = await writePlots(flags, () => ({ curve: learningCurveChart(res) }));
+        return { json: plots.length ? { ...res, plots } : res, text: describeCurve(res) + plotLine(plots) };
       }),
     );
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { evaluateModel } from '../../models/evaluate.ts';
 import { crossValidate } from '../../choose/kfold.ts';
+import { TransferkitError } from '../../errors.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
@@ -8,6 +9,8 @@ import { intAtLeast, wholeNumber } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { settingOption } from '../settings-option.ts';
 import { imputeOption, labelOption } from '../data-options.ts';
+import { checkPlotFlags, plotLine, wantsPlot, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
+import { evaluationCharts } from '../../report/charts/index.ts';
 
 interface EvaluateFlags {
   model: string;
@@ -18,13 +21,15 @@ interface EvaluateFlags {
   seed?: number;
   backend?: string;
   json?: boolean;
+  plot?: string;
+  plotDir?: string;
 }
 
 
 /** `transferkit evaluate`: score a trained model on labelled data, or cross-validate its recipe. */
 export function registerEvaluate(program: Command): void {
-  withCommonOptions(program.command('evaluate'))
-    .description('score a model on labelled data: accuracy, per-class precision/recall/F1, macro F1, confusion matrix, ROC AUC, log loss; or cross-validate a run with --kfold')
+  withPlotOptions(withCommonOptions(program.command('evaluate')), 'the confusion matrix, ROC and precision–recall curves and the reliability diagram', true)
+    .description('score a model on labelled data: accuracy, per-class precision/recall/F1, macro F1, confusion matrix, ROC AUC, log loss, calibration error (ECE), top-k accuracy; charts with --plot; or cross-validate a run with --kfold')
     .requiredOption('--model <path>', MODEL_REF_FORMS)
     .requiredOption('--data <data>', 'builtin:NAME, .csv, .jsonl, idx file or image folder')
     .addOption(labelOption())
@@ -33,12 +38,14 @@ export function registerEvaluate(program: Command): void {
     .addOption(settingOption('seed', { help: 'seed of the fold assignment and the refits', defaultText: 'the run’s seed' }))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ transferkit evaluate --model runs/mnist --data builtin:mnist\n  $ transferkit evaluate --model runs/penguins --data test.csv --label species --json\n  $ transferkit evaluate --model runs/iris --data builtin:iris --kfold 5',
+      '\nExamples:\n  $ transferkit evaluate --model runs/mnist --data builtin:mnist\n  $ transferkit evaluate --model runs/penguins --data test.csv --label species --json\n  $ transferkit evaluate --model runs/iris --data builtin:iris --kfold 5\n  $ transferkit evaluate --model runs/iris --data builtin:iris --plot eval.png --plot-dir plots/',
     )
     .action((opts: EvaluateFlags) =>
       runCommand(opts, async () => {
+        checkPlotFlags(opts);
         await startEngine(opts.backend);
         if (opts.kfold !== undefined) {
+          if (wantsPlot(opts)) throw new TransferkitError('BAD_OPTION', '--plot and --plot-dir chart one evaluation; --kfold has none to chart', { where: '--kfold', hint: 'Leave out --kfold to chart the model on --data.' });
           const progress = createProgress();
           let cv;
           try {
@@ -57,10 +64,12 @@ export function registerEvaluate(program: Command): void {
           ].join('\n');
           return { json: cv, text };
         }
-        const m = await evaluateModel(opts);
+        const m = await evaluateModel({ ...opts, curves: wantsPlot(opts) });
+        const plots = await writePlots(opts as PlotFlags, () => evaluationCharts(m));
+        delete m.curves;
         const text = [
           `${m.model} on ${m.data} (${m.n} examples)`,
-          `accuracy ${fmt(m.accuracy)}   macro F1 ${fmt(m.macroF1)}   ROC AUC ${fmt(m.rocAuc)}   log loss ${fmt(m.logLoss)}`,
+          `accuracy ${fmt(m.accuracy)}   macro F1 ${fmt(m.macroF1)}   ROC AUC ${fmt(m.rocAuc)}   log loss ${fmt(m.logLoss)}   ECE ${fmt(m.ece)}${m.topK.map((t) => `   top-${t.k} accuracy ${fmt(t.accuracy)}`).join('')}`,
           '',
           table(
             ['class', 'precision', 'recall', 'F1', 'support'],
@@ -69,8 +78,8 @@ export function registerEvaluate(program: Command): void {
           '',
           'confusion matrix (rows: true class, columns: predicted):',
           table(['', ...m.classes], m.confusionMatrix.map((row, i) => [m.classes[i], ...row.map(String)])),
-        ].join('\n');
-        return { json: m, text };
+        ].join('\n') + plotLine(plots);
+        return { json: plots.length ? { ...m, plots } : m, text };
       }),
     );
 }

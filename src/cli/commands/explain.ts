@@ -6,6 +6,7 @@ import type { Impute } from '../../data/csv.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { loadDataset } from '../../data/load.ts';
 import { loadDataForPrediction } from '../../models/predict.ts';
+import { recordedEncoder } from '../../models/text/encoder-features.ts';
 import { loadTrainedModel, type TrainedModel } from '../../models/trained-model.ts';
 import { explain, EXPLAIN_METHODS, type ExplainMethodName } from '../../explain/model/explain.ts';
 import { methodFor, methodHelp } from '../../explain/model/registry.ts';
@@ -18,8 +19,10 @@ import { positiveInt, wholeNumber } from '../parsers.ts';
 import { cliWording } from '../wording.ts';
 import { settingOption } from '../settings-option.ts';
 import { imputeOption, labelOption } from '../data-options.ts';
+import { checkPlotFlags, plotLine, withPlotOptions, writeImagePlots, writePlots, type PlotFlags } from '../plot-option.ts';
+import { explanationCharts, imageOverlays } from '../../report/charts/index.ts';
 
-interface ExplainFlags {
+interface ExplainFlags extends PlotFlags {
   model: string;
   data: string;
   method: ExplainMethodName;
@@ -47,7 +50,7 @@ interface ExplainFlags {
 
 /** `transferkit explain`: why a model decided as it did (local), how it works (global). */
 export function registerExplain(program: Command): void {
-  withCommonOptions(program.command('explain'))
+  withPlotOptions(withCommonOptions(program.command('explain')), 'the explanation (SHAP beeswarm and waterfalls, importance with intervals, PD/ICE, LIME weights, counterfactuals against the row, or image heatmaps drawn over the image)', true)
     .description('explain a trained model: Shapley values, LIME, permutation importance, partial dependence')
     .requiredOption('--model <path>', 'run folder, model folder or zoo name')
     .requiredOption('--data <data>', 'data holding the rows to explain')
@@ -69,7 +72,7 @@ export function registerExplain(program: Command): void {
     .option('--count <n>', 'counterfactuals per row (default 3)', positiveInt)
     .option('--layer <name>', 'images: conv layer for gradcam (default: the last conv block)')
     .option('--steps <n>', 'images: integration steps of ig (default 64)', positiveInt)
-    .option('--out <dir>', 'images: write a heatmap PNG per row into this folder')
+    .option('--out <dir>', 'images: write a heatmap PNG per row into this folder (row-N-METHOD.png beside the image, row-N-METHOD-overlay.png over it)')
     .addHelpText(
       'after',
       `
@@ -81,10 +84,13 @@ Examples:
   $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --method counterfactual --immutable Island,Sex --range "Body Mass (g)=3000:5000"
   $ transferkit explain --model runs/penguins --data builtin:penguins --rows 3 --audience end-user
   $ transferkit explain --model runs/penguins --data new-penguins.csv --rows 0 --impute mean
-  $ transferkit explain --model runs/mnist --data builtin:mnist --rows 0,1 --method ig --out heatmaps/`,
+  $ transferkit explain --model runs/mnist --data builtin:mnist --rows 0,1 --method ig --out heatmaps/
+  $ transferkit explain --model runs/penguins --data builtin:penguins --rows 0,1,2,3,4,5,6,7 --method shap --plot shap.png --plot-dir shap/
+  $ transferkit explain --model runs/mnist --data builtin:mnist --rows 0 --method gradcam --plot gradcam.png`,
     )
     .action((flags: ExplainFlags) =>
       runCommand(flags, async () => {
+        checkPlotFlags(flags);
         await startEngine(flags.backend);
         const input = await explainInputs(flags);
         const e = await explain({
@@ -109,9 +115,11 @@ Examples:
           steps: flags.steps,
           out: flags.out,
         });
+        const imagePlots = e.kind === 'image' ? await writeImagePlots(flags, () => imageOverlays(e, { model: flags.model, data: input.data }), e.rows.map((r) => r.row)) : [];
         input.renumber(e);
+        const plots = e.kind === 'image' ? imagePlots : await writePlots(flags, () => explanationCharts(e));
         const narratives = 'narratives' in e && e.narratives ? e.narratives.map((n) => `\n── row ${n.row}, for a ${n.audience} reader ──\n${n.text}`) : [];
-        return { json: e, text: [describe(e), ...narratives].join('\n') };
+        return { json: plots.length ? { ...e, plots } : e, text: [describe(e), ...narratives].join('\n') + plotLine(plots) };
       }),
     );
 }
@@ -131,9 +139,10 @@ async function explainInputs(flags: ExplainFlags): Promise<{
   const asked = flags.rows?.split(',').map((r) => Number(r.trim()));
   const trained = await loadTrainedModel(flags.model);
   trained.model.dispose();
-  const opts = { label: flags.label, autoId: false, impute: flags.impute };
+  // keepTexts: a model on an ONNX text encoder is explained over the words of its texts
+  const opts = { label: flags.label, autoId: false, impute: flags.impute, keepTexts: true };
   const input = await loadDataForPrediction(trained, flags.data, opts);
-  const needs = methodFor(flags.method, trained.features.kind)?.labels;
+  const needs = methodFor(flags.method, recordedEncoder(trained.meta) ? 'text' : trained.features.kind)?.labels;
   if (needs && input.ds.labels.every((l) => l < 0)) {
     throw new TransferkitError('NO_LABELS', `${needs.why}, so it needs labelled data, and ${input.ds.name} has no labels`, {
       where: input.ds.name,

@@ -4,20 +4,27 @@ import { fitAuto } from '../../choose/fit-auto.ts';
 import { TransferkitError } from '../../errors.ts';
 import { AUGMENTATIONS } from '../../transfer/augment.ts';
 import { fit, resumeFit, type FitConfig, type FitResult } from '../../transfer/fit.ts';
+import { isWordVectorsRef } from '../../models/text/word-vector-base.ts';
 import { parseLayerLr, SCHEDULES } from '../../transfer/schedules.ts';
 import { STRATEGIES } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { commaList, hiddenSizes } from '../parsers.ts';
+import { commaList, hiddenSizes, intAtLeast } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { columnTypesOption, imputeOption, labelOption } from '../data-options.ts';
 import { writeRunCard } from '../../report/index.ts';
+import { confusionChart, lossCurveChart, type EpochLoss } from '../../report/charts/index.ts';
+import { checkPlotFlags, plotLine, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
 
 /** The parsed flags (the numeric training settings are read by `settingsFromFlags`). */
-interface FitFlags {
+interface FitFlags extends PlotFlags {
   base?: string;
+  tokenizer?: string;
+  pooling?: 'mean' | 'cls' | 'sif' | 'max';
+  maxTokens?: number;
+  vocabTop?: number;
   train?: string;
   val?: string;
   label?: string;
@@ -53,9 +60,13 @@ const layerLr = (v: string) => {
 
 /** `transferkit fit`: train with a transfer strategy and write a run folder. */
 export function registerFit(program: Command): void {
-  withCommonOptions(program.command('fit'))
+  withPlotOptions(withCommonOptions(program.command('fit')), 'the training and validation loss per epoch and the confusion matrix (validation data, else training data)')
     .description('train a model for a new task by transfer (extract, finetune) or from scratch, writing a run folder')
     .option('--base <model>', `pretrained model: ${MODEL_REF_FORMS} (ONNX is converted on the fly)`)
+    .option('--tokenizer <file>', 'with an ONNX text encoder as --base (BERT-family, WordPiece): its tokenizer.json (default: tokenizer.json beside the .onnx)')
+    .addOption(new Option('--pooling <how>', 'with an ONNX text encoder as --base: one vector per text by mean over the tokens (attention-masked) or the [CLS] token; with word vectors as --base (glove-100d): sif (frequency-weighted mean; default), mean or max').choices(['mean', 'cls', 'sif', 'max']))
+    .option('--max-tokens <n>', 'with word vectors as --base: word slots per text (default 256; longer texts are cut at the end)', intAtLeast(1))
+    .option('--vocab-top <n>', 'with word vectors as --base: also give the n most frequent words of the set an embedding row, beyond the training words (default 0)', intAtLeast(0))
     .option('--train <data>', 'training data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .option('--val <data>', 'validation data (default: a stratified 15% of --train)')
     .addOption(labelOption())
@@ -112,7 +123,10 @@ Examples:
   $ transferkit fit --base fashion-cnn --train builtin:mnist --unfreeze-schedule "1:head,3:dense1,5:conv2" --lr-decay 0.3 --out runs/mnist-gradual
   $ transferkit fit --base fashion-cnn --train builtin:mnist --l2sp 0.01 --label-smoothing 0.1 --out runs/mnist-l2sp
   $ transferkit fit --base fashion-cnn --train builtin:mnist --strategy lora --lora-rank 8 --lora-alpha 16 --out runs/mnist-lora
+  $ transferkit fit --base minilm/model.onnx --tokenizer minilm/tokenizer.json --strategy extract --train reviews.jsonl --out runs/reviews
+  $ transferkit fit --base glove-100d --train builtin:spam-2003 --per-class 10 --strategy extract --pooling sif --out runs/spam-glove
   $ transferkit fit --resume runs/mnist
+  $ transferkit fit --strategy scratch --arch mlp --train builtin:iris --out runs/iris --plot runs/iris/fit.png
 
 --strategy auto runs the freeze advisor first (as \`transferkit advise\`: target size and measured
 similarity to the base) and trains its plan: strategy, layers to unfreeze, cut, learning rate,
@@ -130,14 +144,23 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
             hint: 'Pass --base with a pretrained model (see `transferkit models`), or choose --strategy scratch.',
           });
         }
+        if (flags.strategy === 'auto' && flags.base && isWordVectorsRef(flags.base)) {
+          throw new TransferkitError('BAD_OPTION', `--strategy auto measures the target against a pretrained model, and ${flags.base} is word vectors, not a model`, {
+            hint: 'Choose --strategy extract (a head on the frozen pooled vectors) or --strategy finetune (then the embedding trains too).',
+          });
+        }
         if (flags.source !== undefined && flags.strategy !== 'auto') throw usage("--source is only used by --strategy auto (to measure how similar the target is to the base model's data)");
+        checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
+        const epochs: EpochLoss[] = [];
         const callbacks = {
-          onEpoch: (r: { phase: string; epoch: number; loss: number; valLoss?: number; valAccuracy?: number; seconds: number }) =>
+          onEpoch: (r: { phase: string; epoch: number; loss: number; valLoss?: number; valAccuracy?: number; seconds: number }) => {
+            epochs.push({ phase: r.phase, epoch: r.epoch, loss: r.loss, valLoss: r.valLoss });
             progress.log(
               `${r.phase} epoch ${r.epoch}: loss ${fmt(r.loss)}${r.valLoss !== undefined ? `, val loss ${fmt(r.valLoss)}, val accuracy ${fmt(r.valAccuracy)}` : ''} (${r.seconds.toFixed(1)} s)`,
-            ),
+            );
+          },
           onStep: (phase: string, done: number, total: number) => progress.update(phase, done, total),
         };
         let res: FitResult;
@@ -151,6 +174,10 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
             const config = {
               ...settingsFromFlags(flags as unknown as Record<string, unknown>),
               base: flags.base,
+              tokenizer: flags.tokenizer,
+              pooling: flags.pooling,
+              maxTokens: flags.maxTokens,
+              vocabTop: flags.vocabTop,
               arch: flags.arch,
               train: flags.train,
               val: flags.val,
@@ -185,6 +212,10 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
         trained.dispose();
         const card = flags.card && report.out ? (await writeRunCard(report.out)).files : undefined;
         const score = report.val ?? report.train;
+        const plots = await writePlots(flags, () => ({
+          ...(epochs.length ? { loss: lossCurveChart(epochs, { title: `Loss per epoch: ${report.strategy}${report.resumed ? ' (epochs of this call)' : ''}` }) } : {}),
+          confusion: confusionChart(score, { title: `Confusion matrix (${report.val ? 'validation' : 'training'} data)` }),
+        }));
         const text = [
           ...(advice ? [...describeAdvice(advice), ''] : []),
           `${report.resumed ? 'resumed and finished' : 'trained'} ${report.strategy} on ${report.trainSize} examples (${report.classes.length} classes) in ${report.seconds.toFixed(1)} s`,
@@ -197,8 +228,8 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
           ...report.warnings.map((w) => `warning: ${w}`),
           ...(advice ? [`run folder: ${report.out} (the advice is in advice.json)`] : [`run folder: ${report.out}`]),
           ...(card ? [`model card: ${card.markdown}`] : []),
-        ].join('\n');
-        return { json: { ...report, ...(advice ? { advice } : {}), ...(card ? { card } : {}) }, text };
+        ].join('\n') + plotLine(plots);
+        return { json: { ...report, ...(advice ? { advice } : {}), ...(card ? { card } : {}), ...(plots.length ? { plots } : {}) }, text };
       }),
     );
 }

@@ -9,8 +9,10 @@ import { positiveInt } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { settingOption } from '../settings-option.ts';
 import { imputeOption, labelOption } from '../data-options.ts';
+import { checkPlotFlags, plotLine, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
+import { rankingChart } from '../../report/charts/index.ts';
 
-interface RankFlags {
+interface RankFlags extends PlotFlags {
   candidates?: string;
   train: string;
   metric: TransferabilityMetric;
@@ -25,7 +27,7 @@ interface RankFlags {
 
 /** `transferkit rank`: rank candidate source models by transferability scores. */
 export function registerRank(program: Command): void {
-  withCommonOptions(program.command('rank'))
+  withPlotOptions(withCommonOptions(program.command('rank')), 'the ranking (one panel per score, best candidate on top)')
     .description(`rank candidate pretrained models for a target task without fine-tuning them (${TRANSFERABILITY_SCORES.map((m) => m.title).join(', ')})`)
     .option('--candidates <models>', `comma-separated models, each a ${MODEL_REF_FORMS} (default: every available zoo model)`)
     .requiredOption('--train <data>', 'labelled target data: builtin:NAME, .csv, .jsonl, idx file or image folder')
@@ -46,10 +48,12 @@ Scores (higher transfers better for each):
 
 Examples:
   $ transferkit rank --candidates fashion-cnn,digits04-cnn,fashion-shuffled-cnn --train builtin:mnist --per-class 20
-  $ transferkit rank --train builtin:mnist --per-class 20 --metric leep --json`,
+  $ transferkit rank --train builtin:mnist --per-class 20 --metric leep --json
+  $ transferkit rank --train builtin:mnist --per-class 20 --plot rank.png`,
     )
     .action((flags: RankFlags) =>
       runCommand(flags, async () => {
+        checkPlotFlags(flags);
         await startEngine(flags.backend);
         const candidates = flags.candidates
           ? flags.candidates.split(',').map((s) => s.trim()).filter(Boolean)
@@ -78,7 +82,8 @@ Examples:
             r.ranking.map((c) => [c.rank ? String(c.rank) : '-', c.candidate, fmt(c.scores.logme), fmt(c.scores.leep), fmt(c.scores.hscore), fmt(c.scores.nce), c.error ? `error: ${c.error}` : String(c.dims)]),
           ),
         ].join('\n');
-        return { json: r, text };
+        const plots = await writePlots(flags, () => ({ ranking: rankingChart(r) }));
+        return { json: plots.length ? { ...r, plots } : r, text: text + plotLine(plots) };
       }),
     );
 }

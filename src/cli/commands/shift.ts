@@ -6,8 +6,10 @@ import { probability, wholeNumber } from '../parsers.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { settingOption } from '../settings-option.ts';
 import { imputeOption, labelOption } from '../data-options.ts';
+import { checkPlotFlags, plotLine, wantsPlot, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
+import { shiftCharts } from '../../report/charts/index.ts';
 
-interface ShiftFlags {
+interface ShiftFlags extends PlotFlags {
   source: string;
   target: string;
   base?: string;
@@ -23,7 +25,7 @@ interface ShiftFlags {
 
 /** `transferkit shift`: diagnose the shift between a source and a target dataset. */
 export function registerShift(program: Command): void {
-  withCommonOptions(program.command('shift'))
+  withPlotOptions(withCommonOptions(program.command('shift')), 'source against target on two principal components and, for tables, the per-column drift', true)
     .description('diagnose domain shift between two datasets: MMD with a permutation p-value, proxy A-distance, CORAL distance, per-column drift, label shift (BBSE), and a verdict')
     .requiredOption('--source <data>', 'source (training-domain) data: builtin:NAME, .csv, .jsonl, idx file or image folder')
     .requiredOption('--target <data>', 'target (new-domain) data; its labels, if any, are not used')
@@ -41,6 +43,7 @@ Examples:
   $ transferkit shift --source builtin:spam-2002 --target builtin:spam-2003
   $ transferkit shift --source clinic-a.csv --target clinic-b.csv --label outcome --json
   $ transferkit shift --source builtin:fashion-mnist-test --target digits/ --base fashion-cnn
+  $ transferkit shift --source builtin:spam-2002 --target builtin:spam-2003 --plot shift.png
 
 Text is compared in a TF-IDF space fitted on both domains' texts, tables in the source's
 standardised columns, images as pixels or --base features; kernels and domain classifiers work
@@ -48,6 +51,7 @@ on at most 100 principal components.`,
     )
     .action((flags: ShiftFlags) =>
       runCommand(flags, async () => {
+        checkPlotFlags(flags);
         await startEngine(flags.backend);
         const d = await diagnoseShift({
           source: flags.source,
@@ -59,7 +63,10 @@ on at most 100 principal components.`,
           alpha: flags.alpha,
           maxRows: flags.maxRows,
           permutations: flags.permutations,
+          projection: wantsPlot(flags),
         });
+        const plots = await writePlots(flags, () => shiftCharts(d));
+        delete d.projection;
         const lines = [
           `${d.source.name} (${d.source.size}) → ${d.target.name} (${d.target.size}), ${d.kind} data`,
           `verdict: ${d.verdict}`,
@@ -81,7 +88,7 @@ on at most 100 principal components.`,
           lines.push('', 'most drifted columns:');
           lines.push(table(['column', 'test', 'statistic', 'p-value'], d.drift.slice(0, 10).map((f) => [f.name, f.test, fmt(f.statistic), f.pValue.toExponential(2)])));
         }
-        return { json: d, text: lines.join('\n') };
+        return { json: plots.length ? { ...d, plots } : d, text: lines.join('\n') + plotLine(plots) };
       }),
     );
 }

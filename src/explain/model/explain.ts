@@ -3,6 +3,7 @@ import { ensureEngine } from '../../engine/backend.ts';
 import { TransferkitError } from '../../errors.ts';
 import { modelName, openModel } from '../../models/model-handle.ts';
 import { loadDataFor, type TrainedModel } from '../../models/trained-model.ts';
+import { recordedEncoder } from '../../models/text/encoder-features.ts';
 import { withHeader, type Explanation } from './explanation.ts';
 import './methods/index.ts';
 import type * as Builtin from './methods/index.ts';
@@ -146,7 +147,9 @@ export async function openAndExplain(opts: MethodOptions, kinds: readonly DataKi
  */
 export async function explainWith(trained: TrainedModel, name: string, opts: MethodOptions, kinds: readonly DataKind[] = DATA_KINDS, caller = 'explain'): Promise<Explanation> {
   const started = performance.now();
-  const kind = trained.features.kind;
+  // a model on an ONNX text encoder's features is explained over the words of its texts
+  const encoder = recordedEncoder(trained.meta);
+  const kind: DataKind = encoder ? 'text' : trained.features.kind;
   if (!kinds.includes(kind)) {
     throw new TransferkitError('KIND_MISMATCH', `${caller} explains ${modelsOf(kinds)}; this model takes ${takes(kind)}`, {
       hint: `Use explain(), which explains every kind of model (${modelsOf([kind])}: ${methodNames([kind]).join(', ')}).`,
@@ -154,7 +157,7 @@ export async function explainWith(trained: TrainedModel, name: string, opts: Met
   }
   const method = findMethod(opts.method, kind);
   // image data carry their labels in their folders: a label column is for tabular and text data
-  const data = await loadDataFor(trained, opts.data, { label: kind === 'image' ? undefined : opts.label, labelled: method.labels !== undefined });
+  const data = await loadDataFor(trained, opts.data, { label: kind === 'image' ? undefined : opts.label, labelled: method.labels !== undefined, keepTexts: encoder !== undefined });
   const rows = checkRows(opts.rows ?? [0], data, kind);
   const run = () => method.run({
     method,

@@ -144,8 +144,10 @@ export interface ImageAttribution {
   delta?: number;
   /** LIME only: fit of the local surrogate. */
   r2?: number;
-  /** Heatmap PNG, when `out` is given. */
+  /** Heatmap PNG, when `out` is given: the image (grey) and the heatmap side by side. */
   png?: string;
+  /** PNG of the heatmap blended over the image, with a colour bar, when `out` is given. */
+  overlay?: string;
 }
 
 /**

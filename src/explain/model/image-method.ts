@@ -1,6 +1,6 @@
 /**
  * What every image method shares: each row's class and probability, one value per pixel, the
- * heatmap PNG. An image method only says how it attributes one image to one class.
+ * heatmap PNGs (beside and over the image). An image method only says how it attributes one image to one class.
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { argmaxRow } from '../../measures/metrics.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
 import type { ImageAttribution } from './explanation.ts';
 import { heatmapPng } from './heatmap.ts';
+import { imageOverlayPng } from './overlay.ts';
 import { classIndex } from './method-kit.ts';
 import { inputRows, modelProbs } from './model-view.ts';
 import { OPTION, type MethodOption, type MethodOptions } from './options.ts';
@@ -108,6 +109,8 @@ async function explainImageRows(ctx: MethodContext, spec: ImageMethodSpec<string
     if (opts.out) {
       item.png = join(opts.out, `row-${r}-${spec.name}.png`);
       await writeFileAtomic(item.png, await heatmapPng(img, shape, item.attributions));
+      item.overlay = join(opts.out, `row-${r}-${spec.name}-overlay.png`);
+      await writeFileAtomic(item.overlay, await imageOverlayPng(img, shape, item.attributions, { title: `${spec.name}: row ${r}, class ${item.class} (p = ${item.probability.toFixed(2)})` }));
     }
     out.push(item);
   }

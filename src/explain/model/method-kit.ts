@@ -8,6 +8,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { TransferkitError } from '../../errors.ts';
 import { argmaxRow } from '../../measures/metrics.ts';
 import type { TrainedModel } from '../../models/trained-model.ts';
+import { applyRecordedEncoder, recordedEncoder } from '../../models/text/encoder-features.ts';
 import { summariseBackground } from '../background.ts';
 import { exactShapley, MAX_EXACT_PLAYERS } from '../exact-shapley.ts';
 import { kernelShap } from '../kernel-shap.ts';
@@ -190,22 +191,25 @@ export function narrateRow(
  * ```
  */
 export function textView(ctx: MethodContext): {
-  words: (row: number) => { tokens: string[]; textFor: (mask: ArrayLike<number>) => string; cls: number };
-  classOutput: (texts: string[], cls: number) => number[];
+  words: (row: number) => Promise<{ tokens: string[]; textFor: (mask: ArrayLike<number>) => string; cls: number }>;
+  classOutput: (texts: string[], cls: number) => Promise<number[]>;
 } {
   const { trained, data, link } = ctx;
   if (data.features.kind !== 'text') throw new TransferkitError('KIND_MISMATCH', 'This text model needs text data');
   const texts = data.features.texts;
-  const toRows = (ts: string[]) => inputRows(trained.features, { ...data, size: ts.length, features: { kind: 'text', texts: ts }, labels: new Int32Array(ts.length).fill(-1) });
+  const encoder = recordedEncoder(trained.meta);
+  // a model on an ONNX text encoder's features: the texts go through the encoder first
+  const toRows = async (ts: string[]) =>
+    inputRows(trained.features, await applyRecordedEncoder(encoder, { ...data, size: ts.length, features: { kind: 'text', texts: ts }, labels: new Int32Array(ts.length).fill(-1) }));
   const k = trained.classes.length;
   return {
-    words: (r) => {
+    words: async (r) => {
       const { tokens, textFor } = textMasker(texts[r]);
       if (tokens.length === 0) throw new TransferkitError('EMPTY_TEXT', `Row ${r} has no words to explain`, { where: `row ${r}` });
-      return { tokens, textFor, cls: classIndex(trained, ctx.opts.className, toRows([texts[r]])[0]) };
+      return { tokens, textFor, cls: classIndex(trained, ctx.opts.className, (await toRows([texts[r]]))[0]) };
     },
-    classOutput: (ts, cls) => {
-      const probs = modelProbs(trained, toRows(ts));
+    classOutput: async (ts, cls) => {
+      const probs = modelProbs(trained, await toRows(ts));
       return ts.map((_, i) => applyLink(probs[i * k + cls], link));
     },
   };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/dataset.ts';
 import { featureNames, transformFeatures, type FeatureSpec } from '../../data/features.ts';
-import { tokenize } from '../../data/text-features.ts';
+import { writtenWords } from '../../data/word-tokens.ts';
 import { TransferkitError } from '../../errors.ts';
 import { trainingEngine } from '../../engine/training-engine.ts';
 import type { TrainedModel } from '../../models/trained-model.ts';
@@ -192,16 +192,19 @@ export function tabularFeatures(spec: FeatureSpec): { names: string[]; groups: n
 }
 
 /**
- * The words of a text and a function that rebuilds the text from a keep/drop mask, for
- * explaining text models token by token (the SHAP "text masker" idea).
+ * The words of a text as the user wrote them (`writtenWords`: case and accents kept, a
+ * contraction or hyphenated word one piece) and a function that rebuilds the text from a
+ * keep/drop mask, for explaining text models word by word (the SHAP "text masker" idea). Both
+ * TF-IDF and word-vector models read the rebuilt text as they would the original words.
  *
  * @example
  * ```ts
- * const { tokens, textFor } = textMasker('cheap pills now');
- * textFor(Float64Array.of(1, 0, 1)); // 'cheap now'
+ * const { tokens, textFor } = textMasker("Don't BUY pills");
+ * tokens; // ["Don't", 'BUY', 'pills']
+ * textFor(Float64Array.of(1, 0, 1)); // "Don't pills"
  * ```
  */
 export function textMasker(text: string): { tokens: string[]; textFor: (mask: ArrayLike<number>) => string } {
-  const tokens = tokenize(text);
+  const tokens = writtenWords(text).map((w) => w.text);
   return { tokens, textFor: (mask) => tokens.filter((_, i) => mask[i] > 0.5).join(' ') };
 }

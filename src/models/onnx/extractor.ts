@@ -14,6 +14,7 @@
 import * as ort from 'onnxruntime-node';
 import { TransferkitError } from '../../errors.ts';
 import type { FeatureMatrix } from '../../data/features.ts';
+import { createCpuSession } from './cpu-session.ts';
 import { proto, type Onnx } from './proto.ts';
 import { listNodes, readOnnx, type OnnxModel } from './read.ts';
 import type { Shape } from './shapes.ts';
@@ -95,24 +96,7 @@ export async function createOnnxExtractor(pathOrModel: string | OnnxModel, opts:
   const taps = resolveTaps(model, opts.taps);
   const bytes = proto.ModelProto.encode(withOutputs(model, taps)).finish();
   const spinning = opts.spinning ?? false;
-  const allow = spinning ? '1' : '0';
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      extra: { 'session.intra_op.allow_spinning': allow, 'session.inter_op.allow_spinning': allow },
-    });
-  } catch (err) {
-    throw new TransferkitError('UNSUPPORTED_MODEL', `onnxruntime could not load the model: ${(err as Error).message}`, {
-      where: model.path,
-      hint: 'The model may use ops or an opset this onnxruntime-node version does not support.',
-      cause: err,
-    });
-  }
+  const session = await createCpuSession(bytes, { threads, spinning, where: model.path });
   const inputShape = input.shape ?? [];
   const fixedBatch = typeof inputShape[0] === 'number' ? inputShape[0] : undefined;
   let released = false;

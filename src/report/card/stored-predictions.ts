@@ -13,6 +13,7 @@ import { classificationMetrics } from '../../measures/metrics.ts';
 import { createRng } from '../../util/random.ts';
 import { quantileSorted } from '../../util/quantile.ts';
 import type { Attachment } from './attachments.ts';
+import { prepareResampling, resampledScores } from './resampled-scores.ts';
 import type { Measure } from './types.ts';
 
 /** Name of the stored predictions in a run folder. */
@@ -91,20 +92,16 @@ export async function readStoredPredictions(runDir: string, classes: string[]): 
  */
 export function storedPredictionMeasures(p: StoredPredictions, classes: string[]): Measure[] {
   const n = p.labels.length;
-  const k = classes.length;
   const point = classificationMetrics(p.labels, p.probs, classes);
   const names = ['accuracy', 'macroF1', 'rocAuc', 'logLoss'] as const;
   const samples = names.map(() => [] as number[]);
   const rng = createRng(0);
-  const y = new Int32Array(n);
-  const q = new Float64Array(n * k);
+  const prepared = prepareResampling(p.labels, p.probs, classes.length);
+  const weights = new Int32Array(n);
   for (let b = 0; b < PREDICTION_RESAMPLES; b++) {
-    for (let i = 0; i < n; i++) {
-      const j = rng.int(n);
-      y[i] = p.labels[j];
-      q.set(p.probs.subarray(j * k, (j + 1) * k), i * k);
-    }
-    const m = classificationMetrics(y, q, classes);
+    weights.fill(0);
+    for (let i = 0; i < n; i++) weights[rng.int(n)]++;
+    const m = resampledScores(prepared, weights);
     names.forEach((name, t) => {
       const v = m[name];
       if (typeof v === 'number') samples[t].push(v);

@@ -13,19 +13,22 @@ import type { Matrix } from '../../measures/linalg.ts';
 import { selectRows } from '../../measures/linalg.ts';
 import { checkDistinct, signatures, varyingAttributes, type AttributeTable } from './attributes.ts';
 import { attributeProbabilities, dapScores, fitDap, type DapOptions } from './dap.ts';
+import { fitDevise, scoreDevise, type DeviseOptions } from './devise.ts';
 import { fitEszsl, scoreEszsl, type EszslOptions } from './eszsl.ts';
 import { fitStandardiser } from './features.ts';
 import { tuneEszsl } from './tune.ts';
 
 /**
- * The zero-shot methods: `eszsl` (closed-form bilinear map) and `dap` (direct attribute prediction).
+ * The zero-shot methods: `eszsl` (closed-form bilinear map), `dap` (direct attribute
+ * prediction) and `devise` (ridge map to the class vectors, cosine; for word vectors of class
+ * names, see `devise.ts`).
  *
  * @example
  * ```ts
  * const m: ZeroShotMethod = 'dap';
  * ```
  */
-export type ZeroShotMethod = 'eszsl' | 'dap';
+export type ZeroShotMethod = 'eszsl' | 'dap' | 'devise';
 
 /**
  * Every {@link ZeroShotMethod}.
@@ -35,7 +38,7 @@ export type ZeroShotMethod = 'eszsl' | 'dap';
  * ZERO_SHOT_METHODS.includes('eszsl'); // true
  * ```
  */
-export const ZERO_SHOT_METHODS: readonly ZeroShotMethod[] = ['eszsl', 'dap'];
+export const ZERO_SHOT_METHODS: readonly ZeroShotMethod[] = ['eszsl', 'dap', 'devise'];
 
 /**
  * Features and labels of a zero-shot problem; labels index `classes` (the data's classes).
@@ -71,6 +74,7 @@ export interface ZeroShotEvalOptions {
   tune?: boolean;
   seed?: number;
   dap?: DapOptions;
+  devise?: DeviseOptions;
 }
 
 /**
@@ -166,7 +170,14 @@ export function evaluateZeroShot(problem: ZeroShotProblem, opts: ZeroShotEvalOpt
     details.gamma = model.gamma;
     details.lambda = model.lambda;
     score = (S, k) => scoreEszsl(model, Xtest, S, k);
+  } else if (method === 'devise') {
+    const model = fitDevise(X, trainY, Sseen, seen.length, opts.devise);
+    details.ridge = model.ridge;
+    score = (S, k) => scoreDevise(model, Xtest, S, k);
   } else {
+    if (table.values.some((v) => !(v >= 0 && v <= 1))) {
+      throw new TransferkitError('BAD_OPTION', `DAP needs class signatures in [0, 1], but ${table.source} holds other values`, { where: '--method', hint: 'Use --method devise or eszsl with word vectors of class names.' });
+    }
     const model = fitDap(X, trainY, Sseen, seen.length, opts.dap);
     details.scoring = model.options.scoring;
     details.l2 = model.options.l2;

@@ -1,8 +1,10 @@
 /**
- * Zero-shot learning by attributes: recognise classes never trained on from a table of class
- * attributes, on a frozen base's features — direct attribute prediction (DAP, Lampert et al.)
- * and ESZSL's closed form (Romera-Paredes & Torr 2015), with the conventional and generalised
- * zero-shot evaluations.
+ * Zero-shot learning: recognise classes never trained on from a table of class attributes, on
+ * a frozen base's features — direct attribute prediction (DAP, Lampert et al.) and ESZSL's
+ * closed form (Romera-Paredes & Torr 2015), with the conventional and generalised zero-shot
+ * evaluations — or from the meaning of the class names: a DeViSE-style ridge map from image
+ * features to the word vectors of the names, and cosine matching of pooled word vectors for
+ * texts.
  *
  * @example
  * ```ts
@@ -20,3 +22,6 @@ export { penultimate, imageFeatures, perClassIndices, fitStandardiser, type Stan
 export { evaluateZeroShot, resolveSplit, ZERO_SHOT_METHODS, type ZeroShotMethod, type ZeroShotProblem, type ZeroShotEvalOptions, type ZeroShotResult, type ClassAccuracy } from './evaluate.ts';
 export { tuneEszsl, type TuneOptions, type TuneResult } from './tune.ts';
 export { zeroShot, type ZeroShotOptions, type ZeroShotRun } from './zero-shot.ts';
+export { fitDevise, embedDevise, scoreDevise, cosineScores, unitRows, type DeviseModel, type DeviseOptions } from './devise.ts';
+export { classVectorTable, knownWords, meanWordVector, parseClassDescriptions, readClassDescriptions, type ClassVectorOptions } from './class-vectors.ts';
+export { textZeroShot, zeroShotText, type TextZeroShotOptions, type TextZeroShotResult, type ZeroShotTextOptions } from './text-zero-shot.ts';

@@ -13,7 +13,9 @@ import { ensureEngine } from '../../engine/backend.ts';
 import { TransferkitError } from '../../errors.ts';
 import { disposeModelWeights } from '../../models/dispose.ts';
 import { loadModelRef, type ModelHandle } from '../../models/load.ts';
+import { loadWordVectors, type WordVectors } from '../../models/text/word-vectors.ts';
 import { readAttributeTable, type AttributeTable } from './attributes.ts';
+import { classVectorTable, readClassDescriptions, type ClassVectorOptions } from './class-vectors.ts';
 import { evaluateZeroShot, resolveSplit, type ZeroShotEvalOptions, type ZeroShotResult } from './evaluate.ts';
 import { imageFeatures, penultimate, perClassIndices } from './features.ts';
 
@@ -35,8 +37,17 @@ export interface ZeroShotOptions extends ZeroShotEvalOptions {
   train: string | Dataset;
   /** Test images. */
   test: string | Dataset;
-  /** Attribute table: a CSV path or a parsed table. */
-  attributes: string | AttributeTable;
+  /** Attribute table: a CSV path or a parsed table. Give it or `classNames`. */
+  attributes?: string | AttributeTable;
+  /**
+   * Describe the classes by the word vectors of their names instead (`glove-100d`, a `.tkwv`
+   * path, or loaded vectors; see `class-vectors.ts`); use with `method: 'devise'` or `'eszsl'`.
+   */
+  classNames?: string | WordVectors;
+  /** Class descriptions (a CSV path `class,description`, or a map), for `describeBy`. */
+  descriptions?: string | ReadonlyMap<string, string>;
+  /** With `classNames`: which words describe a class (default `name`). */
+  describeBy?: ClassVectorOptions['use'];
   /** Training images per seen class (seeded subsample; default 1000). */
   perClass?: number;
   /** Test images per class (default: all). */
@@ -79,7 +90,17 @@ export interface ZeroShotRun extends ZeroShotResult {
 export async function zeroShot(opts: ZeroShotOptions): Promise<ZeroShotRun> {
   await ensureEngine();
   const step = opts.onStep ?? (() => {});
-  const table = typeof opts.attributes === 'string' ? await readAttributeTable(opts.attributes) : opts.attributes;
+  if (!opts.attributes && !opts.classNames) {
+    throw new TransferkitError('MISSING_OPTION', 'Zero-shot needs a description of the classes: an attribute table or the word vectors of their names', {
+      where: '--attributes / --class-names',
+      hint: 'Pass --attributes <csv>, or --class-names glove-100d --method devise.',
+    });
+  }
+  let table = typeof opts.attributes === 'string' ? await readAttributeTable(opts.attributes) : opts.attributes;
+  const vectors = typeof opts.classNames === 'string' ? await loadWordVectors(opts.classNames) : opts.classNames;
+  const descriptions = typeof opts.descriptions === 'string' ? await readClassDescriptions(opts.descriptions) : opts.descriptions;
+  /** DeViSE is the default with word vectors of class names, ESZSL with attributes. */
+  const method = opts.method ?? (opts.attributes ? 'eszsl' : 'devise');
   step('loading the base model');
   const owned = typeof opts.base === 'string';
   const handle = typeof opts.base === 'string' ? await loadModelRef(opts.base) : opts.base;
@@ -93,6 +114,7 @@ export async function zeroShot(opts: ZeroShotOptions): Promise<ZeroShotRun> {
     const train = typeof opts.train === 'string' ? await loadDataset(opts.train, { image }) : opts.train;
     const test = typeof opts.test === 'string' ? await loadDataset(opts.test, { image }) : opts.test;
     const testOn = alignClasses(test, train.classes);
+    if (!table) table = classVectorTable(vectors!, testOn.classes, { descriptions, use: opts.describeBy });
     const seed = opts.seed ?? 0;
     const { seen } = resolveSplit({ classes: testOn.classes, table, trainY: train.labels, testY: testOn.labels }, opts);
     const seenIdx = seen.map((c) => testOn.classes.indexOf(c));
@@ -102,8 +124,8 @@ export async function zeroShot(opts: ZeroShotOptions): Promise<ZeroShotRun> {
     step(`features of ${trainSub.size} training and ${testSub.size} test images`);
     const Xtrain = await imageFeatures(trunk, spec as FeatureSpec, trainSub);
     const Xtest = await imageFeatures(trunk, spec as FeatureSpec, testSub);
-    step(`training ${opts.method ?? 'eszsl'} on ${seenIdx.length} seen classes`);
-    const result = evaluateZeroShot({ classes: testOn.classes, table, train: { X: Xtrain, y: trainSub.labels }, test: { X: Xtest, y: testSub.labels } }, opts);
+    step(`training ${method} on ${seenIdx.length} seen classes`);
+    const result = evaluateZeroShot({ classes: testOn.classes, table, train: { X: Xtrain, y: trainSub.labels }, test: { X: Xtest, y: testSub.labels } }, { ...opts, method });
     return {
       ...result,
       base: handle.ref,

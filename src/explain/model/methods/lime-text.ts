@@ -27,7 +27,7 @@ export const limeTextMethod = registerMethod({
     const { words, classOutput } = textView(ctx);
     const rows: LimeRow[] = [];
     for (const r of ctx.rows) {
-      const { tokens, textFor, cls } = words(r);
+      const { tokens, textFor, cls } = await words(r);
       const res = await limeMasked(tokens.length, (masks) => classOutput(masks.map(textFor), cls), { seed, nsamples: opts.nsamples ?? 1000 });
       rows.push({ row: r, class: trained.classes[cls], weights: res.weights, intercept: res.intercept, r2: res.r2, localPrediction: res.localPrediction, output: res.output, features: tokens });
     }

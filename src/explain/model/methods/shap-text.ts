@@ -40,7 +40,7 @@ async function explainWords(ctx: MethodContext) {
   const { words, classOutput } = textView(ctx);
   const rows: ShapleyRow[] = [];
   for (const r of ctx.rows) {
-    const { tokens, textFor, cls } = words(r);
+    const { tokens, textFor, cls } = await words(r);
     // a word is present (1) or removed (0); the background is the empty text
     const f = (masks: Float64Array[]) => classOutput(masks.map(textFor), cls);
     const ones = new Float64Array(tokens.length).fill(1);

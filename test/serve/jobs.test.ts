@@ -1,0 +1,103 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cliCommand } from '../../scripts/cli-command.ts';
+import { startServer, type RunningServer } from '../../src/serve/server.ts';
+import { tempRoot } from './helpers.ts';
+
+let server: RunningServer;
+let base: string;
+
+before(async () => {
+  server = await startServer({ runs: await tempRoot('tk-serve-jobs-'), port: 0, cli: cliCommand() });
+  base = `http://127.0.0.1:${server.port}`;
+});
+after(async () => {
+  await server.close();
+});
+
+const post = async (path: string, body: unknown = {}) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Reads a job's server-sent events, calling `onEvent` for each until it returns true or the stream ends. */
+async function readEvents(id: string, onEvent: (type: string, data: Record<string, unknown>) => boolean | Promise<boolean>): Promise<void> {
+  const res = await fetch(`${base}/api/jobs/${id}/events`);
+  assert.equal(res.headers.get('content-type')?.split(';')[0], 'text/event-stream');
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buf += value;
+    let cut: number;
+    while ((cut = buf.indexOf('\n\n')) >= 0) {
+      const block = buf.slice(0, cut);
+      buf = buf.slice(cut + 2);
+      const type = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? '{}') as Record<string, unknown>;
+      if (await onEvent(type, data)) {
+        await reader.cancel();
+        return;
+      }
+    }
+  }
+}
+
+test('the server listens on 127.0.0.1 and needs no token there', () => {
+  assert.equal(server.host, '127.0.0.1');
+  assert.equal(server.tokenRequired, false);
+  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+});
+
+test('a fit started over HTTP streams its epochs; stopped, it stays resumable; resumed, it continues where it stopped and finishes', async () => {
+  const bad = await post('/api/jobs', { name: '../x', train: 'builtin:iris' });
+  assert.equal(bad.status, 400);
+  assert.equal((await post('/api/jobs', { name: 'x', train: '--help' })).status, 400, 'values that read as flags are refused');
+  const started = await post('/api/jobs', { name: 'iris-long', train: 'builtin:iris', strategy: 'scratch', arch: 'mlp', epochs: 40 });
+  assert.equal(started.status, 201);
+  const job = (await started.json()) as { id: string; status: string };
+  assert.equal(job.status, 'running');
+  assert.equal((await post('/api/jobs', { name: 'iris-long', train: 'builtin:iris' })).status, 409, 'the folder exists');
+
+  let stoppedAt = 0;
+  let end: Record<string, unknown> | undefined;
+  await readEvents(job.id, async (type, data) => {
+    if (type === 'epoch' && !stoppedAt) {
+      stoppedAt = data.epoch as number;
+      if (stoppedAt >= 2) {
+        const training = (await (await fetch(`${base}/api/runs/iris-long`)).json()) as { job?: string; resumable: boolean };
+        assert.equal((await post(`/api/jobs/${job.id}/stop`)).status, 200);
+        assert.equal(training.job, job.id, 'the run shows the job training it');
+        assert.equal(training.resumable, false);
+      }
+      else stoppedAt = 0;
+    }
+    if (type === 'end') end = data;
+    return type === 'end';
+  });
+  assert.equal(end?.status, 'stopped');
+  const detail = (await (await fetch(`${base}/api/runs/iris-long`)).json()) as { status: string; resumable: boolean; history: Array<{ epoch: number }> };
+  assert.equal(detail.status, 'incomplete');
+  assert.equal(detail.resumable, true);
+  assert.ok(detail.history.length >= 2 && detail.history.length < 40, `stopped part-way (${detail.history.length} epochs)`);
+  assert.ok(!existsSync(join(server.app.jobs.root, 'iris-long', 'metrics.json')));
+
+  const resumed = (await (await post('/api/runs/iris-long/resume')).json()) as { id: string; command: string };
+  assert.equal(resumed.command, 'resume');
+  let firstEpoch = 0;
+  await readEvents(resumed.id, (type, data) => {
+    if (type === 'epoch' && !firstEpoch) firstEpoch = data.epoch as number;
+    if (type === 'end') end = data;
+    return type === 'end';
+  });
+  assert.equal(end?.status, 'finished', JSON.stringify(end));
+  assert.ok(firstEpoch > 1, `the resumed run continued at epoch ${firstEpoch}, not from 1`);
+  assert.equal((end?.result as { resumed: boolean }).resumed, true);
+  const history = (await readFile(join(server.app.jobs.root, 'iris-long', 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { epoch: number }).epoch);
+  assert.deepEqual(history, Array.from({ length: 40 }, (_, i) => i + 1), 'each epoch once, in order');
+  const { runs } = (await (await fetch(`${base}/api/runs`)).json()) as { runs: Array<{ name: string; status: string; epochs: number }> };
+  assert.deepEqual(runs.map((r) => [r.name, r.status, r.epochs]), [['iris-long', 'finished', 40]]);
+  const { jobs } = (await (await fetch(`${base}/api/jobs`)).json()) as { jobs: Array<{ status: string }> };
+  assert.deepEqual(jobs.map((j) => j.status), ['finished', 'stopped']);
+});

@@ -1,0 +1,180 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createServeApp, type ServeApp } from '../../src/serve/app.ts';
+import { admit, isLoopback, newToken } from '../../src/serve/auth.ts';
+import { safeParts } from '../../src/serve/safe-path.ts';
+import { from, irisRuns, tempRoot } from './helpers.ts';
+
+const TOKEN = newToken();
+const LOCAL = from('127.0.0.1');
+const REMOTE = from('10.0.0.5');
+let root: string;
+let outside: string;
+let served: ServeApp;
+
+before(async () => {
+  root = await irisRuns();
+  outside = await tempRoot('tk-serve-outside-');
+  await writeFile(join(outside, 'secret.txt'), 'secret');
+  await symlink(outside, join(root, 'escape'));
+  await symlink(join(outside, 'secret.txt'), join(root, 'iris', 'secret-link.txt'));
+  await writeFile(join(root, 'iris', 'notes.md'), '# notes');
+  served = createServeApp({ root, token: TOKEN, open: true, cli: [] });
+});
+after(async () => {
+  await served.close();
+});
+
+const get = (path: string, env: object = LOCAL, headers: Record<string, string> = {}) => served.app.request(path, { headers: { host: '127.0.0.1:7860', ...headers } }, env);
+
+test('auth: loopback addresses, token comparison', () => {
+  assert.ok(isLoopback('127.0.0.1') && isLoopback('127.8.0.1') && isLoopback('::1') && isLoopback('::ffff:127.0.0.1') && isLoopback('localhost'));
+  assert.ok(!isLoopback('10.0.0.5') && !isLoopback('::ffff:10.0.0.5') && !isLoopback('0.0.0.0') && !isLoopback(undefined) && !isLoopback('127.evil.com'));
+  const none = { authorization: null, query: null, cookie: null };
+  assert.deepEqual(admit('t', true, { remote: '10.0.0.5', ...none }), { ok: false, setCookie: false });
+  assert.deepEqual(admit('t', true, { remote: '127.0.0.1', ...none }), { ok: true, by: 'loopback', setCookie: false });
+  assert.deepEqual(admit('t', false, { remote: '127.0.0.1', ...none }), { ok: false, setCookie: false }, 'bound to a public address: loopback needs the token too');
+  assert.deepEqual(admit('t', false, { remote: '10.0.0.5', ...none, query: 't' }), { ok: true, by: 'token', setCookie: true });
+  assert.deepEqual(admit('t', false, { remote: '10.0.0.5', ...none, authorization: 'Bearer tt' }), { ok: false, setCookie: false });
+});
+
+test('a request from another machine without the token gets 401; with it, 200', async () => {
+  const denied = await get('/api/runs', REMOTE);
+  assert.equal(denied.status, 401);
+  assert.equal(((await denied.json()) as { error: { code: string } }).error.code, 'UNAUTHORIZED');
+  assert.equal((await get('/', REMOTE)).status, 401);
+  assert.equal((await get('/api/runs', REMOTE, { authorization: 'Bearer wrong' })).status, 401);
+  assert.equal((await get('/api/runs', REMOTE, { authorization: `Bearer ${TOKEN}` })).status, 200);
+  // ?token= once: a cookie, which lets the next request in
+  const first = await get(`/api/runs?token=${TOKEN}`, REMOTE);
+  assert.equal(first.status, 200);
+  const cookie = first.headers.get('set-cookie') ?? '';
+  assert.match(cookie, /HttpOnly/i);
+  assert.match(cookie, /SameSite=Strict/i);
+  assert.equal((await get('/api/runs', REMOTE, { cookie: cookie.split(';')[0] })).status, 200);
+  // loopback needs nothing, unless it names a host that is not loopback (DNS rebinding)
+  assert.equal((await get('/api/runs')).status, 200);
+  assert.equal((await get('/api/runs', LOCAL, { host: 'evil.example:7860' })).status, 401);
+  assert.equal((await get('/api/runs', LOCAL, { host: 'evil.example:7860', authorization: 'Bearer wrong', cookie: 'transferkit_token=wrong' })).status, 401, 'a wrong token does not stand in for a loopback Host');
+  assert.equal((await get('/api/runs', LOCAL, { host: 'evil.example:7860', authorization: `Bearer ${TOKEN}` })).status, 200, 'the token works under any name');
+});
+
+test('a server bound to a public address wants the token from loopback too', async () => {
+  const strict = createServeApp({ root, token: TOKEN, open: false, cli: [] });
+  const req = (headers: Record<string, string> = {}) => strict.app.request('/api/runs', { headers: { host: '127.0.0.1', ...headers } }, LOCAL);
+  assert.equal((await req()).status, 401);
+  assert.equal((await req({ authorization: `Bearer ${TOKEN}` })).status, 200);
+  await strict.close();
+});
+
+test('writes from another origin are refused', async () => {
+  const res = await served.app.request('/api/jobs', { method: 'POST', headers: { host: '127.0.0.1:7860', origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{}' }, LOCAL);
+  assert.equal(res.status, 401);
+});
+
+test('only files inside the runs folder are served: traversal, encoded, absolute and symlinks out are 404', async () => {
+  const ok = await get('/files/iris/config.json');
+  assert.equal(ok.status, 200);
+  assert.equal(((await ok.json()) as { strategy: string }).strategy, 'scratch');
+  assert.equal((await get('/files/iris/notes.md')).headers.get('content-security-policy')?.startsWith('sandbox'), true);
+  for (const p of [
+    '/files/../' + 'etc/passwd',
+    '/files/iris/../../etc/passwd',
+    '/files/iris/%2e%2e/%2e%2e/etc/passwd',
+    '/files/%2e%2e%2fetc%2fpasswd',
+    '/files/%2Fetc%2Fpasswd',
+    '/files//etc/passwd',
+    '/files/iris/..%5c..%5cetc',
+    '/files/escape/secret.txt',
+    '/files/iris/secret-link.txt',
+    '/files/iris/model',
+    '/files/iris/nothing.json',
+    '/files/iris/%00',
+  ]) {
+    const res = await get(p);
+    assert.equal(res.status, 404, p);
+  }
+  assert.deepEqual(safeParts('a/b.json'), ['a', 'b.json']);
+  for (const bad of ['..', 'a/../b', '%2e%2e/x', '/etc/passwd', '%2Fetc', 'C:/x', 'a\\b', '.hidden', '%E0%A4%A']) assert.equal(safeParts(bad), undefined, bad);
+});
+
+test('API: runs list, detail with charts, compare', async () => {
+  const { runs } = (await (await get('/api/runs')).json()) as { runs: Array<Record<string, unknown>> };
+  assert.equal(runs.length, 1, 'the symlink leading out is not a run');
+  const r = runs[0];
+  assert.equal(r.name, 'iris');
+  assert.equal(r.status, 'finished');
+  assert.equal(r.strategy, 'scratch');
+  assert.equal(r.epochs, 3);
+  assert.ok(typeof r.accuracy === 'number' && r.accuracy > 0.5 && r.accuracy <= 1);
+  const d = (await (await get('/api/runs/iris')).json()) as { history: unknown[]; files: string[]; resumable: boolean; charts: { history?: { mark: unknown }; confusion?: object } };
+  assert.equal(d.history.length, 3);
+  assert.ok(d.files.includes('config.json') && d.files.includes('metrics.json'));
+  assert.equal(d.resumable, false);
+  assert.ok(d.charts.history && d.charts.confusion, 'loss curve and confusion matrix specs');
+  const cmp = (await (await get('/api/compare?runs=iris,iris')).json()) as { rows: Array<{ name: string; accuracy: number }>; chart: object };
+  assert.equal(cmp.rows.length, 2);
+  assert.equal(cmp.rows[0].accuracy, r.accuracy);
+  assert.equal((await get('/api/runs/nope')).status, 404);
+  assert.equal((await get('/api/runs/..')).status, 404);
+  assert.equal((await get('/api/compare?runs=')).status, 400);
+});
+
+test('API: stored predictions a page at a time, filtered and sampled', async () => {
+  const dir = join(root, 'iris');
+  const classes = ['setosa', 'versicolor', 'virginica'];
+  const lines = Array.from({ length: 1234 }, (_, i) => JSON.stringify({ index: i, id: i, label: classes[i % 3], confidence: 0.9, probabilities: [0.9, 0.05, 0.05], actual: classes[i % 4 === 0 ? (i + 1) % 3 : i % 3] }));
+  await writeFile(join(dir, 'predictions.jsonl'), lines.join('\n') + '\n');
+  const page = (await (await get('/api/runs/iris/predictions?offset=100&limit=20')).json()) as { total: number; matching: number; offset: number; items: Array<{ id: number }>; accuracy: number; labelled: number };
+  assert.equal(page.total, 1234);
+  assert.equal(page.items.length, 20);
+  assert.equal(page.items[0].id, 100);
+  const wrong = Math.ceil(1234 / 4);
+  assert.equal(page.accuracy, (1234 - wrong) / 1234);
+  const w = (await (await get('/api/runs/iris/predictions?filter=wrong&limit=1000')).json()) as { matching: number; items: Array<{ id: number }> };
+  assert.equal(w.matching, wrong);
+  assert.equal(w.items.length, wrong);
+  assert.ok(w.items.every((p) => p.id % 4 === 0));
+  const big = (await (await get('/api/runs/iris/predictions?limit=1000')).json()) as { items: unknown[] };
+  assert.equal(big.items.length, 500, 'pages are capped');
+  const s = (await (await get('/api/runs/iris/predictions?sample=10&seed=3')).json()) as { items: Array<{ id: number }> };
+  const s2 = (await (await get('/api/runs/iris/predictions?sample=10&seed=3')).json()) as { items: Array<{ id: number }> };
+  assert.equal(s.items.length, 10);
+  assert.deepEqual(s.items, s2.items, 'seeded');
+  await mkdir(join(root, 'empty-run'));
+  await writeFile(join(root, 'empty-run', 'config.json'), '{"strategy":"scratch"}');
+  assert.equal((await get('/api/runs/empty-run/predictions')).status, 404);
+  const listed = (await (await get('/api/runs')).json()) as { runs: Array<{ name: string; status: string }> };
+  assert.equal(listed.runs.find((x) => x.name === 'empty-run')?.status, 'incomplete');
+});
+
+test('API: what-if prediction and Shapley values follow the edited row; counterfactuals reach the desired class', async () => {
+  const schema = (await (await get('/api/runs/iris/whatif')).json()) as { kind: string; features: Array<{ name: string; value: number }> };
+  assert.equal(schema.kind, 'tabular');
+  assert.deepEqual(schema.features.map((f) => f.name), ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+  const ask = async (values: Record<string, number>) => {
+    const res = await served.app.request('/api/runs/iris/whatif', { method: 'POST', headers: { host: '127.0.0.1', 'content-type': 'application/json' }, body: JSON.stringify({ values }) }, LOCAL);
+    assert.equal(res.status, 200);
+    return (await res.json()) as { predicted: string; probabilities: Record<string, number>; shap: { baseValue: number; output: number; values: Array<{ shap: number; value: number }> } };
+  };
+  const small = await ask({ petal_length: 1.4, petal_width: 0.2 });
+  const large = await ask({ petal_length: 6.5, petal_width: 2.3, sepal_width: 2.8, sepal_length: 7 });
+  assert.equal(small.predicted, 'setosa');
+  assert.notEqual(large.predicted, 'setosa');
+  for (const a of [small, large]) {
+    const sum = a.shap.baseValue + a.shap.values.reduce((s, v) => s + v.shap, 0);
+    assert.ok(Math.abs(sum - a.shap.output) < 1e-4, 'efficiency: base + Σ values = output');
+    assert.ok(Math.abs(a.shap.output - a.probabilities[a.predicted]) < 1e-4);
+  }
+  assert.equal(large.shap.values[2].value, 6.5);
+  const bad = await served.app.request('/api/runs/iris/whatif', { method: 'POST', headers: { host: '127.0.0.1', 'content-type': 'application/json' }, body: JSON.stringify({ values: { petal_length: 'x' } }) }, LOCAL);
+  assert.equal(bad.status, 400);
+  const cf = await served.app.request('/api/runs/iris/counterfactuals', { method: 'POST', headers: { host: '127.0.0.1', 'content-type': 'application/json' }, body: JSON.stringify({ values: { petal_length: 1.4, petal_width: 0.2 }, desired: 'virginica' }) }, LOCAL);
+  const r = (await cf.json()) as { desired: string; predicted: string; counterfactuals: Array<{ probability: number; changes: unknown[] }> };
+  assert.equal(r.desired, 'virginica');
+  assert.equal(r.predicted, 'setosa');
+  assert.ok(r.counterfactuals.length >= 1);
+  assert.ok(r.counterfactuals.every((c) => c.changes.length > 0 && c.probability >= 0.5));
+});
