@@ -24,6 +24,7 @@ import { counterfactualChart } from '../report/charts/counterfactual.ts';
 import type { VegaLiteSpec } from '../report/charts/render.ts';
 import { shapWaterfallChart } from '../report/charts/shap.ts';
 import { runDir } from './run-list.ts';
+import { runFile } from './safe-path.ts';
 
 /**
  * One input column of a tabular model, with its range in the background data and a starting value.
@@ -93,6 +94,9 @@ interface OpenRun {
   images?: Dataset;
 }
 
+/** Models kept loaded at once (least recently used released first). */
+const MAX_OPEN = 3;
+
 /** Background rows kept for Shapley values and counterfactual ranges. */
 const BACKGROUND_ROWS = 50;
 
@@ -108,6 +112,8 @@ const BACKGROUND_ROWS = 50;
  */
 export class ModelCache {
   private readonly open = new Map<string, Promise<OpenRun>>();
+  /** Set by {@link ModelCache.close}: no model loads once the server is closing. */
+  private closing = false;
 
   constructor(readonly root: string) {}
 
@@ -211,6 +217,7 @@ export class ModelCache {
 
   /** Releases every loaded model. */
   async close(): Promise<void> {
+    this.closing = true;
     const runs = [...this.open.values()];
     this.open.clear();
     for (const p of runs) (await p.catch(() => undefined))?.release();
@@ -218,20 +225,43 @@ export class ModelCache {
 
   /** The loaded model of run `name` (loaded again when its model files changed). */
   private async load(name: string): Promise<OpenRun> {
+    if (this.closing) throw new TransferkitError('BAD_OPTION', 'The dashboard is shutting down: no model loads now', { where: name, hint: 'Start `transferkit serve` again.' });
     const dir = await runDir(this.root, name);
-    const meta = await stat(join(dir, 'model', 'model.json')).catch(() => null);
+    // the model's files must lie inside the run folder (a link pointing out counts as missing)
+    const files = await Promise.all(['model.json', 'transferkit.json'].map((f) => runFile(dir, join('model', f))));
+    const meta = files.every((f) => f !== undefined) ? await stat(files[0]!).catch(() => null) : null;
     if (!meta) throw new TransferkitError('MODEL_NOT_FOUND', `The run "${name}" has no model yet (model/ is written when training ends)`, { where: name, hint: 'Wait for the run to finish, or resume it.' });
     const key = `${dir}:${meta.mtimeMs}`;
     const hit = this.open.get(name);
     if (hit) {
       const run = await hit.catch(() => undefined);
-      if (run?.key === key) return run;
+      if (run?.key === key) {
+        // most recently used last
+        this.open.delete(name);
+        this.open.set(name, hit);
+        return run;
+      }
+      if (this.open.get(name) === hit) this.open.delete(name);
       run?.release();
-      this.open.delete(name);
     }
-    const loading = openModel(dir).then(({ trained, release }) => ({ key, trained, release }) as OpenRun);
+    const loading = openModel(dir).then(({ trained, release }) => {
+      // closed while loading: nothing keeps it
+      if (this.closing) {
+        release();
+        throw new TransferkitError('BAD_OPTION', 'The dashboard is shutting down: no model loads now', { where: name });
+      }
+      return { key, trained, release } as OpenRun;
+    });
     this.open.set(name, loading);
-    loading.catch(() => this.open.delete(name));
+    loading.catch(() => {
+      if (this.open.get(name) === loading) this.open.delete(name);
+    });
+    // at most MAX_OPEN models stay loaded: the least recently used is released
+    while (this.open.size > MAX_OPEN) {
+      const [oldest, p] = this.open.entries().next().value as [string, Promise<OpenRun>];
+      this.open.delete(oldest);
+      void p.then((r) => r.release(), () => undefined);
+    }
     return loading;
   }
 

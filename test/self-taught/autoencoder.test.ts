@@ -39,6 +39,44 @@ test('codeUnits adds a dense bottleneck code that fit\'s default cut (flatten) s
   assert.throws(() => buildAutoencoder([28, 28, 1], { codeUnits: 2.5 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION' && Boolean(e.hint));
 });
 
+test('pooled encoder features are the quadrant max and mean of both ReLU maps, 384 numbers at flatten', async () => {
+  await ensureEngine();
+  const ae = buildAutoencoder([28, 28, 1], { seed: 3 });
+  const base = encoderAsBase(ae.model, { features: 'pooled' });
+  assert.equal(featureMapCut(base), 'flatten');
+  assert.deepEqual(base.getLayer('flatten').outputShape, [null, 4 * 2 * (16 + 32)]);
+  const { x } = await digits(2);
+  const [pooled, relu1, relu2] = tf.tidy(() => {
+    const input = tf.tensor4d(x, [2, 28, 28, 1]);
+    const flat = tf.model({ inputs: base.inputs, outputs: base.getLayer('flatten').output as tf.SymbolicTensor }).predict(input) as tf.Tensor;
+    const maps = tf.model({ inputs: ae.model.inputs, outputs: [ae.model.getLayer('relu1').output, ae.model.getLayer('relu2').output] as tf.SymbolicTensor[] }).predict(input) as tf.Tensor[];
+    return [flat.arraySync() as number[][], maps[0].arraySync() as number[][][][], maps[1].arraySync() as number[][][][]];
+  });
+  // by hand: the flattened concat is [quadrant][channel of max1 | mean1 | max2 | mean2], quadrants row-major
+  for (let i = 0; i < 2; i++) {
+    const expected: number[] = [];
+    for (const [qr, qc] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+      for (const [map, size, channels] of [[relu1[i], 14, 16], [relu2[i], 7, 32]] as const) {
+        const max = new Array<number>(channels).fill(-Infinity);
+        const mean = new Array<number>(channels).fill(0);
+        for (let r = qr * size; r < (qr + 1) * size; r++) {
+          for (let c = qc * size; c < (qc + 1) * size; c++) {
+            for (let ch = 0; ch < channels; ch++) {
+              max[ch] = Math.max(max[ch], map[r][c][ch]);
+              mean[ch] += map[r][c][ch] / (size * size);
+            }
+          }
+        }
+        expected.push(...max, ...mean);
+      }
+    }
+    assert.equal(pooled[i].length, 384);
+    pooled[i].forEach((v, j) => assert.ok(Math.abs(v - expected[j]) < 1e-4, `example ${i}, feature ${j}: ${v} vs ${expected[j]}`));
+  }
+  disposeWeightsNotIn([ae.model, base], []);
+  assert.throws(() => encoderAsBase(ae.model, { features: 'pixels' as never }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION' && /code, pooled/.test(e.hint ?? ''));
+});
+
 test('training reduces the reconstruction loss and leaks no tensors across steps', async () => {
   await ensureEngine();
   const data = await digits(256);

@@ -37,6 +37,28 @@ test('pretrain writes an encoder that fit --base takes for extract and finetune,
   }
 });
 
+test('pretrain --encoder-features pooled: fit puts a cross-validated linear head on the 384 pooled features', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'tk-pretrain-pooled-'));
+  try {
+    const out = join(dir, 'encoder');
+    const res = await pretrain({ data: 'builtin:mnist', out, epochs: 1, maxImages: 200, seed: 1, noise: 0.25, encoderFeatures: 'pooled' });
+    res.dispose();
+    const meta = JSON.parse(await readFile(join(out, 'transferkit.json'), 'utf8'));
+    assert.equal(meta.selfTaught.encoderFeatures, 'pooled');
+    const before = tf.memory().numTensors;
+    const f = await fit({ base: out, strategy: 'extract', headSolver: 'lbfgs', train: 'builtin:mnist', perClass: 3, seed: 1 });
+    assert.equal(f.defaults.cutAt, 'flatten');
+    const dense = f.model.model.layers.at(-1)!;
+    assert.deepEqual(dense.getWeights()[0].shape, [384, 10], 'one linear layer on the 384 pooled features');
+    assert.equal(f.head?.folds, 3, 'C chosen by 3-fold cross-validation on 3 examples per class');
+    assert.ok(f.train.accuracy > 0.5);
+    f.model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('pretrain refuses data that are not images and a bad image count', async () => {
   await assert.rejects(pretrain({ data: 'builtin:iris' }), (e: unknown) => e instanceof TransferkitError && e.code === 'KIND_MISMATCH' && /images/.test(e.message) && Boolean(e.hint));
   await assert.rejects(pretrain({ data: 'builtin:mnist', maxImages: 0 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION');

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { evaluateFewShot, RAW_BASELINE, type FewShotEvalResult } from '../../choose/episodes/run.ts';
+import { evaluateFewShot, FEW_SHOT_NORMALISATIONS, RAW_BASELINE, type FewShotEvalResult, type FewShotNormalisation } from '../../choose/episodes/run.ts';
 import { FEW_SHOT_METHOD_HELP, FEW_SHOT_METHODS, type FewShotMethod } from '../../transfer/few-shot/methods.ts';
 import { METRICS, type Metric } from '../../transfer/few-shot/prototypes.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
@@ -21,6 +21,8 @@ interface FewshotFlags {
   metric?: Metric;
   neighbours?: number;
   c?: number;
+  normalise?: FewShotNormalisation;
+  baseData?: string;
   baseline: boolean;
   seed?: number;
   backend?: string;
@@ -56,6 +58,8 @@ export function registerFewshot(program: Command): void {
     .addOption(new Option('--metric <name>', 'prototypes and kNN: cosine (on L2-normalised embeddings) or euclidean (default cosine)').choices([...METRICS]))
     .option('--neighbours <k>', 'kNN: neighbours that vote, distance-weighted (default 1 at one shot, else min(shots, 5))', positiveInt)
     .option('--c <C>', 'probe: inverse L2 strength of the logistic regression (default 1)', positiveNumber)
+    .addOption(new Option('--normalise <name>', 'l2: scale embeddings to unit length; cl2n: first subtract the mean embedding of --base-data (SimpleShot), the raw-pixel row likewise (default l2)').choices([...FEW_SHOT_NORMALISATIONS]))
+    .option('--base-data <data>', 'with --normalise cl2n: the data the base was trained on (labels not needed), e.g. builtin:fashion-mnist for fashion-cnn')
     .option('--no-baseline', 'leave out the raw-pixel prototype baseline row')
     .addOption(settingOption('seed', { defaultText: '1' }))
     .addHelpText(
@@ -64,6 +68,7 @@ export function registerFewshot(program: Command): void {
 Examples:
   $ transferkit fewshot --base fashion-cnn --data builtin:mnist --ways 5 --shots 1,5 --queries 15 --episodes 600
   $ transferkit fewshot --base fashion-cnn --data builtin:mnist --shots 1 --methods prototypes,knn --seed 2 --json
+  $ transferkit fewshot --base fashion-cnn --data builtin:mnist --shots 1 --normalise cl2n --base-data builtin:fashion-mnist
   $ transferkit fewshot --base runs/digits --data letters/ --layer dense1 --ways 10 --shots 5
 
 Each episode draws N classes, then K support and Q query examples of each (disjoint). The
@@ -90,6 +95,8 @@ To keep a prototype classifier as a model: transferkit fit --strategy prototypes
             baseline: flags.baseline,
             seed: flags.seed,
             options: { metric: flags.metric, neighbours: flags.neighbours, C: flags.c },
+            normalise: flags.normalise,
+            baseData: flags.baseData,
             onProgress: (task, done, total) => progress.update(task, done, total),
           });
         } finally {
@@ -111,7 +118,7 @@ To keep a prototype classifier as a model: transferkit fit --strategy prototypes
 export function describeFewShot(res: FewShotEvalResult): string {
   const lines = [
     `${res.base} → ${res.data}: ${res.ways}-way, ${res.queries} queries per class, ${res.episodes} episodes (seed ${res.seed})`,
-    `embeddings: ${res.space}`,
+    `embeddings: ${res.space}${res.normalise === 'cl2n' && res.baseData ? `, centred by the mean of ${res.baseData.rows} ${res.baseData.name} images (CL2N)` : ''}`,
   ];
   for (const t of res.tables) {
     const baseline = t.rows.find((r) => r.name === RAW_BASELINE);

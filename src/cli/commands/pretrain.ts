@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { ENCODER_FEATURES, type EncoderFeatures } from '../../transfer/self-taught/autoencoder.ts';
 import { pretrain } from '../../transfer/self-taught/pretrain.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { runCommand } from '../output.ts';
@@ -14,6 +15,7 @@ interface PretrainFlags {
   noise?: number;
   maxImages?: number;
   seed?: number;
+  encoderFeatures?: EncoderFeatures;
   backend?: string;
   json?: boolean;
 }
@@ -30,16 +32,20 @@ export function registerPretrain(program: Command): void {
     .option('--noise <share>', 'denoising: share of pixels zeroed at random in each step (default 0: a plain autoencoder; 0.25 is a good start)', fraction)
     .option('--max-images <n>', 'use at most this many images (a seeded random sample)', positiveInt)
     .option('--seed <n>', 'seed of the initial weights, batch order and noise (default 0)', wholeNumber)
+    .addOption(new Option('--encoder-features <kind>', 'what the saved base offers a new head: code (the encoder\'s code, for finetune) or pooled (quadrant max and mean of both ReLU maps, for extract --head-solver lbfgs) (default code)').choices([...ENCODER_FEATURES]))
     .addHelpText(
       'after',
       `
 Examples:
   $ transferkit pretrain --data builtin:mnist --out models/mnist-encoder --epochs 4 --noise 0.25
   $ transferkit fit --base models/mnist-encoder --train builtin:mnist --per-class 10 --strategy finetune --out runs/self-taught
+  $ transferkit pretrain --data builtin:mnist --out models/mnist-pooled --epochs 4 --noise 0.25 --encoder-features pooled
+  $ transferkit fit --base models/mnist-pooled --train builtin:mnist --per-class 10 --strategy extract --head-solver lbfgs --out runs/self-taught-linear
   $ transferkit pretrain --data scans/ --out models/scan-encoder --json
 
 The encoder (conv16 → pool → conv32 → pool, a 32-channel code at a quarter of the image size) is
-saved with a one-unit placeholder head, so \`fit\` puts its new head on the flattened code; the
+saved with a one-unit placeholder head, so \`fit\` puts its new head on the flattened code (with
+--encoder-features pooled: on the 384 quadrant-pooled ReLU features); the
 whole autoencoder is saved in <out>/autoencoder for \`transferkit novelty --method autoencoder\`.
 Image height and width must be multiples of 4 (folders load at 28×28 grey).`,
     )
@@ -50,7 +56,7 @@ Image height and width must be multiples of 4 (folders load at 28×28 grey).`,
         let res;
         try {
           res = await pretrain(
-            { data: flags.data, out: flags.out, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, noise: flags.noise, maxImages: flags.maxImages, seed: flags.seed },
+            { data: flags.data, out: flags.out, epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, noise: flags.noise, maxImages: flags.maxImages, seed: flags.seed, encoderFeatures: flags.encoderFeatures },
             {
               onStep: (step, total) => progress.update('pretraining', step, total),
               onEpoch: (epoch, loss) => progress.log(`epoch ${epoch}: reconstruction MSE ${loss.toFixed(4)}`),

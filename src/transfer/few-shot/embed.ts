@@ -142,6 +142,44 @@ export function l2NormalizeRows<T extends Float32Array | Float64Array>(x: T, d: 
 }
 
 /**
+ * Subtracts a `d`-vector from every row, in place; returns `x`. Followed by
+ * {@link l2NormalizeRows} with the base data's mean embedding ({@link meanEmbedding}), this is
+ * SimpleShot's CL2N.
+ *
+ * @example
+ * ```ts
+ * centreRows(new Float64Array([3, 4, 5, 6]), 2, [1, 2]); // [2, 2, 4, 4]
+ * ```
+ */
+export function centreRows<T extends Float32Array | Float64Array>(x: T, d: number, mean: ArrayLike<number>): T {
+  for (let i = 0; i < x.length; i++) x[i] -= mean[i % d];
+  return x;
+}
+
+/**
+ * The mean row of embeddings, after the same power transform sign(v)·|v|^β that the few-shot
+ * methods apply (`power`, default 1: none): the vector SimpleShot's CL2N subtracts. Computed on
+ * the base's own training data (its source domain, labels not needed), it is passed to the
+ * methods as their `mean` option.
+ *
+ * @example
+ * ```ts
+ * meanEmbedding({ x: Float32Array.of(1, 2, 3, 6), n: 2, d: 2, labels: Int32Array.of(0, 0), classes: ['a'], space: 'toy' }); // [2, 4]
+ * ```
+ */
+export function meanEmbedding(e: Pick<Embeddings, 'x' | 'n' | 'd'>, power = 1): Float64Array {
+  const mean = new Float64Array(e.d);
+  for (let i = 0; i < e.n; i++) {
+    for (let j = 0; j < e.d; j++) {
+      const v = e.x[i * e.d + j];
+      mean[j] += power === 1 ? v : Math.sign(v) * Math.abs(v) ** power;
+    }
+  }
+  for (let j = 0; j < e.d; j++) mean[j] /= Math.max(1, e.n);
+  return mean;
+}
+
+/**
  * The labelled examples of a dataset (the dataset itself when all are labelled).
  *
  * @throws TransferkitError `NO_LABELS` when none is labelled.

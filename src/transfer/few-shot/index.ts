@@ -12,7 +12,7 @@
  *
  * @module
  */
-export { embedDataset, embeddingModel, defaultEmbeddingLayer, rawEmbeddings, l2NormalizeRows, labelledOnly, type Embeddings } from './embed.ts';
+export { embedDataset, embeddingModel, defaultEmbeddingLayer, rawEmbeddings, l2NormalizeRows, centreRows, meanEmbedding, labelledOnly, type Embeddings } from './embed.ts';
 export { classMeans, prototypeScores, refinePrototypes, argmaxRows, METRICS, type Metric, type Support, type RefineOptions } from './prototypes.ts';
 export { knnPredict, type KnnOptions } from './knn.ts';
 export { fitProbe, probePredict, rowSpanBasis, type ProbeOptions } from './probe.ts';

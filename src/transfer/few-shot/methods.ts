@@ -6,7 +6,7 @@
  * @module
  */
 import { TransferkitError } from '../../errors.ts';
-import { l2NormalizeRows } from './embed.ts';
+import { centreRows, l2NormalizeRows } from './embed.ts';
 import { knnPredict } from './knn.ts';
 import { probePredict } from './probe.ts';
 import { argmaxRows, classMeans, prototypeScores, refinePrototypes, type Metric, type Support } from './prototypes.ts';
@@ -74,6 +74,12 @@ export interface FewShotOptions {
   power?: number;
   /** Subtract the mean of the episode's support vectors (after the power transform) before normalising (default false). */
   center?: boolean;
+  /**
+   * A fixed `d`-vector subtracted from every vector (after the power transform, before support
+   * centring and normalising); with cosine this is SimpleShot's CL2N (Wang et al. 2019) when it
+   * is the mean embedding of the base's own training data (`meanEmbedding`). Default: none.
+   */
+  mean?: ArrayLike<number>;
 }
 
 /**
@@ -125,7 +131,7 @@ export function fewShotPredict(method: FewShotMethod, support: Support, queries:
   }
 }
 
-/** The episode's vectors after the power transform, centring and L2 normalisation asked for (copies when anything changes). */
+/** The episode's vectors after the power transform, the fixed mean, support centring and L2 normalisation asked for (copies when anything changes). */
 function preprocess(
   supportX: ArrayLike<number>,
   queries: ArrayLike<number>,
@@ -136,11 +142,18 @@ function preprocess(
   if (!(power > 0 && power <= 1)) {
     throw new TransferkitError('BAD_OPTION', `The power transform's exponent must be in (0, 1], got ${power}`, { where: 'power option', hint: 'Use 0.5 for ReLU features, or 1 (no transform).' });
   }
-  if (power === 1 && !opts.center && !opts.normalise) return { sx: supportX, qx: queries };
+  if (opts.mean !== undefined && opts.mean.length !== d) {
+    throw new TransferkitError('SHAPE_MISMATCH', `The mean to subtract has ${opts.mean.length} numbers, but the embeddings have ${d}`, { where: 'mean option', hint: 'Compute it with meanEmbedding on embeddings of the same layer.' });
+  }
+  if (power === 1 && !opts.center && !opts.normalise && opts.mean === undefined) return { sx: supportX, qx: queries };
   const sx = Float64Array.from(supportX);
   const qx = Float64Array.from(queries);
   if (power !== 1) {
     for (const m of [sx, qx]) for (let i = 0; i < m.length; i++) m[i] = Math.sign(m[i]) * Math.abs(m[i]) ** power;
+  }
+  if (opts.mean !== undefined) {
+    centreRows(sx, d, opts.mean);
+    centreRows(qx, d, opts.mean);
   }
   if (opts.center) {
     const m = sx.length / d;

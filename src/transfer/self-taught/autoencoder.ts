@@ -93,6 +93,30 @@ export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions 
 }
 
 /**
+ * What the encoder base offers a new head at its `flatten` layer: `code` (the encoder's code,
+ * the default) or `pooled`: the maximum and the mean of each encoder ReLU map (`relu1`, `relu2`)
+ * over its four quadrants, concatenated (Coates & Ng 2011's pooled single-layer features;
+ * 4 × 2 × (16 + 32) = 384 numbers with the default filters), for a linear head on frozen
+ * features (`fit --strategy extract --head-solver lbfgs`).
+ *
+ * @example
+ * ```ts
+ * const f: EncoderFeatures = 'pooled';
+ * ```
+ */
+export type EncoderFeatures = 'code' | 'pooled';
+
+/**
+ * The encoder features, for validation and help texts.
+ *
+ * @example
+ * ```ts
+ * ENCODER_FEATURES.includes('pooled'); // true
+ * ```
+ */
+export const ENCODER_FEATURES: readonly EncoderFeatures[] = ['code', 'pooled'];
+
+/**
  * The encoder as a base model that `fit --base` accepts: the encoder's layers (up to `pool2`, or
  * up to `code_relu` with a bottleneck), a `flatten`
  * layer, and a one-unit placeholder Dense layer named `head` (zero weights). `fit` puts its new
@@ -100,15 +124,38 @@ export function buildAutoencoder(inputShape: number[], opts: AutoencoderOptions 
  * only so the model has the classifier shape transferkit's surgery expects. Shares the encoder's
  * weights with the autoencoder.
  *
+ * With `features: 'pooled'`, `flatten` holds the quadrant-pooled ReLU maps instead (see
+ * {@link EncoderFeatures}): the layers `pool_relu1_max`, `pool_relu1_mean`, `pool_relu2_max`,
+ * `pool_relu2_mean` (each 2 × 2 × channels) are concatenated (`pooled`) and flattened.
+ *
+ * @throws TransferkitError `BAD_OPTION` for features other than `code` and `pooled`.
  * @example
  * ```ts
  * const base = encoderAsBase(ae.model); // image → conv1 … pool2 → flatten → head(1)
+ * encoderAsBase(ae.model, { features: 'pooled' }).getLayer('flatten').outputShape; // [null, 384]
  * ```
  */
-export function encoderAsBase(autoencoder: tf.LayersModel): tf.LayersModel {
-  const top = autoencoder.layers.some((l) => l.name === 'code_relu') ? 'code_relu' : 'pool2';
-  const code = autoencoder.getLayer(top).output as tf.SymbolicTensor;
-  const flat = tf.layers.flatten({ name: 'flatten' }).apply(code) as tf.SymbolicTensor;
+export function encoderAsBase(autoencoder: tf.LayersModel, opts: { features?: EncoderFeatures } = {}): tf.LayersModel {
+  const features = opts.features ?? 'code';
+  if (!ENCODER_FEATURES.includes(features)) {
+    throw new TransferkitError('BAD_OPTION', `No encoder features are called "${String(features)}"`, { where: 'features option', hint: `Use one of: ${ENCODER_FEATURES.join(', ')}.` });
+  }
+  let top: tf.SymbolicTensor;
+  if (features === 'pooled') {
+    const parts: tf.SymbolicTensor[] = [];
+    for (const name of ['relu1', 'relu2']) {
+      const map = autoencoder.getLayer(name).output as tf.SymbolicTensor;
+      const [h, w] = [map.shape[1]!, map.shape[2]!];
+      // two windows per side (the odd last row or column of an odd-sized map is left out)
+      const poolSize: [number, number] = [Math.floor(h / 2), Math.floor(w / 2)];
+      parts.push(tf.layers.maxPooling2d({ name: `pool_${name}_max`, poolSize, strides: poolSize }).apply(map) as tf.SymbolicTensor);
+      parts.push(tf.layers.averagePooling2d({ name: `pool_${name}_mean`, poolSize, strides: poolSize }).apply(map) as tf.SymbolicTensor);
+    }
+    top = tf.layers.concatenate({ name: 'pooled', axis: -1 }).apply(parts) as tf.SymbolicTensor;
+  } else {
+    top = autoencoder.getLayer(autoencoder.layers.some((l) => l.name === 'code_relu') ? 'code_relu' : 'pool2').output as tf.SymbolicTensor;
+  }
+  const flat = tf.layers.flatten({ name: 'flatten' }).apply(top) as tf.SymbolicTensor;
   const head = tf.layers.dense({ name: 'head', units: 1, kernelInitializer: 'zeros', biasInitializer: 'zeros' }).apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: autoencoder.inputs, outputs: head, name: 'self_taught_encoder' });
 }

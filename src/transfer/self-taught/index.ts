@@ -3,6 +3,6 @@
  *
  * @module
  */
-export { buildAutoencoder, encoderAsBase, reconstructionErrors, type Autoencoder, type AutoencoderOptions } from './autoencoder.ts';
+export { buildAutoencoder, encoderAsBase, reconstructionErrors, ENCODER_FEATURES, type Autoencoder, type AutoencoderOptions, type EncoderFeatures } from './autoencoder.ts';
 export { trainAutoencoder, type AutoencoderTrainOptions, type AutoencoderTrainResult } from './train-autoencoder.ts';
 export { pretrain, AUTOENCODER_DIR, type PretrainConfig, type PretrainResult } from './pretrain.ts';

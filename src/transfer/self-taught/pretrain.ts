@@ -24,7 +24,7 @@ import { TransferkitError } from '../../errors.ts';
 import { disposeWeightsNotIn } from '../../models/dispose.ts';
 import { saveModel } from '../../models/io.ts';
 import { seedMathRandom } from '../../util/random.ts';
-import { buildAutoencoder, encoderAsBase } from './autoencoder.ts';
+import { buildAutoencoder, encoderAsBase, type EncoderFeatures } from './autoencoder.ts';
 import { trainAutoencoder, type AutoencoderTrainOptions } from './train-autoencoder.ts';
 
 /**
@@ -51,6 +51,12 @@ export interface PretrainConfig extends Omit<AutoencoderTrainOptions, 'onStep' |
   filters?: [number, number];
   /** Units of the dense bottleneck code (default 0: the convolutional feature map is the code); see {@link buildAutoencoder}. */
   codeUnits?: number;
+  /**
+   * What the saved base offers a new head at `flatten`: `code` (default: the encoder's code, for
+   * fine-tuning) or `pooled` (quadrant max and mean of both ReLU maps, 384 numbers, for a linear
+   * head on frozen features: `fit --strategy extract --head-solver lbfgs`); see `EncoderFeatures`.
+   */
+  encoderFeatures?: EncoderFeatures;
 }
 
 /** What {@link pretrain} returns. */
@@ -110,7 +116,7 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
   } finally {
     restore();
   }
-  const encoder = encoderAsBase(ae.model);
+  const encoder = encoderAsBase(ae.model, { features: config.encoderFeatures });
   try {
     const trained = await trainAutoencoder(ae.model, x, { ...config, ...callbacks, seed });
     const codeShape = ae.encoder.outputs[0].shape.slice(1) as number[];
@@ -125,6 +131,7 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
         noise: config.noise ?? 0,
         codeShape,
         codeUnits: config.codeUnits ?? 0,
+        encoderFeatures: config.encoderFeatures ?? 'code',
         autoencoder: AUTOENCODER_DIR,
       };
       const meta = { classes: [], features, name: 'self-taught-encoder', source: { strategy: 'self-taught' }, selfTaught };
