@@ -14,7 +14,7 @@ import { proxyADistance, type ProxyADistanceResult } from '../measures/proxy-a-d
 import { createRng } from '../util/random.ts';
 import { loadBase, loadData, onSourceClasses, sharedFeatures, type LoadedBase } from './features.ts';
 import { estimateLabelShift, type LabelShiftEstimate } from './label-shift.ts';
-import { fitView } from './views.ts';
+import { fitView, type View } from './views.ts';
 import { shiftProjection, type ShiftProjection } from './projection.ts';
 import { denseRows } from '../measures/rows.ts';
 import { ensureEngine } from '../engine/backend.ts';
@@ -209,10 +209,32 @@ async function diagnose(opts: DiagnoseOptions, base: LoadedBase | undefined, alp
     drift,
     labelShift,
     conditionalMmd,
-    ...(opts.projection && m >= 2 ? { projection: shiftProjection(denseRows(Zs.data, Zs.rows, m), denseRows(Zt.data, Zt.rows, m), { maxRows, seed }) } : {}),
+    ...(opts.projection && m >= 2 ? { projection: projectUnwhitened(view, Zs, Zt, { maxRows, seed }) } : {}),
     alpha,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * The 2-D projection of source and target, on the view's principal-component scores with their
+ * unit-variance scaling undone (each column × singularValue/√n): PCA of the whitened view would
+ * weigh every component alike and flatten a real shift into the noise.
+ */
+function projectUnwhitened(view: View, Zs: { rows: number; data: Float64Array }, Zt: { rows: number; data: Float64Array }, opts: { maxRows: number; seed: number }): ShiftProjection {
+  const m = view.m;
+  const pca = view.pca;
+  if (!pca) return shiftProjection(denseRows(Zs.data, Zs.rows, m), denseRows(Zt.data, Zt.rows, m), opts);
+  const n = Zs.rows + Zt.rows;
+  const unscale = (data: Float64Array) => {
+    const out = data.slice();
+    for (let i = 0; i < out.length; i++) out[i] *= pca.singularValues[i % m] / Math.sqrt(n) || 1;
+    return out;
+  };
+  const p = shiftProjection(denseRows(unscale(Zs.data), Zs.rows, m), denseRows(unscale(Zt.data), Zt.rows, m), opts);
+  // shares of the view's variance → shares of the pooled data's total variance
+  let kept = 0;
+  for (const r of pca.explainedVarianceRatio) kept += r;
+  return { ...p, explained: [p.explained[0] * kept, p.explained[1] * kept] };
 }
 
 /** A subsample of the source, without replacement, whose class mix follows `prior` (as large as the classes allow). */

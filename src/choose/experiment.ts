@@ -19,6 +19,7 @@ import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
 import { type EpochRecord } from '../transfer/train.ts';
 import { predictProbs } from '../models/predict-probs.ts';
+import { applyRecordedEncoder, recordedEncoder } from '../models/text/encoder-features.ts';
 import { trainingBudget } from './budget.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
@@ -113,7 +114,8 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
   let test: Dataset;
   try {
     if (spec.score === false) return { ...base, accuracy: NaN, macroF1: NaN, logLoss: NaN, rocAuc: null, correct: new Uint8Array(0) };
-    test = relabel(spec.test, trained.classes);
+    // a model on an ONNX text encoder's features: its test texts go through that encoder first
+    test = relabel(await applyRecordedEncoder(recordedEncoder(trained.meta), spec.test), trained.classes);
     probs = predictProbs(trained.model, transformFeatures(trained.features, test));
   } finally {
     trained.dispose();

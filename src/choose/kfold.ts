@@ -88,7 +88,8 @@ export async function crossValidate(opts: KFoldOptions): Promise<KFoldResult> {
   const trained = await loadTrainedModel(opts.run);
   let ds: Dataset;
   try {
-    ds = await loadDataFor(trained, opts.data, opts);
+    // the folds refit from the run's base, which (an ONNX text encoder) reads the texts itself
+    ds = await loadDataFor(trained, opts.data, { ...opts, keepTexts: true });
   } finally {
     trained.model.dispose();
   }

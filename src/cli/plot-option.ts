@@ -3,12 +3,15 @@
  *
  * @module
  */
-import { join } from 'node:path';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import sharp from 'sharp';
 import { TransferkitError } from '../errors.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { chartFormatOf, writeChartDir, writeCharts, type VegaLiteSpec } from '../report/charts/index.ts';
+import { cliWording } from './wording.ts';
 
 /**
  * The plot flags a command was given.
@@ -39,15 +42,62 @@ export function withPlotOptions(cmd: Command, what: string, dir = false): Comman
 }
 
 /**
- * Refuses a `--plot` file that is neither .png nor .svg before any work is done (`BAD_PLOT_PATH`).
+ * Refuses, before any work is done, plot flags whose charts could not be written: a `--plot`
+ * file that is neither .png nor .svg (`BAD_PLOT_PATH`; with `pngOnly`, image overlays, also
+ * .svg), a `--plot` that is a folder (`NOT_A_FILE`), and a `--plot` folder or `--plot-dir` that
+ * cannot be made: a file on the way (`NOT_A_DIRECTORY`) or no write permission (`WRITE_FAILED`).
  *
  * @example
  * ```ts
- * checkPlotFlags({ plot: 'curve.pdf' }); // throws BAD_PLOT_PATH
+ * await checkPlotFlags({ plot: 'curve.pdf' }); // throws BAD_PLOT_PATH
+ * await checkPlotFlags({ plot: 'overlay.svg' }, { pngOnly: true }); // throws BAD_PLOT_PATH
  * ```
  */
-export function checkPlotFlags(flags: PlotFlags): void {
-  if (flags.plot !== undefined) chartFormatOf(flags.plot);
+export async function checkPlotFlags(flags: PlotFlags, opts: { pngOnly?: boolean } = {}): Promise<void> {
+  if (flags.plot !== undefined) {
+    if (chartFormatOf(flags.plot) !== 'png' && opts.pngOnly) throw pngOnlyError(flags.plot);
+    if ((await stat(flags.plot).catch(() => undefined))?.isDirectory()) {
+      throw new TransferkitError('NOT_A_FILE', `--plot names a file to write, but ${flags.plot} is a folder`, { where: flags.plot, hint: 'Name a file inside it, e.g. --plot chart.png, or use --plot-dir for one file per chart.' });
+    }
+    await checkCanMakeFolder(dirname(resolve(flags.plot)), '--plot');
+  }
+  if (flags.plotDir !== undefined) await checkCanMakeFolder(resolve(flags.plotDir), '--plot-dir');
+}
+
+/** Throws unless `dir` is a writable folder or can be made in the nearest existing writable folder above it. */
+async function checkCanMakeFolder(dir: string, flag: string): Promise<void> {
+  for (let p = dir; ; p = dirname(p)) {
+    const s = await stat(p).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+      throw err;
+    });
+    if (s === undefined && dirname(p) !== p) continue;
+    if (!s?.isDirectory()) {
+      throw new TransferkitError('NOT_A_DIRECTORY', `The ${flag} folder ${dir} cannot be made: ${p} is a file`, { where: flag, hint: `Give ${flag} a path whose folders are folders.` });
+    }
+    await access(p, constants.W_OK).catch(() => {
+      throw new TransferkitError('WRITE_FAILED', `The ${flag} folder ${dir} cannot be written: no write permission on ${p}`, { where: flag, hint: `Give ${flag} a path in a folder you can write to.` });
+    });
+    return;
+  }
+}
+
+function pngOnlyError(plot: string): TransferkitError {
+  return new TransferkitError('BAD_PLOT_PATH', `Image explanations are drawn over the image as PNG; ${plot} asks for SVG`, { where: plot, hint: 'Name the file with .png, e.g. --plot overlay.png.' });
+}
+
+/**
+ * Runs a chart writer after the command's work is done: a failure is printed as a warning on
+ * stderr and gives no paths, so the command still prints its result and exits 0.
+ */
+async function orWarn(write: () => Promise<string[]>): Promise<string[]> {
+  try {
+    return await write();
+  } catch (err) {
+    const info = err instanceof TransferkitError ? err.toJSON() : { message: err instanceof Error ? err.message : String(err), hint: undefined };
+    process.stderr.write(`warning: the chart was not written: ${cliWording(info.message)}${info.hint ? `\n  fix:   ${cliWording(info.hint)}` : ''}\n`);
+    return [];
+  }
 }
 
 /**
@@ -64,6 +114,8 @@ export function wantsPlot(flags: PlotFlags): boolean {
 
 /**
  * Writes the charts the flags ask for and returns the paths written (none without plot flags).
+ * A chart that cannot be built or written is a warning on stderr, not an error (the result
+ * of the work is still printed).
  *
  * @example
  * ```ts
@@ -72,11 +124,13 @@ export function wantsPlot(flags: PlotFlags): boolean {
  */
 export async function writePlots(flags: PlotFlags, charts: () => Record<string, VegaLiteSpec>): Promise<string[]> {
   if (!wantsPlot(flags)) return [];
-  const specs = charts();
-  const paths: string[] = [];
-  if (flags.plot !== undefined) paths.push(await writeCharts(specs, flags.plot));
-  if (flags.plotDir !== undefined) paths.push(...(await writeChartDir(specs, flags.plotDir)));
-  return paths;
+  return orWarn(async () => {
+    const specs = charts();
+    const paths: string[] = [];
+    if (flags.plot !== undefined) paths.push(await writeCharts(specs, flags.plot));
+    if (flags.plotDir !== undefined) paths.push(...(await writeChartDir(specs, flags.plotDir)));
+    return paths;
+  });
 }
 
 /**
@@ -93,7 +147,8 @@ export function plotLine(paths: readonly string[]): string {
 
 /**
  * Writes image-explanation overlays (PNG only): `--plot` gets every row side by side,
- * `--plot-dir` one `overlay-<row>.png` per row. Returns the paths written.
+ * `--plot-dir` one `overlay-<row>.png` per row. Returns the paths written; a failure is a
+ * warning on stderr, as in {@link writePlots}.
  *
  * @example
  * ```ts
@@ -102,23 +157,23 @@ export function plotLine(paths: readonly string[]): string {
  */
 export async function writeImagePlots(flags: PlotFlags, overlays: () => Promise<Buffer[]>, rows: readonly number[]): Promise<string[]> {
   if (!wantsPlot(flags)) return [];
-  if (flags.plot !== undefined && chartFormatOf(flags.plot) !== 'png') {
-    throw new TransferkitError('BAD_PLOT_PATH', `Image explanations are drawn over the image as PNG; ${flags.plot} asks for SVG`, { where: flags.plot, hint: 'Name the file with .png, e.g. --plot overlay.png.' });
-  }
-  const pngs = await overlays();
-  const paths: string[] = [];
-  if (flags.plot !== undefined) {
-    await writeFileAtomic(flags.plot, await sideBySide(pngs));
-    paths.push(flags.plot);
-  }
-  if (flags.plotDir !== undefined) {
-    for (let i = 0; i < pngs.length; i++) {
-      const path = join(flags.plotDir, `overlay-${rows[i]}.png`);
-      await writeFileAtomic(path, pngs[i]);
-      paths.push(path);
+  return orWarn(async () => {
+    if (flags.plot !== undefined && chartFormatOf(flags.plot) !== 'png') throw pngOnlyError(flags.plot);
+    const pngs = await overlays();
+    const paths: string[] = [];
+    if (flags.plot !== undefined) {
+      await writeFileAtomic(flags.plot, await sideBySide(pngs));
+      paths.push(flags.plot);
     }
-  }
-  return paths;
+    if (flags.plotDir !== undefined) {
+      for (let i = 0; i < pngs.length; i++) {
+        const path = join(flags.plotDir, `overlay-${rows[i]}.png`);
+        await writeFileAtomic(path, pngs[i]);
+        paths.push(path);
+      }
+    }
+    return paths;
+  });
 }
 
 /** PNGs joined left to right on white. */

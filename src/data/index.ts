@@ -25,4 +25,5 @@ export { trainValTestSplit, stratifiedKFold, samplePerClass, type SplitOptions, 
 export { fitFeatures, transformFeatures, featureNames, inputShape, type FeatureSpec, type FitFeaturesOptions, type FeatureMatrix } from './features.ts';
 export { fitTextVectorizer, transformText, tokenize, TEXT_VECTORIZER_DEFAULTS, type TextVectorizerOptions, type TextVectorizerSpec } from './text-features.ts';
 export { wordTokens, wordTokenSpans, writtenWords, normaliseWord, vocabularyWords, type WordToken } from './word-tokens.ts';
+export { checkTexts } from './check-texts.ts';
 export { transformTokenIds, textTokenIds, DEFAULT_MAX_TOKENS, type TokenIdSpec } from './token-features.ts';

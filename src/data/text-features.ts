@@ -3,6 +3,7 @@
  * IDF weight per hash bucket.
  */
 import { TransferkitError } from '../errors.ts';
+import { checkTexts } from './check-texts.ts';
 
 /**
  * Options for {@link fitTextVectorizer}.
@@ -193,14 +194,6 @@ function countBuckets(text: string, o: ResolvedTextVectorizerOptions): Map<numbe
     counts.set(index, (counts.get(index) ?? 0) + sign);
   }
   return counts;
-}
-
-function checkTexts(texts: readonly string[], where: string): void {
-  texts.forEach((t, i) => {
-    if (typeof t !== 'string') {
-      throw new TransferkitError('BAD_TEXT', `Text ${i} is ${t === null ? 'null' : typeof t}, not a string`, { where: `${where}, text ${i}`, hint: 'Every example of a text dataset must be a string.' });
-    }
-  });
 }
 
 /**

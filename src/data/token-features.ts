@@ -4,6 +4,7 @@
  * preprocessing step like the TF-IDF vectorizer.
  */
 import { TransferkitError } from '../errors.ts';
+import { checkTexts } from './check-texts.ts';
 import { vocabularyWords, wordTokens } from './word-tokens.ts';
 
 /**
@@ -80,8 +81,8 @@ export function transformTokenIds(spec: TokenIdSpec, texts: readonly string[]): 
   const L = spec.maxLength;
   vocabularyIndex(spec);
   const out = new Float32Array(texts.length * L);
+  checkTexts(texts);
   texts.forEach((t, i) => {
-    if (typeof t !== 'string') throw new TransferkitError('BAD_TEXT', `Text ${i} is ${t === null ? 'null' : typeof t}, not a string`, { where: `text ${i}`, hint: 'Every example of a text dataset must be a string.' });
     const ids = textTokenIds(spec, t);
     for (let j = 0; j < Math.min(L, ids.length); j++) out[i * L + j] = ids[j];
   });

@@ -257,9 +257,9 @@ export function expectedCalibrationError(labels: ArrayLike<number>, probs: Array
 
 /**
  * Top-k accuracy: the share of labelled examples whose true class is among the `topK` most
- * probable classes. An example counts as a hit when fewer than `topK` classes have a strictly
- * higher probability than its true class (ties count in its favour). `topK = 1` is accuracy
- * (up to ties); `topK ≥ k` is 1.
+ * probable classes. An example counts as a hit when fewer than `topK` classes rank above its
+ * true class; ties are broken by class index (an equally probable class with a lower index ranks
+ * above, as {@link argmaxRow} picks it), so `topK = 1` is exactly accuracy; `topK ≥ k` is 1.
  *
  * @example
  * ```ts
@@ -273,7 +273,8 @@ export function topKAccuracy(labels: ArrayLike<number>, probs: ArrayLike<number>
   for (const i of rows) {
     const p = probs[i * k + labels[i]];
     let above = 0;
-    for (let c = 0; c < k; c++) if (probs[i * k + c] > p) above++;
+    const y = labels[i];
+    for (let c = 0; c < k; c++) if (probs[i * k + c] > p || (c < y && probs[i * k + c] === p)) above++;
     if (above < topK) hits++;
   }
   return hits / rows.length;
@@ -298,6 +299,9 @@ export interface ThresholdPoint {
 /** Distinct thresholds, descending, with the cumulative true and false positives at each. */
 function cumulativeCounts(positive: ArrayLike<boolean>, scores: ArrayLike<number>): { thresholds: number[]; tp: number[]; fp: number[]; pos: number; neg: number } {
   if (positive.length !== scores.length) throw new TransferkitError('SHAPE_MISMATCH', `Expected one score per label, got ${scores.length} scores for ${positive.length} labels`);
+  for (let i = 0; i < scores.length; i++) {
+    if (!Number.isFinite(scores[i])) throw new TransferkitError('NON_FINITE_INPUT', `Score ${scores[i]} at row ${i} is not a finite number`, { where: 'rocCurve / precisionRecallCurve', hint: 'Scores must be finite numbers, e.g. probabilities of the positive class.' });
+  }
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
   const thresholds: number[] = [];
   const tp: number[] = [];

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TransferkitError } from '../errors.ts';
 import { weightGroupBytes } from './io.ts';
+import { WORD_VECTOR_SOURCES } from './text/word-vectors.ts';
 
 /** One entry of {@link listZooModels}. */
 export interface ZooModel {
@@ -74,7 +75,8 @@ export function listZooModels(root: string = zooRoot()): ZooModel[] {
  * for the local folder.
  *
  * @param root the zoo folder; defaults to {@link zooRoot}.
- * @throws TransferkitError `UNKNOWN_MODEL` for a bare name that is neither a zoo model nor an
+ * @throws TransferkitError `UNSUPPORTED_MODEL` for word vectors (`glove-100d`, a `.tkwv` file: a
+ *   base for `fit` only); `UNKNOWN_MODEL` for a bare name that is neither a zoo model nor an
  *   existing path; `MODEL_NOT_FOUND` for a path that does not exist.
  * @example
  * ```ts
@@ -83,6 +85,12 @@ export function listZooModels(root: string = zooRoot()): ZooModel[] {
  * ```
  */
 export function resolveModelRef(ref: string, root: string = zooRoot()): string {
+  if ((WORD_VECTOR_SOURCES[ref] !== undefined && !isDir(join(root, ref))) || ref.toLowerCase().endsWith('.tkwv')) {
+    throw new TransferkitError('UNSUPPORTED_MODEL', `"${ref}" is word vectors, not a model: word vectors are a base for \`fit\` only (it builds a text model on them)`, {
+      where: ref,
+      hint: `Train a text model on them first (\`transferkit fit --base ${ref} --train texts.jsonl --out runs/texts\`), then pass runs/texts here.`,
+    });
+  }
   const looksLikePath = ref.includes('/') || ref.includes('\\') || ref.startsWith('.') || /\.(json|onnx)$/i.test(ref) || isAbsolute(ref);
   if (!looksLikePath && ref.length > 0 && isDir(join(root, ref))) return resolve(root, ref);
   if (ref.length > 0 && existsSync(ref)) return isRunFolder(ref) ? resolve(ref, 'model') : resolve(ref);

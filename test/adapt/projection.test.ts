@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { shiftProjection } from '../../src/adapt/projection.ts';
 import { denseRows, toSparse } from '../../src/measures/rows.ts';
 import { createRng } from '../../src/util/random.ts';
+import { diagnoseShift } from '../../src/adapt/diagnose.ts';
+import type { Dataset } from '../../src/data/dataset.ts';
 
 function cloud(n: number, d: number, shift: number, seed: number) {
   const rng = createRng(seed);
@@ -28,4 +30,21 @@ test('shiftProjection: PC1 separates two shifted clouds, explains most variance,
   const sign = (k: 0 | 1) => Math.sign(sparse.source[0][k] * p.source[0][k]) || 1;
   sparse.source.forEach(([a, b], i) => assert.ok(Math.abs(sign(0) * a - p.source[i][0]) < 1e-4 && Math.abs(sign(1) * b - p.source[i][1]) < 1e-4, `row ${i}`));
   assert.throws(() => shiftProjection(cloud(2, 1, 0, 1), cloud(2, 1, 0, 2)), (e: { code?: string }) => e.code === 'TOO_FEW_EXAMPLES');
+});
+
+test('diagnoseShift projection: with > dims features (PCA view) a shift along one axis still separates on PC1', async () => {
+  const d = 300;
+  const side = (name: string, n: number, shift: number, seed: number): Dataset => {
+    const rng = createRng(seed);
+    const columns = Array.from({ length: d }, (_, j) => ({ name: `x${j}`, type: 'numeric' as const, values: new Float64Array(n) }));
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) columns[j].values[i] = rng.normal() + (j === 0 ? shift : 0);
+    return { name, size: n, features: { kind: 'tabular', columns }, labels: new Int32Array(n).fill(-1), classes: [] };
+  };
+  const out = await diagnoseShift({ source: side('s', 150, 0, 1), target: side('t', 150, 4, 2), projection: true, permutations: 20, seed: 0 });
+  assert.ok(out.features.viewDims < d, 'the view is a PCA projection');
+  const p = out.projection!;
+  const mean = (xs: Array<[number, number]>) => xs.reduce((a, x) => a + x[0], 0) / xs.length;
+  const gap = Math.abs(mean(p.source) - mean(p.target));
+  assert.ok(gap > 3, `PC1 gap ${gap.toFixed(2)} (whitened components flatten it to < 1)`);
+  assert.ok(p.explained[0] > p.explained[1] && p.explained[0] < 1);
 });

@@ -30,11 +30,15 @@ test('ECE by hand: 4 examples, 2 bins', () => {
   close(expectedCalibrationError([0, 1, -1], [1, 0, 0, 1, 0.5, 0.5], 2), 0);
 });
 
-test('top-k accuracy by hand, ties count in favour', () => {
+test('top-k accuracy by hand, ties broken by class index (lower index ranks above)', () => {
   const labels = [2, 0, 1];
   const probs = [0.5, 0.3, 0.2, /**/ 0.1, 0.6, 0.3, /**/ 0.4, 0.4, 0.2];
-  close(topKAccuracy(labels, probs, 3, 1), 1 / 3); // only row 2 (tie 0.4/0.4 counts as hit)
+  close(topKAccuracy(labels, probs, 3, 1), 0); // row 2: class 0 ties 0.4/0.4 with a lower index → ranks above
   close(topKAccuracy(labels, probs, 3, 2), 1 / 3);
+  // uniform probabilities: top-1 is the accuracy of argmax-by-index (class 0), not 1
+  const uniform = new Array(4 * 3).fill(1 / 3);
+  close(topKAccuracy([0, 1, 2, 0], uniform, 3, 1), 0.5);
+  close(topKAccuracy([0, 1, 2, 0], uniform, 3, 2), 0.75);
   close(topKAccuracy(labels, probs, 3, 3), 1);
   assert.throws(() => topKAccuracy(labels, probs, 3, 0), /topK/);
   assert.throws(() => topKAccuracy(labels, probs.slice(1), 3, 1), (e: { code?: string }) => e.code === 'SHAPE_MISMATCH');
@@ -53,4 +57,8 @@ test('ROC and PR curves: hand values, area equals the rank AUC', () => {
   close(averagePrecision(pr), 0.5 + 0.5 * (2 / 3));
   assert.equal(rocCurve([true, true], [0.1, 0.2]), null);
   assert.equal(precisionRecallCurve([false], [0.1]), null);
+  for (const bad of [NaN, Infinity]) {
+    assert.throws(() => rocCurve([true, false, true], [0.9, bad, 0.4]), (e: { code?: string; message: string }) => e.code === 'NON_FINITE_INPUT' && /row 1/.test(e.message));
+    assert.throws(() => precisionRecallCurve([true, false], [bad, 0.1]), (e: { code?: string }) => e.code === 'NON_FINITE_INPUT');
+  }
 });

@@ -83,7 +83,7 @@ test('learning curve: a line point per strategy and size, the 95% band, axis tit
 
 test('compare: bars, interval rules and one dot per seed', async () => {
   const svg = await svgOf(compareChart([{ strategy: 'scratch', accuracy: 0.5, accuracyStd: 0.05, perSeed: [0.45, 0.5, 0.55] }, { strategy: 'finetune', accuracy: 0.7, std: 0.02, perSeed: [0.68, 0.7, 0.72] }], { perClass: 10 }), 'Strategies compared', 'Test accuracy (%)');
-  assert.equal(marks(svg, 'bar') + marks(svg, 'rect'), 2);
+  assert.equal(marks(svg, 'tick'), 2); // the means
   assert.equal(marks(svg, 'rule'), 2);
   assert.equal(marks(svg, 'point'), 6);
 });
@@ -154,7 +154,7 @@ test('ranking: one panel per score, candidates in rank order, failed candidates 
     ],
   };
   const svg = await svgOf(rankingChart(r), 'Transferability to builtin:mnist', 'logme (ranked by)', 'leep', 'fashion-cnn', 'digits04-cnn');
-  assert.equal(marks(svg, 'rect') + marks(svg, 'bar'), 4);
+  assert.equal(marks(svg, 'point'), 4); // a dot per candidate and score
   assert.ok(!svg.includes('broken'));
 });
 

@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { adapt } from '../../src/adapt/adapt.ts';
 import { advise } from '../../src/choose/advisor.ts';
+import { crossValidate } from '../../src/choose/kfold.ts';
 import { rankSources } from '../../src/choose/rank.ts';
 import { explain } from '../../src/explain/model/explain.ts';
 import { loadModelRef } from '../../src/models/load.ts';
@@ -65,6 +66,18 @@ test('fit on a text set with the tiny encoder: the saved model records the encod
     const first = JSON.parse((await readFile(DATA, 'utf8')).split('\n')[0]).text as string;
     assert.deepEqual([...row.features].sort(), [...new Set(first.replace(/[.!]/g, '').split(' '))].sort());
     assert.equal(row.weights.length, row.features.length);
+    // efficiency against predict: with every word kept the masker gives back the original text
+    // (punctuation included), so base + Σφ is the prediction on the text the encoder saw
+    const shap = await explain({ model: out, data: DATA, method: 'shap', rows: [0], link: 'identity' });
+    assert.ok(shap.kind === 'shapley');
+    const s0 = shap.rows[0];
+    const k = saved.classes.indexOf(s0.class);
+    assert.ok(Math.abs(s0.baseValue + s0.values.reduce((a, b) => a + b, 0) - s0.output) < 1e-6, 'efficiency');
+    assert.ok(Math.abs(s0.output - saved.predictions[0].probabilities[k]) < 1e-5, `SHAP output ${s0.output} is predict's ${saved.predictions[0].probabilities[k]}`);
+    // evaluate --kfold refits the run's recipe on the texts (the encoder reads them itself)
+    const cv = await crossValidate({ run: out, data: DATA, k: 2 });
+    assert.equal(cv.folds.length, 2);
+    assert.ok(cv.pooledAccuracy >= 0 && cv.pooledAccuracy <= 1);
   } finally {
     res.model.dispose();
   }

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initEngine } from '../../src/engine/backend.ts';
 import { explainModel } from '../../src/explain/model/explain-model.ts';
 import { evaluateModel } from '../../src/models/evaluate.ts';
+import { loadModelRef } from '../../src/models/load.ts';
 import { predictDataset } from '../../src/models/predict.ts';
 import { loadWordVectors, saveWordVectors } from '../../src/models/text/word-vectors.ts';
 import { fit } from '../../src/transfer/fit.ts';
@@ -92,4 +93,8 @@ test('word-vector mistakes are clear errors', async () => {
   await expectError(() => fit({ base: vectors, strategy: 'extract', train, pooling: 'cls' }), 'BAD_OPTION', [/CLS/]);
   await expectError(() => fit({ base: 'fashion-cnn', strategy: 'extract', train, pooling: 'sif' }), 'BAD_OPTION', [/word vectors/]);
   await expectError(() => fit({ base: join(root, 'nope.tkwv'), strategy: 'extract', train }), 'UNKNOWN_EMBEDDINGS', [/nope\.tkwv/]);
+  // compare, curve, fewshot … load a model: word vectors there say they are a base for fit only
+  for (const ref of ['glove-100d', vectors]) {
+    await assert.rejects(loadModelRef(ref), (e: Error & { code?: string; hint?: string }) => e.code === 'UNSUPPORTED_MODEL' && /word vectors, not a model.*base for `fit` only/.test(e.message) && e.hint!.includes(`\`transferkit fit --base ${ref} `));
+  }
 });

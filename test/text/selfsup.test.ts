@@ -42,6 +42,11 @@ test('vocabulary and co-occurrence counts on a hand-counted corpus', () => {
   // and b–a at distance 2 (c between them), 'b a x' one more a–b: 3
   assert.deepEqual(dense(cooccurrenceCounts(docs, v, { window: 2 })), [[0, 3], [3, 0]]);
   assert.deepEqual(dense(cooccurrenceCounts(docs, v, { window: 1 })), [[0, 2], [2, 0]]);
+  // a word next to itself: each occurrence has the other as context (2 on the diagonal), so
+  // every row sums to the context count of its word's occurrences ('very very nice': 2 + 1, 1)
+  const vv = buildVocabulary([['very', 'very', 'nice']], { minCount: 1 });
+  assert.deepEqual(vv.words, ['very', 'nice']);
+  assert.deepEqual(dense(cooccurrenceCounts([['very', 'very', 'nice']], vv, { window: 1 })), [[2, 1], [1, 0]]);
   assert.throws(() => cooccurrenceCounts(docs, v, { window: 0 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION');
   assert.throws(() => buildVocabulary([['a']], { minCount: 2 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_INPUT');
 });

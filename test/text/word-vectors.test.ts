@@ -9,7 +9,7 @@ import { transformTokenIds } from '../../src/data/token-features.ts';
 import { vocabularyWords, wordTokens, wordTokenSpans, writtenWords } from '../../src/data/word-tokens.ts';
 import { documentVectors, sifWeights } from '../../src/models/text/document-vectors.ts';
 import { buildWordVectorBase } from '../../src/models/text/word-vector-base.ts';
-import { loadWordVectors, optionalPackageFile, saveWordVectors, wordVectorsCachePath, type WordVectors } from '../../src/models/text/word-vectors.ts';
+import { loadWordVectors, optionalPackageFile, prepareWordVectors, saveWordVectors, wordVectorsCachePath, type WordVectors } from '../../src/models/text/word-vectors.ts';
 import { expectError } from '../data/helpers.ts';
 import { cli, oneJson } from '../cli/helpers.ts';
 
@@ -132,6 +132,14 @@ test('the embedding base computes the same document vectors as documentVectors, 
   const wide = buildWordVectorBase(wv, ['free money'], { vocabTop: 50 });
   assert.equal(wide.vocabulary.length, 50 + 2, 'vocabTop adds the most frequent words');
   wide.model.dispose();
+  // vocabTop above maxVocab: the training words are kept, the top words fill up to maxVocab
+  const capped = buildWordVectorBase(wv, ['free money'], { vocabTop: 50, maxVocab: 10 });
+  assert.equal(capped.vocabulary.length, 10);
+  assert.ok(capped.vocabulary.includes('free') && capped.vocabulary.includes('money'), capped.vocabulary.join(' '));
+  assert.equal(capped.warnings.length, 1);
+  assert.match(capped.warnings[0], /vocabTop 50 is above maxVocab 10/);
+  assert.deepEqual(wide.warnings, []);
+  capped.model.dispose();
   assert.throws(() => buildWordVectorBase(wv, ['qqq', '']), /None of the 2 training texts has a word/);
 });
 
@@ -151,6 +159,30 @@ test('`transferkit embeddings` converts the most frequent words of the package o
     const wv = await loadWordVectors('glove-100d', { top: 1000 });
     assert.deepEqual(wv.words.slice(0, 3), ['the', ',', '.']);
     assert.ok(wv.index.has('money'));
+    // --top and --all together are refused; the help says fit reads only the default cache
+    const [both, help] = await Promise.all([cli('embeddings', '--top', '1000', '--all', '--json'), cli('embeddings', '--help')]);
+    assert.notEqual(both.code, 0);
+    assert.equal(oneJson(both.stdout).error.code, 'BAD_OPTION');
+    assert.match(help.stdout, /always reads the default cache[\s\S]*--top N or --all is used only when you pass its path/);
+    // a .tkwv path keeps all its words (a cache from --all is not cut to the default top)
+    assert.equal((await loadWordVectors(r.path, {})).words.length, 1000);
+    assert.equal((await loadWordVectors(r.path, { top: 10 })).words.length, 10);
+  } finally {
+    delete process.env.TRANSFERKIT_CACHE;
+  }
+});
+
+test('a cache that cannot be written is a warning: the converted vectors are returned (embeddings: an error)', async () => {
+  const blocker = join(root, 'not-a-folder');
+  await writeFile(blocker, 'a file where the cache folder would go');
+  process.env.TRANSFERKIT_CACHE = blocker;
+  try {
+    const warnings: string[] = [];
+    const wv = await loadWordVectors('glove-100d', { top: 300, onWarning: (m) => warnings.push(m) });
+    assert.equal(wv.words.length, 300);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /word-vector cache .*glove-100d-top300\.tkwv could not be written/);
+    await assert.rejects(prepareWordVectors('glove-100d', { top: 300 }), { code: 'WRITE_FAILED' });
   } finally {
     delete process.env.TRANSFERKIT_CACHE;
   }

@@ -59,6 +59,8 @@ test('class names: multi-word and slashed names average their known words; unkno
   assert.throws(() => textZeroShot(wv, ['cat'], undefined, { classes: ['animal'] }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION');
   assert.throws(() => textZeroShot(wv, ['cat'], undefined, { classes: ['animal', 'food'], top: 3 }), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_OPTION');
   assert.equal(parseClassDescriptions('class,description\nfood,foods and drinks\n').get('food'), 'foods and drinks');
+  assert.deepEqual([...parseClassDescriptions('food,foods and drinks\nanimal,cats\n').keys()], ['food', 'animal'], 'no header: the first row is a class');
+  assert.deepEqual([...parseClassDescriptions('Class,Description\nfood,foods\n').keys()], ['food']);
   assert.throws(() => parseClassDescriptions('class,description\nfood,a\nfood,b\n', 'd.csv'), (e: unknown) => e instanceof TransferkitError && e.code === 'BAD_CSV' && /two rows/.test(e.message));
   assert.throws(() => classVectorTable(wv, ['food'], { use: 'description', descriptions: new Map() }), (e: unknown) => e instanceof TransferkitError && e.code === 'UNKNOWN_CLASS');
 });
@@ -146,13 +148,32 @@ test('CLI: zeroshot classifies texts by class names from a .tkwv file; errors na
     await writeFile(data, ['a cat purrs', 'dog barks', 'eat bread', 'an apple'].map((text, i) => JSON.stringify({ text, label: i < 2 ? 'animal' : 'food' })).join('\n') + '\n');
     const bad = join(root, 'bad.jsonl');
     await writeFile(bad, [JSON.stringify({ text: 'cat', label: 'animal' }), JSON.stringify({ text: 'bread', label: 'cuisine' })].join('\n') + '\n');
-    const [ok, none, unknown, noUnseen, help] = await Promise.all([
+    const unlabelled = join(root, 'unlabelled.jsonl');
+    await writeFile(unlabelled, ['a cat purrs', 'eat bread', 'wear a t-shirt'].map((text) => JSON.stringify({ text })).join('\n') + '\n');
+    const desc = join(root, 'classes.csv');
+    await writeFile(desc, 'clothing,things to wear\nanimal,a cat or a dog\nfood,bread to eat\n');
+    const [ok, none, unknown, noUnseen, help, named, described, noClasses] = await Promise.all([
       cli('zeroshot', '--test', data, '--class-names', vec, '--top', '1', '--json'),
       cli('zeroshot', '--test', data, '--json'),
       cli('zeroshot', '--test', bad, '--class-names', vec),
       cli('zeroshot', '--base', 'fashion-cnn', '--train', 'builtin:fashion-mnist-test', '--test', 'builtin:fashion-mnist-test', '--class-names', vec, '--json'),
       cli('zeroshot', '--help'),
+      cli('zeroshot', '--test', unlabelled, '--class-names', vec, '--classes', 'food,animal,clothing', '--json'),
+      cli('zeroshot', '--test', unlabelled, '--class-names', vec, '--descriptions', desc, '--describe-by', 'both', '--json'),
+      cli('zeroshot', '--test', unlabelled, '--class-names', vec, '--json'),
     ]);
+    // unlabelled texts: the candidates come from --classes, or from the keys of --descriptions
+    // (a headerless CSV: its first row is a class)
+    assert.equal(named.code, 0, named.stderr);
+    assert.deepEqual(oneJson(named.stdout).classes, ['food', 'animal', 'clothing']);
+    assert.deepEqual(oneJson(named.stdout).predictions, [1, 0, 2]);
+    assert.equal(oneJson(named.stdout).top1, undefined);
+    assert.equal(described.code, 0, described.stderr);
+    assert.deepEqual(oneJson(described.stdout).classes, ['clothing', 'animal', 'food']);
+    assert.deepEqual(oneJson(described.stdout).predictions, [1, 2, 0]);
+    assert.equal(noClasses.code, 3);
+    assert.equal(oneJson(noClasses.stdout).error.code, 'MISSING_OPTION');
+    assert.match(oneJson(noClasses.stdout).error.hint ?? oneJson(noClasses.stdout).error.message, /--classes/);
     assert.equal(ok.code, 0, ok.stderr);
     const j = oneJson(ok.stdout);
     assert.equal(j.top1.accuracy, 1);

@@ -97,7 +97,7 @@ intervals, resampling within each group.`,
     .action((flags: AuditFlags) =>
       runCommand(flags, async () => {
         if (flags.out !== undefined) checkOut(flags.out, [flags.predictions, flags.data]);
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         const report = await runAudit(flags);
         const mitigation = flags.mitigate ? await runMitigation(flags) : undefined;
         const full = mitigation ? { ...report, mitigation } : report;

@@ -28,7 +28,7 @@ Examples:
     )
     .action((flags: ExperimentFlags & PlotFlags & { perClass?: number }) =>
       runCommand(flags, async () => {
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
         let res;

@@ -90,7 +90,7 @@ Examples:
     )
     .action((flags: ExperimentFlags & PlotFlags & { sizes?: CurveSize[] }) =>
       runCommand(flags, async () => {
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
         let res: CurveResult;

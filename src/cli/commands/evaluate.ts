@@ -42,7 +42,7 @@ export function registerEvaluate(program: Command): void {
     )
     .action((opts: EvaluateFlags) =>
       runCommand(opts, async () => {
-        checkPlotFlags(opts);
+        await checkPlotFlags(opts);
         await startEngine(opts.backend);
         if (opts.kfold !== undefined) {
           if (wantsPlot(opts)) throw new TransferkitError('BAD_OPTION', '--plot and --plot-dir chart one evaluation; --kfold has none to chart', { where: '--kfold', hint: 'Leave out --kfold to chart the model on --data.' });

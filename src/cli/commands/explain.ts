@@ -90,7 +90,7 @@ Examples:
     )
     .action((flags: ExplainFlags) =>
       runCommand(flags, async () => {
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const input = await explainInputs(flags);
         const e = await explain({
@@ -139,6 +139,8 @@ async function explainInputs(flags: ExplainFlags): Promise<{
   const asked = flags.rows?.split(',').map((r) => Number(r.trim()));
   const trained = await loadTrainedModel(flags.model);
   trained.model.dispose();
+  // an image model's explanation is drawn over the image, as PNG: refuse --plot x.svg before the work
+  if (trained.features.kind === 'image' && !recordedEncoder(trained.meta)) await checkPlotFlags(flags, { pngOnly: true });
   // keepTexts: a model on an ONNX text encoder is explained over the words of its texts
   const opts = { label: flags.label, autoId: false, impute: flags.impute, keepTexts: true };
   const input = await loadDataForPrediction(trained, flags.data, opts);

@@ -53,7 +53,7 @@ Examples:
     )
     .action((flags: RankFlags) =>
       runCommand(flags, async () => {
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const candidates = flags.candidates
           ? flags.candidates.split(',').map((s) => s.trim()).filter(Boolean)

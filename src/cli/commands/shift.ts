@@ -51,7 +51,7 @@ on at most 100 principal components.`,
     )
     .action((flags: ShiftFlags) =>
       runCommand(flags, async () => {
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const d = await diagnoseShift({
           source: flags.source,

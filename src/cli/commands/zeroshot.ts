@@ -16,6 +16,7 @@ interface ZeroshotFlags {
   attributes?: string;
   classNames?: string;
   descriptions?: string;
+  classes?: string[];
   describeBy?: 'name' | 'description' | 'both';
   pooling?: Pooling;
   top?: number;
@@ -43,7 +44,8 @@ export function registerZeroshot(program: Command): void {
     .requiredOption('--test <data>', 'test images including the unseen classes, or (with --class-names and no --base) texts to classify by label meaning')
     .option('--attributes <csv>', 'attribute table: class,attr1,attr2,… with values in [0, 1], one row per class')
     .option('--class-names <vectors>', 'describe classes by the word vectors of their names instead: glove-100d or a .tkwv file (e.g. from pretrain-text)')
-    .option('--descriptions <csv>', 'with --class-names: class,description rows (e.g. datasets/wordnet-topics/classes.csv)')
+    .option('--descriptions <csv>', 'with --class-names: class,description rows (e.g. datasets/wordnet-topics/classes.csv); its classes are the candidates')
+    .option('--classes <names>', 'texts: comma-separated candidate classes (default: those of --descriptions, else the data\'s labels); needed for unlabelled texts without --descriptions', commaList)
     .addOption(new Option('--describe-by <words>', 'with --class-names: which words stand for a class').choices(['name', 'description', 'both']).default('name'))
     .option('--unseen <classes>', 'images: comma-separated classes held out of training and recognised zero-shot', commaList)
     .addOption(new Option('--method <name>', 'images: eszsl (closed-form bilinear map), dap (one logistic regression per attribute) or devise (ridge map to class-name vectors); default eszsl with --attributes, devise with --class-names').choices([...ZERO_SHOT_METHODS]))
@@ -77,6 +79,7 @@ By label meaning (word vectors of the class names; no attribute table):
   $ transferkit zeroshot --test builtin:wordnet-topics --class-names glove-100d --pooling sif
   $ transferkit zeroshot --test builtin:wordnet-topics --class-names austen.tkwv \\
       --descriptions datasets/wordnet-topics/classes.csv --describe-by both --json
+  $ transferkit zeroshot --test notes.jsonl --class-names glove-100d --classes sports,politics,science --json
 
 Texts need no training data: every class is recognised from its name alone (top-1 and top-k
 accuracy against chance when the data has labels).`,
@@ -95,7 +98,7 @@ accuracy against chance when the data has labels).`,
           progress.log(`  classifying ${flags.test} by the meaning of its class names (${flags.classNames})`);
           let t: TextZeroShotResult & { data: string };
           try {
-            t = await zeroShotText({ data: flags.test, vectors: flags.classNames, descriptions: flags.descriptions, use: flags.describeBy, pooling: flags.pooling, top: flags.top });
+            t = await zeroShotText({ data: flags.test, vectors: flags.classNames, descriptions: flags.descriptions, classes: flags.classes, use: flags.describeBy, pooling: flags.pooling, top: flags.top });
           } finally {
             progress.stop();
           }

@@ -194,17 +194,32 @@ export function tabularFeatures(spec: FeatureSpec): { names: string[]; groups: n
 /**
  * The words of a text as the user wrote them (`writtenWords`: case and accents kept, a
  * contraction or hyphenated word one piece) and a function that rebuilds the text from a
- * keep/drop mask, for explaining text models word by word (the SHAP "text masker" idea). Both
- * TF-IDF and word-vector models read the rebuilt text as they would the original words.
+ * keep/drop mask, for explaining text models word by word (the SHAP "text masker" idea). The
+ * text is rebuilt by cutting the dropped words out of the original string, so with every word
+ * kept it is the original text exactly (what an ONNX sub-word encoder saw at predict time).
  *
  * @example
  * ```ts
  * const { tokens, textFor } = textMasker("Don't BUY pills");
  * tokens; // ["Don't", 'BUY', 'pills']
  * textFor(Float64Array.of(1, 0, 1)); // "Don't pills"
+ * textFor(Float64Array.of(1, 1, 1)); // "Don't BUY pills" (the original text, punctuation kept)
  * ```
  */
 export function textMasker(text: string): { tokens: string[]; textFor: (mask: ArrayLike<number>) => string } {
-  const tokens = writtenWords(text).map((w) => w.text);
-  return { tokens, textFor: (mask) => tokens.filter((_, i) => mask[i] > 0.5).join(' ') };
+  const words = writtenWords(text);
+  const textFor = (mask: ArrayLike<number>): string => {
+    // cut only the dropped words out of the original string: all kept gives the text exactly
+    // (punctuation and spacing included), which a sub-word (WordPiece) encoder reads differently
+    let out = '';
+    let from = 0;
+    words.forEach((w, i) => {
+      if (mask[i] > 0.5) return;
+      out += text.slice(from, w.start);
+      from = w.end;
+      if (out.endsWith(' ') && text[from] === ' ') from += 1;
+    });
+    return out + text.slice(from);
+  };
+  return { tokens: words.map((w) => w.text), textFor };
 }

@@ -5,6 +5,7 @@
  * zero vector and is listed in `empty`.
  */
 import { TransferkitError } from '../../errors.ts';
+import { checkTexts } from '../../data/check-texts.ts';
 import { vocabularyWords, wordTokens } from '../../data/word-tokens.ts';
 import type { WordVectors } from './word-vectors.ts';
 
@@ -106,12 +107,6 @@ export function sifWeights(wv: WordVectors, opts: Pick<DocumentVectorsOptions, '
   return w;
 }
 
-function checkTexts(texts: readonly string[], where: string): readonly string[] {
-  texts.forEach((t, i) => {
-    if (typeof t !== 'string') throw new TransferkitError('BAD_TEXT', `Text ${i} is ${t === null ? 'null' : typeof t}, not a string`, { where: `${where}, text ${i}`, hint: 'Pass strings.' });
-  });
-  return texts;
-}
 
 /** Rows of the known words of a text, in order (OOV tokens skipped, unknown compounds split). */
 function knownRows(wv: WordVectors, text: string): number[] {

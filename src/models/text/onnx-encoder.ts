@@ -8,6 +8,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { checkTexts } from '../../data/check-texts.ts';
 import { TransferkitError } from '../../errors.ts';
 import { createCpuSession } from '../onnx/cpu-session.ts';
 import { proto } from '../onnx/proto.ts';
@@ -67,6 +68,8 @@ export interface TextEncoder {
   hidden: number;
   maxLength: number;
   batchSize: number;
+  /** The graph's fixed sizes, when exported without dynamic axes: every batch is padded to `sequence` tokens and to `batch` rows. */
+  fixed: { batch?: number; sequence?: number };
   /** The graph's input names by role, and the output read. */
   names: { inputIds: string; attentionMask: string; tokenTypeIds?: string; output: string };
   /** Integer type of the inputs (int64 in Hugging Face exports). */
@@ -112,7 +115,7 @@ function inputsError(model: OnnxModel, what: string): TransferkitError {
 }
 
 /** Checks the graph's inputs and picks the output to read. */
-function checkGraph(model: OnnxModel, pooling: 'mean' | 'cls' | undefined): { names: TextEncoder['names']; pooling: Pooling; hidden?: number; fixedSeq?: number } {
+function checkGraph(model: OnnxModel, pooling: 'mean' | 'cls' | undefined): { names: TextEncoder['names']; pooling: Pooling; hidden?: number; fixed: TextEncoder['fixed'] } {
   const byName = new Map(model.inputs.map((i) => [i.name, i]));
   const missing = ['input_ids', 'attention_mask'].filter((n) => !byName.has(n));
   if (missing.length) throw inputsError(model, `The encoder has no input ${missing.join(' or ')}`);
@@ -126,12 +129,12 @@ function checkGraph(model: OnnxModel, pooling: 'mean' | 'cls' | undefined): { na
   if (!out || out.dtype !== 'float32') throw inputsError(model, 'The encoder has no float32 output of token vectors or of text vectors');
   if (!three && pooling) throw inputsError(model, `Pooling "${pooling}" needs token vectors, but the encoder only outputs pooled text vectors (${out.name})`);
   const last = out.shape?.at(-1);
-  const seq = model.inputs.find((i) => i.name === 'input_ids')?.shape?.[1];
+  const [batch, seq] = model.inputs.find((i) => i.name === 'input_ids')?.shape ?? [];
   return {
     names: { inputIds: 'input_ids', attentionMask: 'attention_mask', tokenTypeIds: byName.has('token_type_ids') ? 'token_type_ids' : undefined, output: out.name },
     pooling: three ? (pooling ?? 'mean') : 'pooled',
     hidden: typeof last === 'number' ? last : undefined,
-    fixedSeq: typeof seq === 'number' ? seq : undefined,
+    fixed: { batch: typeof batch === 'number' && batch > 0 ? batch : undefined, sequence: typeof seq === 'number' && seq > 0 ? seq : undefined },
   };
 }
 
@@ -152,12 +155,14 @@ export async function loadTextEncoder(path: string, opts: TextEncoderOptions = {
   if (opts.pooling !== undefined && opts.pooling !== 'mean' && opts.pooling !== 'cls') {
     throw new TransferkitError('BAD_OPTION', `pooling must be "mean" or "cls", got ${JSON.stringify(opts.pooling)}`, { where: 'pooling option', hint: 'Use "mean" (the default, what sentence-transformers models use) or "cls".' });
   }
-  const batchSize = opts.batchSize ?? 32;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new TransferkitError('BAD_OPTION', `batchSize must be a whole number ≥ 1, got ${batchSize}`, { where: 'batchSize option', hint: 'E.g. 32.' });
+  const asked = opts.batchSize ?? 32;
+  if (!Number.isInteger(asked) || asked < 1) throw new TransferkitError('BAD_OPTION', `batchSize must be a whole number ≥ 1, got ${asked}`, { where: 'batchSize option', hint: 'E.g. 32.' });
   const model = await readOnnx(path);
   const graph = checkGraph(model, opts.pooling);
+  // a graph with a fixed batch dim takes batches of exactly that size (short ones get blank rows)
+  const batchSize = graph.fixed.batch ?? asked;
   const tokenizer = await loadTokenizer(opts.tokenizer ?? defaultTokenizerPath(path));
-  const maxLength = Math.min(opts.maxLength ?? tokenizer.maxLength ?? 512, graph.fixedSeq ?? Infinity);
+  const maxLength = Math.min(opts.maxLength ?? tokenizer.maxLength ?? 512, graph.fixed.sequence ?? Infinity);
   if (!Number.isInteger(maxLength) || maxLength < 2) throw new TransferkitError('BAD_OPTION', `maxLength must be a whole number ≥ 2 ([CLS] and [SEP]), got ${maxLength}`, { where: 'maxLength option', hint: 'E.g. 128 or 512.' });
   const session = await createCpuSession(proto.ModelProto.encode(model.proto).finish(), { threads: opts.threads ?? 1, where: model.path });
   let released = false;
@@ -168,6 +173,7 @@ export async function loadTextEncoder(path: string, opts: TextEncoderOptions = {
     hidden: graph.hidden ?? 0,
     maxLength,
     batchSize,
+    fixed: graph.fixed,
     names: graph.names,
     idType: model.inputs.every((i) => i.dtype === 'int32') ? 'int32' : 'int64',
     session,
@@ -223,7 +229,9 @@ export function poolTokens(tokens: ArrayLike<number>, mask: ArrayLike<number | b
 /** One onnxruntime call: texts → pooled vectors (row-major). */
 async function runBatch(enc: TextEncoder, texts: readonly string[]): Promise<Float32Array> {
   if (enc.disposed) throw new TransferkitError('DISPOSED', 'This text encoder was disposed', { where: enc.path, hint: 'Load it again with loadTextEncoder.' });
-  const b = encodeBatch(enc.tokenizer, texts, enc.maxLength);
+  const n = texts.length;
+  const rows = enc.fixed.batch !== undefined && enc.fixed.batch > n ? [...texts, ...Array<string>(enc.fixed.batch - n).fill('')] : texts;
+  const b = encodeBatch(enc.tokenizer, rows, enc.maxLength, enc.fixed.sequence);
   const dims = [b.n, b.seqLen];
   const tensor = (data: BigInt64Array) => (enc.idType === 'int32' ? new ort.Tensor('int32', Int32Array.from(data, Number), dims) : new ort.Tensor('int64', data, dims));
   const feeds: Record<string, ort.Tensor> = { [enc.names.inputIds]: tensor(b.inputIds), [enc.names.attentionMask]: tensor(b.attentionMask) };
@@ -234,7 +242,9 @@ async function runBatch(enc: TextEncoder, texts: readonly string[]): Promise<Flo
   } catch (err) {
     throw new TransferkitError('ONNX_RUN_FAILED', `onnxruntime failed to run the text encoder on a batch of ${b.n} texts of up to ${b.seqLen} tokens: ${(err as Error).message}`, {
       where: enc.path,
-      hint: 'If the message names positions or an index out of range, the encoder takes fewer tokens than its tokenizer allows: lower truncation.max_length in its tokenizer.json (or pass maxLength to loadTextEncoder).',
+      hint: /dimension|shape/i.test((err as Error).message)
+        ? `The graph's inputs have sizes transferkit does not fill (it read input_ids as [${enc.fixed.batch ?? 'batch'}, ${enc.fixed.sequence ?? 'sequence'}]): export the encoder with dynamic batch and sequence axes (Hugging Face Optimum does so by default).`
+        : 'If the message names positions or an index out of range, the encoder takes fewer tokens than its tokenizer allows: lower truncation.max_length in its tokenizer.json (or pass maxLength to loadTextEncoder).',
       cause: err,
     });
   }
@@ -242,8 +252,9 @@ async function runBatch(enc: TextEncoder, texts: readonly string[]): Promise<Flo
   try {
     const data = value.data as Float32Array;
     const d = value.dims.map(Number);
-    if (enc.pooling === 'pooled') return new Float32Array(data.subarray(0, b.n * d[1]));
-    return poolTokens(data, b.attentionMask, b.n, d[1], d[2], enc.pooling);
+    // only the first n rows are texts; the rest pad a fixed batch
+    if (enc.pooling === 'pooled') return new Float32Array(data.subarray(0, n * d[1]));
+    return poolTokens(data, b.attentionMask, n, d[1], d[2], enc.pooling);
   } finally {
     value.dispose();
   }
@@ -262,9 +273,7 @@ async function runBatch(enc: TextEncoder, texts: readonly string[]): Promise<Flo
  * ```
  */
 export async function embedTexts(encoder: TextEncoder, texts: readonly string[], opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<Float32Array> {
-  texts.forEach((t, i) => {
-    if (typeof t !== 'string') throw new TransferkitError('BAD_TEXT', `Text ${i} is ${t === null ? 'null' : typeof t}, not a string`, { where: `text ${i}`, hint: 'Every example of a text dataset must be a string.' });
-  });
+  checkTexts(texts);
   const h = encoder.hidden;
   const out = new Float32Array(texts.length * h);
   // shortest first: batches of similar lengths pad little

@@ -38,7 +38,7 @@ export interface WordVectorBaseOptions {
   maxTokens?: number;
   /** Also give the N most frequent words of the set a row, so words first seen after training are known (default 0: the training texts' words only). */
   vocabTop?: number;
-  /** Most rows the vocabulary may have (default 50,000; the rarest training words beyond it are dropped). */
+  /** Most rows the vocabulary may have (default 50,000): every training word is kept, the `vocabTop` words fill up to it. */
   maxVocab?: number;
 }
 
@@ -88,8 +88,9 @@ function checkOptions(opts: WordVectorBaseOptions): Required<WordVectorBaseOptio
 /**
  * Builds a word-vector base from a loaded table and the training texts (see the module
  * description). Vocabulary: the known words of `texts` (unknown words skipped, unknown
- * hyphenated compounds split), plus the `vocabTop` most frequent words, in frequency order,
- * at most `maxVocab`. Throws `EMPTY_TEXT` when no training text has a known word.
+ * hyphenated compounds split), all kept, plus the `vocabTop` most frequent words while the
+ * vocabulary has fewer than `maxVocab` rows, in frequency order (`warnings` says when `vocabTop`
+ * is above `maxVocab`). Throws `EMPTY_TEXT` when no training text has a known word.
  *
  * @example
  * ```ts
@@ -98,7 +99,7 @@ function checkOptions(opts: WordVectorBaseOptions): Required<WordVectorBaseOptio
  * base.features; // { kind: 'text', tokens: { vocabulary: [...], maxLength: 256, … } }
  * ```
  */
-export function buildWordVectorBase(wv: WordVectors, texts: readonly string[], opts: WordVectorBaseOptions = {}): Pick<ModelHandle, 'model' | 'features' | 'classes'> & { vocabulary: string[]; emptyTexts: number } {
+export function buildWordVectorBase(wv: WordVectors, texts: readonly string[], opts: WordVectorBaseOptions = {}): Pick<ModelHandle, 'model' | 'features' | 'classes'> & { vocabulary: string[]; emptyTexts: number; warnings: string[] } {
   const o = checkOptions(opts);
   const rows = new Set<number>();
   const known = (w: string) => wv.index.has(w);
@@ -114,8 +115,9 @@ export function buildWordVectorBase(wv: WordVectors, texts: readonly string[], o
       hint: 'Check that the texts are English prose (the vectors are lower-cased English words); empty texts cannot be trained on.',
     });
   }
-  for (let r = 0; r < Math.min(o.vocabTop, wv.words.length); r++) rows.add(r);
-  const kept = [...rows].sort((a, b) => a - b).slice(0, o.maxVocab);
+  // every training word is kept; the most frequent other words fill the rest, up to maxVocab
+  for (let r = 0; r < Math.min(o.vocabTop, wv.words.length) && rows.size < o.maxVocab; r++) rows.add(r);
+  const kept = [...rows].sort((a, b) => a - b);
   const d = wv.dims;
   const weights = o.pooling === 'sif' ? sifWeights(wv) : undefined;
   const matrix = new Float32Array((kept.length + 1) * d); // row 0: padding, zeros
@@ -135,7 +137,21 @@ export function buildWordVectorBase(wv: WordVectors, texts: readonly string[], o
     init.dispose();
   }
   const tokens: TokenIdSpec = { tokenizer: 'words@1', vocabulary, maxLength: o.maxTokens, vectors: wv.name };
-  return { model, features: { kind: 'text', tokens }, classes: Array.from({ length: d }, (_, j) => `dim${j}`), vocabulary, emptyTexts };
+  return { model, features: { kind: 'text', tokens }, classes: Array.from({ length: d }, (_, j) => `dim${j}`), vocabulary, emptyTexts, warnings: vocabTopWarnings(o) };
+}
+
+/**
+ * Warns when `vocabTop` asks for more words than `maxVocab` (default 50,000) rows allow: the
+ * training words are all kept, the top words fill only up to `maxVocab`.
+ *
+ * @example
+ * ```ts
+ * vocabTopWarnings({ vocabTop: 100_000 }); // ['vocabTop 100000 is above maxVocab 50000: …']
+ * ```
+ */
+export function vocabTopWarnings(opts: Pick<WordVectorBaseOptions, 'vocabTop' | 'maxVocab'>): string[] {
+  const maxVocab = opts.maxVocab ?? 50_000;
+  return (opts.vocabTop ?? 0) > maxVocab ? [`vocabTop ${opts.vocabTop} is above maxVocab ${maxVocab}: every training word is kept and the most frequent other words fill the vocabulary only up to ${maxVocab} rows`] : [];
 }
 
 /**

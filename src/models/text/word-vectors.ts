@@ -40,10 +40,12 @@ export interface WordVectors {
  * ```
  */
 export interface LoadWordVectorsOptions {
-  /** Keep only the `top` most frequent words (default {@link DEFAULT_TOP_WORDS}; `Infinity` keeps all). */
+  /** Keep only the `top` most frequent words (default {@link DEFAULT_TOP_WORDS}, for a `.tkwv` file all of its words; `Infinity` keeps all). */
   top?: number;
   /** Called during the one-time conversion with words converted so far and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Hears a warning (the cache could not be written: the vectors still load); default: a Node process warning on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -155,7 +157,8 @@ function unknownRef(ref: string): TransferkitError {
  * {@link saveWordVectors} (`.tkwv`), or a JSON file in the winkjs format (`{ dimensions,
  * vectors: { word: [v1..vd, norm, rank] } }`). A built-in set is read from its cache
  * (`wordVectorsCachePath`); on first use its JSON is stream-parsed (never held whole in memory),
- * the `top` most frequent words kept, and the cache written.
+ * the `top` most frequent words kept, and the cache written (when it cannot be, `onWarning`
+ * hears why and the vectors are returned all the same).
  *
  * Errors: `DATASET_NOT_INSTALLED` (the optional package is absent), `UNKNOWN_EMBEDDINGS`,
  * `CORRUPT_EMBEDDINGS` (a damaged cache or JSON; the file is named).
@@ -173,13 +176,20 @@ export async function loadWordVectors(ref: string, opts: LoadWordVectorsOptions 
     const cache = wordVectorsCachePath(ref, top);
     if (await isFile(cache)) return readWordVectorsCache(cache);
     const wv = await convertWordVectorsJson(wordVectorsSourceFile(ref), ref, top, opts.onProgress);
-    await saveWordVectors(wv, cache);
+    try {
+      await saveWordVectors(wv, cache);
+    } catch (err) {
+      // the vectors loaded: a cache that cannot be written only costs the next load its speed
+      const warn = opts.onWarning ?? ((m: string) => process.emitWarning(m, 'TransferkitWarning'));
+      warn(`The word-vector cache ${cache} could not be written (${(err as Error).message}); the vectors are converted again on next use. Set TRANSFERKIT_CACHE to a writable folder.`);
+    }
     return wv;
   }
   if (!(await isFile(ref))) throw unknownRef(ref);
   if (ref.endsWith('.json')) return convertWordVectorsJson(ref, basename(ref, '.json'), top, opts.onProgress);
   const wv = await readWordVectorsCache(ref);
-  return Number.isFinite(top) && wv.words.length > top ? truncateWordVectors(wv, top) : wv;
+  // a .tkwv file keeps all its words unless `top` is given (a cache from `embeddings --all` stays whole)
+  return opts.top !== undefined && Number.isFinite(top) && wv.words.length > top ? truncateWordVectors(wv, top) : wv;
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -390,6 +400,9 @@ export async function prepareWordVectors(name: string, opts: LoadWordVectorsOpti
   const t0 = performance.now();
   const path = wordVectorsCachePath(name, top);
   const converted = !(await isFile(path));
-  const wv = await loadWordVectors(name, opts);
+  // writing the cache is the point here: its failure is an error, not a warning
+  let failed: string | undefined;
+  const wv = await loadWordVectors(name, { ...opts, onWarning: (m) => (failed = m) });
+  if (failed) throw new TransferkitError('WRITE_FAILED', failed, { where: path, hint: 'Set TRANSFERKIT_CACHE to a writable folder, or free disk space.' });
   return { name, path, words: wv.words.length, dims: wv.dims, bytes: (await stat(path)).size, converted, seconds: (performance.now() - t0) / 1000 };
 }

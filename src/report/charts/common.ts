@@ -79,3 +79,20 @@ export function shortNumber(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return String(v);
   return String(Number(v.toPrecision(digits)));
 }
+
+/**
+ * One band per row of a bar list, in order, for labels that may repeat (a text's tokens): each
+ * row gets a unique `key` (its position) for the `y` channel, and the axis shows its `label`
+ * field (`labelField`) instead of the key.
+ *
+ * @example
+ * ```ts
+ * const { keyed, y } = bandPerPosition([{ label: 'good', w: 1 }, { label: 'good', w: 0.5 }]);
+ * // keyed[1].key === 1; y = { field: 'key', type: 'nominal', sort: [0, 1], axis: { labelExpr: … } }
+ * ```
+ */
+export function bandPerPosition<T extends Record<string, unknown>>(rows: readonly T[], labelField = 'label'): { keyed: Array<T & { key: number }>; y: { field: 'key'; type: 'nominal'; sort: number[]; axis: { labelExpr: string } } } {
+  const keyed = rows.map((r, key) => ({ ...r, key }));
+  const labels = rows.map((r) => String(r[labelField]));
+  return { keyed, y: { field: 'key', type: 'nominal', sort: keyed.map((r) => r.key), axis: { labelExpr: `${JSON.stringify(labels)}[datum.value]` } } };
+}

@@ -44,7 +44,7 @@ export function fairnessChart(report: Pick<AuditReport, 'groups' | 'overall' | '
   const y = { field: 'group', type: 'nominal', sort: groupOrder, title: null };
   return asSpec({
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: `Group metrics by ${report.sensitive.join(' & ')}`, subtitle: `positive class "${report.positive}"; dashed: overall; bars: 95% bootstrap interval of the selection rate` },
+    title: { text: `Group metrics by ${report.sensitive.join(' & ')}`, subtitle: `positive class "${report.positive}"; dashed: overall${values.some((v) => v.low !== null) ? '; bars: 95% bootstrap interval of the selection rate' : ''}` },
     facet: { field: 'metric', type: 'nominal', sort: wanted.map(label), title: null, header: { labelFontSize: 12 } },
     columns: 3,
     data: { values: [...values, ...overall.map((o) => ({ ...o, group: null }))] },

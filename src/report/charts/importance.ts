@@ -4,7 +4,7 @@
  * @module
  */
 import type { LimeExplanation, PdpExplanation, PermutationExplanation } from '../../explain/model/explanation.ts';
-import { asSpec, chartFrame, meanHalfWidth } from './common.ts';
+import { asSpec, bandPerPosition, chartFrame, meanHalfWidth } from './common.ts';
 import type { VegaLiteSpec } from './render.ts';
 
 /**
@@ -83,14 +83,17 @@ export function limeChart(e: Pick<LimeExplanation, 'features' | 'rows'>, rowInde
     .map((w, j) => ({ feature: names[j], weight: w, sign: w >= 0 ? 'supports' : 'opposes' }))
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
     .slice(0, opts.top ?? 12);
+  // one bar per feature position: a token repeated in a text keeps its own bar
+  const { keyed, y } = bandPerPosition(values, 'feature');
   return asSpec({
     ...chartFrame({ text: `LIME: row ${r.row}, class ${r.class}`, subtitle: `local surrogate R² ${r.r2.toFixed(3)}` }, 380, Math.max(60, 22 * values.length)),
-    data: { values },
+    data: { values: keyed },
     mark: 'bar',
     encoding: {
-      y: { field: 'feature', type: 'nominal', sort: null, title: null },
+      y: { ...y, title: null },
       x: { field: 'weight', type: 'quantitative', title: 'Surrogate weight' },
       color: { field: 'sign', type: 'nominal', title: null, scale: { domain: ['supports', 'opposes'], range: ['#ff0d57', '#1e88e5'] } },
+      tooltip: [{ field: 'feature' }, { field: 'weight', format: '.4f' }],
     },
   });
 }

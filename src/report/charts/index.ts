@@ -22,7 +22,7 @@ export {
 } from './render.ts';
 export { VEGA_LITE_SCHEMA, meanHalfWidth, type ChartTitle } from './common.ts';
 export { combineCharts, writeCharts, writeChartDir } from './combine.ts';
-export { learningCurveChart, compareChart } from './learning-curve.ts';
+export { learningCurveChart, compareChart, usableCurve } from './learning-curve.ts';
 export { lossCurveChart, type EpochLoss } from './loss-curve.ts';
 export { confusionChart } from './confusion.ts';
 export { rocChart, precisionRecallChart, reliabilityChart } from './roc.ts';

@@ -10,6 +10,26 @@ import { asSpec, chartFrame, meanHalfWidth } from './common.ts';
 import type { VegaLiteSpec } from './render.ts';
 
 /**
+ * Whether a parsed curve.json holds what {@link learningCurveChart} draws: at least one point,
+ * the seeds, and for every point its examples and, per strategy, a finite accuracy and the
+ * per-seed scores. Files that fail this are left out (or reported), never drawn.
+ *
+ * @example
+ * ```ts
+ * usableCurve({ points: [null], seeds: [0] }); // false
+ * ```
+ */
+export function usableCurve(curve: unknown): curve is CurveResult {
+  const c = curve as Partial<CurveResult> | null;
+  if (typeof c !== 'object' || c === null || !Array.isArray(c.points) || c.points.length === 0 || !Array.isArray(c.seeds)) return false;
+  return c.points.every(
+    (p) =>
+      typeof p === 'object' && p !== null && Number.isFinite(p.examples) && Array.isArray(p.results) &&
+      p.results.every((r) => typeof r === 'object' && r !== null && typeof r.strategy === 'string' && Number.isFinite(r.accuracy) && Array.isArray(r.perSeed)),
+  );
+}
+
+/**
  * The learning curve of {@link CurveResult}: test accuracy (%) against labelled training
  * examples (log scale) for each strategy, transfer and scratch alike, with the 95% Student-t
  * interval of the mean over seeds as a band.
@@ -49,7 +69,8 @@ export function learningCurveChart(curve: Pick<CurveResult, 'points' | 'seeds' |
 /**
  * The strategies of one comparison (`compareStrategies`' results, or the `results` of one point of
  * a learning curve, as `compareTransfer` returns): mean test accuracy (%) per strategy
- * with the 95% interval over seeds as an error bar, and every seed as a dot.
+ * (a tick) with the 95% interval over seeds as a rule, on an axis that need not hold 0, and every
+ * seed as a dot.
  *
  * @example
  * ```ts
@@ -69,9 +90,10 @@ export function compareChart(
   const x = { field: 'strategy', type: 'nominal', title: 'Strategy', sort: null, axis: { labelAngle: 0 } };
   const y = { type: 'quantitative', title: 'Test accuracy (%)', scale: { zero: false } };
   return asSpec({
-    ...chartFrame({ text: opts.title ?? 'Strategies compared', subtitle: `${opts.perClass !== undefined ? `${opts.perClass} labelled examples; ` : ''}bar = 95% CI of the mean, dots = seeds` }, 360, 260),
+    ...chartFrame({ text: opts.title ?? 'Strategies compared', subtitle: `${opts.perClass !== undefined ? `${opts.perClass} labelled examples; ` : ''}tick = mean, rule = its 95% CI, dots = seeds` }, 360, 260),
     layer: [
-      { data: { values: means }, mark: { type: 'bar', opacity: 0.35 }, encoding: { x, y: { ...y, field: 'accuracy' }, color: { field: 'strategy', legend: null } } },
+      // a tick, not a bar: a bar would pull 0 into the axis and squash the intervals
+      { data: { values: means }, mark: { type: 'tick', thickness: 3, size: 28 }, encoding: { x, y: { ...y, field: 'accuracy' }, color: { field: 'strategy', legend: null } } },
       { data: { values: means }, mark: { type: 'rule', strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
       { data: { values: seeds }, mark: { type: 'point', filled: true, size: 40, color: 'black', opacity: 0.7 }, encoding: { x, y: { ...y, field: 'seedAccuracy' } } },
     ],

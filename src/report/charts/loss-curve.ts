@@ -41,6 +41,8 @@ export function lossCurveChart(history: readonly EpochLoss[], opts: { title?: st
     if (Number.isFinite(r.loss)) values.push({ step, phase: r.phase, epoch: r.epoch, series: 'training', loss: r.loss });
     if (r.valLoss !== undefined && Number.isFinite(r.valLoss)) values.push({ step, phase: r.phase, epoch: r.epoch, series: 'validation', loss: r.valLoss });
   });
+  // the legend lists only the series drawn (no "validation" without validation losses)
+  const series = ['training', 'validation'].filter((name) => values.some((v) => v.series === name));
   const x = { field: 'step', type: 'quantitative', title: 'Epoch (all phases in order)', axis: { tickMinStep: 1 }, scale: { domain: [0.5, history.length + 0.5], nice: false } };
   const layers: unknown[] = [
     {
@@ -49,8 +51,8 @@ export function lossCurveChart(history: readonly EpochLoss[], opts: { title?: st
       encoding: {
         x,
         y: { field: 'loss', type: 'quantitative', title: 'Loss (cross-entropy)' },
-        color: { field: 'series', type: 'nominal', title: 'Loss', scale: { domain: ['training', 'validation'] } },
-        strokeDash: { field: 'series', type: 'nominal', title: 'Loss', scale: { domain: ['training', 'validation'], range: [[1, 0], [5, 3]] } },
+        color: { field: 'series', type: 'nominal', title: 'Loss', scale: { domain: series } },
+        strokeDash: { field: 'series', type: 'nominal', title: 'Loss', scale: { domain: series, range: series.map((name) => (name === 'training' ? [1, 0] : [5, 3])) } },
         detail: { field: 'phase' },
         tooltip: [{ field: 'phase' }, { field: 'epoch' }, { field: 'series' }, { field: 'loss', format: '.4f' }],
       },
@@ -62,5 +64,5 @@ export function lossCurveChart(history: readonly EpochLoss[], opts: { title?: st
       { data: { values: starts.map((s) => ({ ...s, step: s.step - 0.5 })) }, mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, color: '#555' }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 0 }, text: { field: 'phase' } } },
     );
   }
-  return asSpec({ ...chartFrame({ text: opts.title ?? 'Loss per epoch', subtitle: 'solid: training, dashed: validation' }), layer: layers });
+  return asSpec({ ...chartFrame({ text: opts.title ?? 'Loss per epoch', subtitle: series.map((name) => (name === 'training' ? 'solid: training' : 'dashed: validation')).join(', ') || undefined }), layer: layers });
 }

@@ -8,7 +8,8 @@ import { asSpec, chartFrame } from './common.ts';
 import type { VegaLiteSpec } from './render.ts';
 
 /**
- * Candidates ranked by the ranking metric (best on top), one bar each, the score printed; with
+ * Candidates ranked by the ranking metric (best on top), one dot each (the axis need not hold 0),
+ * the score printed beside it; with
  * several scores (LogME, LEEP, NCE, H-score are on different scales) one panel per score, each
  * with its own axis. Candidates that failed are left out.
  *
@@ -32,8 +33,9 @@ export function rankingChart(r: Pick<Ranking, 'metric' | 'target' | 'ranking'>):
       width: 200,
       height: Math.max(40, 26 * order.length),
       layer: [
-        { mark: 'bar', encoding: { y: { field: 'candidate', type: 'nominal', sort: order, title: null }, x: { field: 'score', type: 'quantitative', title: 'score' }, color: { field: 'candidate', legend: null, sort: order } } },
-        { mark: { type: 'text', align: 'left', dx: 3 }, encoding: { y: { field: 'candidate', type: 'nominal', sort: order }, x: { field: 'score', type: 'quantitative' }, text: { field: 'score', format: '.3g' } } },
+        // dots on an axis that need not hold 0: LogME, LEEP and NCE are often negative, where bars from 0 would make the best the shortest
+        { mark: { type: 'point', filled: true, size: 80 }, encoding: { y: { field: 'candidate', type: 'nominal', sort: order, title: null }, x: { field: 'score', type: 'quantitative', title: 'score', scale: { zero: false, padding: 36 } }, color: { field: 'candidate', legend: null, sort: order } } },
+        { mark: { type: 'text', align: 'left', dx: 7 }, encoding: { y: { field: 'candidate', type: 'nominal', sort: order }, x: { field: 'score', type: 'quantitative' }, text: { field: 'score', format: '.3g' } } },
       ],
     },
     resolve: { scale: { x: 'independent' } },

@@ -20,19 +20,20 @@ const unit = { domain: [0, 1] };
  * ```
  */
 export function rocChart(curves: Pick<EvaluationCurves, 'perClass'>): VegaLiteSpec {
-  const values = curves.perClass.flatMap((c) => c.roc.map((p) => ({ curve: `${c.class} (AUC ${c.auc.toFixed(3)})`, fpr: p.x, tpr: p.y })));
+  const values = curves.perClass.flatMap((c) => c.roc.map((p, i) => ({ curve: `${c.class} (AUC ${c.auc.toFixed(3)})`, fpr: p.x, tpr: p.y, i })));
   return asSpec({
     ...chartFrame({ text: 'ROC curve', subtitle: curves.perClass.length > 1 ? 'one-vs-rest per class' : `positive class: ${curves.perClass[0]?.class ?? '—'}` }, 300, 300),
     layer: [
       { data: { values: [{ a: 0, b: 0 }, { a: 1, b: 1 }] }, mark: { type: 'line', color: '#aaa', strokeDash: [4, 4] }, encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } } },
       {
         data: { values },
-        mark: { type: 'line', interpolate: 'step-after' },
+        // straight segments between the thresholds' points, as the trapezoidal AUC counts them
+        mark: { type: 'line', interpolate: 'linear' },
         encoding: {
           x: { field: 'fpr', type: 'quantitative', title: 'False positive rate', scale: unit },
           y: { field: 'tpr', type: 'quantitative', title: 'True positive rate', scale: unit },
           color: { field: 'curve', type: 'nominal', title: 'Class' },
-          order: { field: 'fpr' },
+          order: { field: 'i' },
         },
       },
     ],
@@ -48,11 +49,15 @@ export function rocChart(curves: Pick<EvaluationCurves, 'perClass'>): VegaLiteSp
  * ```
  */
 export function precisionRecallChart(curves: Pick<EvaluationCurves, 'perClass'>): VegaLiteSpec {
-  const values = curves.perClass.flatMap((c) => c.pr.map((p, i) => ({ curve: `${c.class} (AP ${c.averagePrecision.toFixed(3)})`, recall: p.x, precision: p.y, i })));
+  // from (recall 0, precision 1); each step takes the precision of its right end, as AP = Σ (R_i − R_{i−1}) · P_i does
+  const values = curves.perClass.flatMap((c) => {
+    const curve = `${c.class} (AP ${c.averagePrecision.toFixed(3)})`;
+    return [{ curve, recall: 0, precision: 1, i: -1 }, ...c.pr.map((p, i) => ({ curve, recall: p.x, precision: p.y, i }))];
+  });
   return asSpec({
     ...chartFrame({ text: 'Precision–recall curve', subtitle: curves.perClass.length > 1 ? 'one-vs-rest per class' : `positive class: ${curves.perClass[0]?.class ?? '—'}` }, 300, 300),
     data: { values },
-    mark: { type: 'line', interpolate: 'step-after' },
+    mark: { type: 'line', interpolate: 'step-before' },
     encoding: {
       x: { field: 'recall', type: 'quantitative', title: 'Recall', scale: unit },
       y: { field: 'precision', type: 'quantitative', title: 'Precision', scale: unit },
@@ -65,7 +70,8 @@ export function precisionRecallChart(curves: Pick<EvaluationCurves, 'perClass'>)
 /**
  * Reliability diagram: per confidence bin, the accuracy of the top class (bars, at the bin's mean
  * confidence) against the diagonal of perfect calibration, each bar labelled with its number of
- * examples; the expected calibration error in the subtitle.
+ * examples, a red dot at (mean confidence, accuracy) of each bin; the expected calibration error in
+ * the subtitle.
  *
  * @example
  * ```ts
@@ -77,7 +83,7 @@ export function reliabilityChart(bins: readonly ReliabilityBin[], opts: { ece?: 
   const n = values.reduce((s, b) => s + b.count, 0);
   const ece = opts.ece ?? values.reduce((s, b) => s + (b.count / Math.max(1, n)) * Math.abs(b.gap), 0);
   return asSpec({
-    ...chartFrame({ text: 'Reliability diagram', subtitle: `top-class confidence, ${bins.length} bins; ECE ${ece.toFixed(3)} (n = ${n})` }, 300, 300),
+    ...chartFrame({ text: 'Reliability diagram', subtitle: `top-class confidence, ${bins.length} bins; red dots: each bin's mean confidence vs accuracy; ECE ${ece.toFixed(3)} (n = ${n})` }, 300, 300),
     layer: [
       {
         data: { values },
@@ -95,7 +101,7 @@ export function reliabilityChart(bins: readonly ReliabilityBin[], opts: { ece?: 
         mark: { type: 'text', baseline: 'bottom', dy: -2, fontSize: 9, color: '#333' },
         encoding: { x: { field: 'middle', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'count' } },
       },
-      { data: { values }, mark: { type: 'point', filled: true, color: '#e45756', size: 30 }, encoding: { x: { field: 'confidence', type: 'quantitative' }, y: { field: 'confidence', type: 'quantitative' } } },
+      { data: { values }, mark: { type: 'point', filled: true, color: '#e45756', size: 30 }, encoding: { x: { field: 'confidence', type: 'quantitative' }, y: { field: 'accuracy', type: 'quantitative' } } },
       { data: { values: [{ a: 0, b: 0 }, { a: 1, b: 1 }] }, mark: { type: 'line', color: '#888', strokeDash: [4, 4] }, encoding: { x: { field: 'a', type: 'quantitative' }, y: { field: 'b', type: 'quantitative' } } },
     ],
   });

@@ -4,7 +4,7 @@
  * @module
  */
 import type { MeanShapExplanation, ShapleyExplanation, ShapleyRow } from '../../explain/model/explanation.ts';
-import { asSpec, chartFrame, shortNumber } from './common.ts';
+import { asSpec, bandPerPosition, chartFrame, shortNumber } from './common.ts';
 import type { VegaLiteSpec } from './render.ts';
 
 const outputName = (link: string) => (link === 'logit' ? 'log-odds' : 'probability');
@@ -31,17 +31,29 @@ export function shapBeeswarmChart(e: Pick<ShapleyExplanation, 'features' | 'rows
   const f = e.features.length;
   const meanAbs = e.features.map((_, j) => e.rows.reduce((s, r) => s + Math.abs(r.values[j] ?? 0), 0) / Math.max(1, e.rows.length));
   const order = e.features.map((_, j) => j).sort((a, b) => meanAbs[b] - meanAbs[a]).slice(0, opts.top ?? 15);
-  const all = e.rows.flatMap((r) => r.values);
-  const lo = Math.min(0, ...all);
-  const hi = Math.max(0, ...all);
+  // loops, not Math.min(...all): spreading rows × features arguments overflows the stack
+  let lo = 0;
+  let hi = 0;
+  for (const r of e.rows) {
+    for (const v of r.values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
   const bin = (hi - lo) / 80 || 1;
   const values: Array<Record<string, unknown>> = [];
   for (const j of order) {
     const numeric = e.rows.map((r) => r.featureValues?.[j]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
     const rank = (v: unknown) => {
       if (typeof v !== 'number' || numeric.length < 2) return null;
+      // binary search: the number of values strictly below v
       let below = 0;
-      while (below < numeric.length && numeric[below] < v) below++;
+      let above = numeric.length;
+      while (below < above) {
+        const mid = (below + above) >> 1;
+        if (numeric[mid] < v) below = mid + 1;
+        else above = mid;
+      }
       return below / (numeric.length - 1);
     };
     const perBin = new Map<number, number>();
@@ -106,24 +118,25 @@ export function shapWaterfallChart(e: Pick<ShapleyExplanation, 'features' | 'row
     at += s.value;
     return { label: s.label, start, end: at, value: s.value, sign: s.value >= 0 ? 'raises' : 'lowers', text: `${s.value >= 0 ? '+' : ''}${shortNumber(s.value, 3)}` };
   });
-  const labels = values.map((v) => v.label);
+  // one band per step (a repeated text token keeps its own bar), labelled with the step's text
+  const { keyed, y } = bandPerPosition(values);
   const x = { type: 'quantitative', title: `Model output (${outputName(e.link)})`, scale: { zero: false } };
   return asSpec({
     ...chartFrame({ text: `SHAP waterfall: row ${r.row}, class ${r.class}`, subtitle: `E[f] = ${shortNumber(r.baseValue)} → f(x) = ${shortNumber(r.output)}` }, 420, Math.max(80, 24 * values.length)),
     layer: [
       {
-        data: { values },
-        mark: { type: 'bar', height: { band: 0.7 } },
+        data: { values: keyed },
+        mark: { type: 'bar' },
         encoding: {
-          y: { field: 'label', type: 'nominal', sort: labels, title: null, axis: { labelLimit: 400 } },
+          y: { ...y, scale: { paddingInner: 0.3 }, title: null, axis: { ...y.axis, labelLimit: 400 } },
           x: { ...x, field: 'start' },
           x2: { field: 'end' },
           color: { field: 'sign', type: 'nominal', title: null, scale: { domain: ['raises', 'lowers'], range: ['#ff0d57', '#1e88e5'] } },
           tooltip: [{ field: 'label' }, { field: 'value', format: '.4f' }],
         },
       },
-      { data: { values: values.filter((v) => v.value >= 0) }, mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y: { field: 'label', type: 'nominal', sort: labels }, x: { field: 'end', type: 'quantitative' }, text: { field: 'text' } } },
-      { data: { values: values.filter((v) => v.value < 0) }, mark: { type: 'text', align: 'right', dx: -4, fontSize: 10 }, encoding: { y: { field: 'label', type: 'nominal', sort: labels }, x: { field: 'end', type: 'quantitative' }, text: { field: 'text' } } },
+      { data: { values: keyed.filter((v) => v.value >= 0) }, mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 }, encoding: { y, x: { field: 'end', type: 'quantitative' }, text: { field: 'text' } } },
+      { data: { values: keyed.filter((v) => v.value < 0) }, mark: { type: 'text', align: 'right', dx: -4, fontSize: 10 }, encoding: { y, x: { field: 'end', type: 'quantitative' }, text: { field: 'text' } } },
       {
         data: { values: [{ v: r.baseValue, what: 'E[f]' }, { v: r.output, what: 'f(x)' }] },
         mark: { type: 'rule', strokeDash: [4, 3] },

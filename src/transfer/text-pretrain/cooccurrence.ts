@@ -87,7 +87,9 @@ export interface CooccurrenceOptions {
  * The symmetric word–context count matrix (`V × V`, sparse CSR, rows sorted by column): entry
  * (w, c) sums over every occurrence of w the weight of each occurrence of c within `window`
  * positions of it, in the same document. Words outside the vocabulary keep their positions
- * (they count for the distance) but are not counted.
+ * (they count for the distance) but are not counted. A word next to itself ("very very") adds 2
+ * to its diagonal entry: each of the two occurrences has the other as context (as GloVe's
+ * `cooccur` counts), so every row sums to the context weight of that word's occurrences.
  *
  * @throws TransferkitError `BAD_OPTION` for a window that is not a whole number ≥ 1.
  * @example

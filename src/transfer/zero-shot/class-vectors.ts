@@ -105,13 +105,20 @@ export function classVectorTable(wv: WordVectors, classes: readonly string[], op
   return { classes: [...classes], attributes: Array.from({ length: wv.dims }, (_, j) => `${wv.name}[${j}]`), values, source: `word vectors ${wv.name}` };
 }
 
+/** Whether a CSV row is a descriptions header: `class,description` (or label/name, descriptions), any case. */
+function isDescriptionsHeader(row: readonly string[]): boolean {
+  return row.length === 2 && /^(class|label|name)$/i.test(row[0]) && /^descriptions?$/i.test(row[1]);
+}
+
 /**
- * Parses class descriptions from CSV text `class,description` (a header row first).
+ * Parses class descriptions from CSV text `class,description` (a header row `class,description`
+ * is skipped; without it the first row is a class).
  *
  * @throws TransferkitError `BAD_CSV` for a row without two fields, an empty description or a class given twice.
  * @example
  * ```ts
  * parseClassDescriptions('class,description\nfood,foods and drinks\n').get('food'); // 'foods and drinks'
+ * parseClassDescriptions('food,foods and drinks\n').size; // 1 (no header: the row is a class)
  * ```
  */
 export function parseClassDescriptions(text: string, source = '(text)'): Map<string, string> {
@@ -122,9 +129,11 @@ export function parseClassDescriptions(text: string, source = '(text)'): Map<str
     throw new TransferkitError('BAD_CSV', `Cannot read the class descriptions: ${(err as Error).message}`, { where: source, hint: 'Write it as CSV: class,description then one row per class.', cause: err });
   }
   const out = new Map<string, string>();
-  rows.slice(1).forEach((row, r) => {
-    const where = `${source}, row ${r + 2}`;
-    if (row.length < 2 || !row[1]) throw new TransferkitError('BAD_CSV', `Row ${r + 2} has no description`, { where, hint: 'Give every class a description: class,description.' });
+  // a header row only when it is literally one (class,description); otherwise row 1 is a class
+  const skip = rows.length > 0 && isDescriptionsHeader(rows[0]) ? 1 : 0;
+  rows.slice(skip).forEach((row, r) => {
+    const where = `${source}, row ${r + 1 + skip}`;
+    if (row.length < 2 || !row[1]) throw new TransferkitError('BAD_CSV', `Row ${r + 1 + skip} has no description`, { where, hint: 'Give every class a description: class,description.' });
     if (out.has(row[0])) throw new TransferkitError('BAD_CSV', `Class "${row[0]}" has two rows`, { where, hint: 'Keep one row per class.' });
     out.set(row[0], row.slice(1).join(', '));
   });

@@ -15,6 +15,7 @@
  */
 import { TransferkitError } from '../../errors.ts';
 import { cholesky, choleskySolve, gram, type Matrix } from '../../measures/linalg.ts';
+import { l2NormalizeRows } from '../few-shot/embed.ts';
 
 /**
  * Options of {@link fitDevise}.
@@ -49,25 +50,6 @@ export interface DeviseModel {
 }
 
 /**
- * The rows of `S` (`k × a`) scaled to unit length (zero rows stay zero).
- *
- * @example
- * ```ts
- * unitRows(Float64Array.of(3, 4), 1, 2); // [0.6, 0.8]
- * ```
- */
-export function unitRows(S: ArrayLike<number>, k: number, a: number): Float64Array {
-  const out = Float64Array.from(S);
-  for (let c = 0; c < k; c++) {
-    let s = 0;
-    for (let j = 0; j < a; j++) s += out[c * a + j] ** 2;
-    const f = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let j = 0; j < a; j++) out[c * a + j] *= f;
-  }
-  return out;
-}
-
-/**
  * Fits the ridge map from features to the unit-length semantic vectors of the seen classes.
  *
  * @param X `n × d` features
@@ -87,7 +69,7 @@ export function fitDevise(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>,
   const a = S.length / z;
   const ridge = opts.ridge ?? 0.01 * n;
   if (!(ridge > 0)) throw new TransferkitError('BAD_OPTION', `DeViSE needs ridge > 0, got ${ridge}`, { where: 'devise ridge', hint: 'Pass a positive ridge strength, e.g. 1% of the number of images.' });
-  const T = unitRows(S, z, a);
+  const T = l2NormalizeRows(Float64Array.from(S), a);
   const xMean = new Float64Array(d);
   const tMean = new Float64Array(a);
   for (let i = 0; i < n; i++) {
@@ -156,8 +138,8 @@ export function embedDevise(model: DeviseModel, X: Matrix): Float64Array {
  * ```
  */
 export function cosineScores(E: ArrayLike<number>, n: number, S: ArrayLike<number>, k: number, a: number): Float64Array {
-  const Su = unitRows(S, k, a);
-  const Eu = unitRows(E, n, a);
+  const Su = l2NormalizeRows(Float64Array.from(S), a);
+  const Eu = l2NormalizeRows(Float64Array.from(E), a);
   const out = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     for (let c = 0; c < k; c++) {

@@ -22,6 +22,6 @@ export { penultimate, imageFeatures, perClassIndices, fitStandardiser, type Stan
 export { evaluateZeroShot, resolveSplit, ZERO_SHOT_METHODS, type ZeroShotMethod, type ZeroShotProblem, type ZeroShotEvalOptions, type ZeroShotResult, type ClassAccuracy } from './evaluate.ts';
 export { tuneEszsl, type TuneOptions, type TuneResult } from './tune.ts';
 export { zeroShot, type ZeroShotOptions, type ZeroShotRun } from './zero-shot.ts';
-export { fitDevise, embedDevise, scoreDevise, cosineScores, unitRows, type DeviseModel, type DeviseOptions } from './devise.ts';
+export { fitDevise, embedDevise, scoreDevise, cosineScores, type DeviseModel, type DeviseOptions } from './devise.ts';
 export { classVectorTable, knownWords, meanWordVector, parseClassDescriptions, readClassDescriptions, type ClassVectorOptions } from './class-vectors.ts';
 export { textZeroShot, zeroShotText, type TextZeroShotOptions, type TextZeroShotResult, type ZeroShotTextOptions } from './text-zero-shot.ts';

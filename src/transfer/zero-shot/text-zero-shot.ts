@@ -152,8 +152,10 @@ export function textZeroShot(wv: WordVectors, texts: readonly string[], labels: 
  * ```
  */
 export interface ZeroShotTextOptions extends Omit<TextZeroShotOptions, 'classes' | 'descriptions'> {
-  /** Labelled text data: its class names are the candidates. */
+  /** Text data, labelled (accuracy is then reported) or not. */
   data: string | Dataset;
+  /** The candidate class names (default: the keys of `descriptions` when given, else the data's classes). */
+  classes?: readonly string[];
   /** Word vectors: `glove-100d`, a `.tkwv` file (e.g. from `pretrain-text`), or loaded vectors. */
   vectors: string | WordVectors;
   /** Class descriptions: a CSV path (`class,description`) or a map. */
@@ -161,9 +163,12 @@ export interface ZeroShotTextOptions extends Omit<TextZeroShotOptions, 'classes'
 }
 
 /**
- * Loads text data and word vectors and runs {@link textZeroShot} on the data's classes.
+ * Loads text data and word vectors and runs {@link textZeroShot} on the candidate classes: `classes`,
+ * else the keys of `descriptions`, else the data's own classes (unlabelled data needs one of the
+ * first two).
  *
- * @throws TransferkitError `KIND_MISMATCH` for data that is not text, and the errors of loading and of {@link textZeroShot}.
+ * @throws TransferkitError `KIND_MISMATCH` for data that is not text; `MISSING_OPTION` when no
+ *   classes are named; `UNKNOWN_CLASS` for a data label that is not a candidate; and the errors of loading and of {@link textZeroShot}.
  * @example
  * ```ts
  * const r = await zeroShotText({ data: 'builtin:wordnet-topics', vectors: 'glove-100d', descriptions: 'datasets/wordnet-topics/classes.csv', use: 'both' });
@@ -180,6 +185,23 @@ export async function zeroShotText(opts: ZeroShotTextOptions): Promise<TextZeroS
   }
   const wv = typeof opts.vectors === 'string' ? await loadWordVectors(opts.vectors) : opts.vectors;
   const descriptions = typeof opts.descriptions === 'string' ? await readClassDescriptions(opts.descriptions) : opts.descriptions;
-  const r = textZeroShot(wv, ds.features.texts, ds.labels, { ...opts, classes: ds.classes, descriptions });
+  const classes = opts.classes ?? (descriptions ? [...descriptions.keys()] : ds.classes);
+  if (classes.length === 0) {
+    throw new TransferkitError('MISSING_OPTION', `${ds.name} is not labelled, so it names no classes to choose from`, {
+      where: ds.name,
+      hint: 'Name the candidate classes: --classes sports,politics,science, or --descriptions <csv> of class,description rows.',
+    });
+  }
+  // the data's labels, as indices into the candidates (a label that is no candidate cannot be scored)
+  const at = new Map(classes.map((c, i) => [c, i]));
+  const missing = ds.classes.filter((c, i) => !at.has(c) && ds.labels.some((l) => l === i));
+  if (missing.length) {
+    throw new TransferkitError('UNKNOWN_CLASS', `The data's class${missing.length > 1 ? 'es' : ''} ${missing.map((c) => `"${c}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} not among the candidate classes ${classes.join(', ')}`, {
+      where: ds.name,
+      hint: 'Add them to --classes (or to the --descriptions file), or leave --classes out to use the data\'s classes.',
+    });
+  }
+  const labels = Int32Array.from(ds.labels, (l) => (l >= 0 ? (at.get(ds.classes[l]) ?? -1) : -1));
+  const r = textZeroShot(wv, ds.features.texts, labels, { ...opts, classes, descriptions });
   return { ...r, data: ds.name };
 }

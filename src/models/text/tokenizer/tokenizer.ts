@@ -267,17 +267,19 @@ export function encodeText(tok: WordPieceTokenizer, text: string, maxLength = to
 
 /**
  * Tokenises texts into one padded batch (pad id from the file, else `[PAD]`, else 0; mask 0 on
- * padding; token types all 0).
+ * padding; token types all 0), padded to the longest text, or to `padTo` tokens when given (an
+ * encoder exported with a fixed sequence length; `maxLength` must then be ≤ `padTo`).
  *
  * @example
  * ```ts
  * const b = encodeBatch(tok, ['good film', 'bad'], 128);
  * b.attentionMask; // 1 1 1 1 / 1 1 1 0
+ * encodeBatch(tok, ['bad'], 64, 64).seqLen; // 64
  * ```
  */
-export function encodeBatch(tok: WordPieceTokenizer, texts: readonly string[], maxLength = tok.maxLength ?? 512): EncodedBatch {
-  const encodings = texts.map((t) => encodeText(tok, t, maxLength));
-  const seqLen = Math.max(2, ...encodings.map((e) => e.ids.length));
+export function encodeBatch(tok: WordPieceTokenizer, texts: readonly string[], maxLength = tok.maxLength ?? 512, padTo?: number): EncodedBatch {
+  const encodings = texts.map((t) => encodeText(tok, t, padTo === undefined ? maxLength : Math.min(maxLength, padTo)));
+  const seqLen = padTo ?? Math.max(2, ...encodings.map((e) => e.ids.length));
   const n = texts.length;
   const inputIds = new BigInt64Array(n * seqLen).fill(BigInt(tok.padId));
   const attentionMask = new BigInt64Array(n * seqLen);
