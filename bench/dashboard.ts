@@ -67,7 +67,9 @@ export async function benchDashboard(repeats = 20): Promise<DashboardTiming[]> {
     const base = `http://127.0.0.1:${server.port}`;
     const one = async (path: string, body?: unknown): Promise<{ ms: number; bytes: number }> => {
       const t0 = performance.now();
-      const r = await fetch(base + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      // every request carries the token (needed on loopback too)
+      const auth = { authorization: `Bearer ${server.token}` };
+      const r = await fetch(base + path, body === undefined ? { headers: auth } : { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const text = await r.text();
       const ms = performance.now() - t0;
       if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${text}`);

@@ -124,6 +124,7 @@ export const ERROR_CODES = Object.freeze({
   // runs
   RUN_NOT_FOUND: 'no run folder there',
   RUN_EXISTS: 'the output folder already holds a run',
+  RUN_LOCKED: 'another running process is training the run (it holds the run folder\'s .lock)',
   RUN_FINISHED: 'the run has finished, so there is nothing to resume',
   DATA_CHANGED: 'the training or validation data differs from the data the run started with, so it cannot be resumed',
   RESUME_IN_MEMORY: 'the run trained on data in memory, which its folder does not hold, so it cannot be resumed',
@@ -132,7 +133,7 @@ export const ERROR_CODES = Object.freeze({
   OUT_NOT_EMPTY: 'the output folder is not empty',
   OUT_IS_INPUT: 'the output file is the input, which writing would destroy',
   // dashboard (transferkit serve)
-  UNAUTHORIZED: 'a dashboard request came without the token the server printed at start (needed from other machines, and on any address but loopback)',
+  UNAUTHORIZED: 'a dashboard request came without the token the server printed at start (every request needs it, unless `serve --no-token` opened loopback)',
   PORT_IN_USE: 'the dashboard cannot listen on that host and port: it is in use or not an address of this machine',
   // choosing, adapting, explaining
   NO_CANDIDATES: 'no candidate models to rank',

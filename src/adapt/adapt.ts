@@ -782,16 +782,20 @@ async function writeRun(
       classes,
       autoDecision: result.decision ? { chosen: result.decision.chosen, proposed: result.decision.proposed, rule: result.decision.rule, reason: result.decision.reason, risk: result.decision.risk } : undefined,
     });
-    await saveModel(model, run.path('model'), {
-      classes,
-      features: spec,
-      source: { base: config.base, strategy: `adapt:${result.method}` },
-      adapt: { method: result.method, requested: config.method, chosenBy: result.chosenBy, source: sourceName, target: targetName },
-      // texts reach the model through the base's ONNX text encoder
-      ...(encoder ? { encoder } : {}),
-    });
-    result.seconds = (performance.now() - t0) / 1000;
-    await run.writeJson('metrics.json', result);
+    try {
+      await saveModel(model, run.path('model'), {
+        classes,
+        features: spec,
+        source: { base: config.base, strategy: `adapt:${result.method}` },
+        adapt: { method: result.method, requested: config.method, chosenBy: result.chosenBy, source: sourceName, target: targetName },
+        // texts reach the model through the base's ONNX text encoder
+        ...(encoder ? { encoder } : {}),
+      });
+      result.seconds = (performance.now() - t0) / 1000;
+      await run.writeJson('metrics.json', result);
+    } finally {
+      await run.close();
+    }
   }
   result.seconds = (performance.now() - t0) / 1000;
 }

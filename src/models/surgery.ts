@@ -178,6 +178,31 @@ export function replaceHead(model: tf.LayersModel, numClasses: number, opts: Rep
 const CONV_CLASSES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv1D']);
 
 /**
+ * A model's head — its last Dense layer — and the layer that computes the head's input: where
+ * "the features the old head read" come from. By default the layer below any Dropout (an
+ * identity at inference, so the same values); `keepDropout` returns the Dropout itself, for a
+ * trunk that goes on training with it. Undefined when the model has no Dense layer above its input.
+ *
+ * @example
+ * ```ts
+ * headInput(fashionCnn); // { head: <layer 'head'>, input: <layer 'dense1'> }
+ * headInput(digits04Cnn, { keepDropout: true }).input.name; // 'dropout1'
+ * ```
+ */
+export function headInput(model: tf.LayersModel, opts: { keepDropout?: boolean } = {}): { head: Layer; input: Layer } | undefined {
+  const layers = model.layers;
+  const h = layers.map((l) => l.getClassName()).lastIndexOf('Dense');
+  if (h < 1) return undefined;
+  let input = (layers[h].inboundNodes[0]?.inboundLayers ?? [])[0] ?? layers[h - 1];
+  while (!opts.keepDropout && input.getClassName() === 'Dropout') {
+    const below = (input.inboundNodes[0]?.inboundLayers ?? [])[0];
+    if (!below || below.getClassName() === 'InputLayer') break;
+    input = below;
+  }
+  return { head: layers[h], input };
+}
+
+/**
  * Where a new head goes on a convolutional base by default: the top of its convolutional part,
  * as Keras's `include_top=False` does — the last feature map after the last convolution, or the
  * Flatten / global-pooling layer right after it. The dense layers above it are specific to the

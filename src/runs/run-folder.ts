@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, rename, stat } from 'node:fs/promises';
+import { existsSync, rmSync } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TransferkitError } from '../errors.ts';
 import { pidAlive, removeStaleTemps, syncDir, tempOwner, writeError, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
@@ -121,6 +121,88 @@ function tagTime(name: string): number {
 /** The copy of the run state saved inside each `checkpoints/last` (see {@link RunFolder.state}). */
 export const CHECKPOINT_STATE = 'run-state.json';
 
+/** The lock file of a run folder: held (it holds the pid) by the process that trains the run. */
+export const RUN_LOCK = '.lock';
+
+/** Lock files this process holds, removed when it exits. */
+const heldLocks = new Set<string>();
+let exitHook = false;
+
+/**
+ * The pid of the running process that holds the lock of the run folder `dir`, or undefined
+ * (no lock, or a stale one whose process is gone). `read` reads a file of the folder by its
+ * relative path (the dashboard passes one that refuses links pointing out of it).
+ *
+ * @example
+ * ```ts
+ * const pid = await runLockOwner('runs/mnist'); // a number while `fit` trains it
+ * ```
+ */
+export async function runLockOwner(dir: string, read: (rel: string) => Promise<string | undefined> = (rel) => readFile(join(dir, rel), 'utf8').catch(() => undefined)): Promise<number | undefined> {
+  const pid = Number.parseInt((await read(RUN_LOCK)) ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : undefined;
+}
+
+/** Takes the lock of run folder `dir` (made if missing) for this process; a stale lock is taken over. */
+async function takeLock(dir: string): Promise<string> {
+  const path = join(dir, RUN_LOCK);
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => Promise.reject(writeError(err, dir)));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(path, String(process.pid), { flag: 'wx' });
+      heldLocks.add(path);
+      if (!exitHook) {
+        exitHook = true;
+        process.once('exit', () => {
+          for (const p of heldLocks) rmSync(p, { force: true });
+        });
+      }
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(err, path);
+      const pid = await runLockOwner(dir);
+      if (pid !== undefined) {
+        throw new TransferkitError('RUN_LOCKED', `The run in ${dir} is being trained by another process (pid ${pid})`, {
+          where: path,
+          hint: `Wait for process ${pid} to finish (or stop it), then try again; the dashboard shows such a run as "training".`,
+        });
+      }
+      await rm(path, { force: true }); // its process is gone: stale
+    }
+  }
+  throw new TransferkitError('RUN_LOCKED', `The run in ${dir} is locked by another process`, { where: path, hint: 'Wait for the other process to finish, then try again.' });
+}
+
+/**
+ * Where the run in `dir` stands, read only (as {@link RunFolder.state} finds it: state.json, or
+ * the copy inside `checkpoints/last` when that is further along). `read` reads a file of the
+ * folder by its relative path; files that are missing or do not parse count as absent.
+ *
+ * @example
+ * ```ts
+ * const state = await readRunState('runs/mnist'); // { phase: 'head', epoch: 3, ... }
+ * ```
+ */
+export async function readRunState(dir: string, read: (rel: string) => Promise<string | undefined> = (rel) => readFile(join(dir, rel), 'utf8').catch(() => undefined)): Promise<RunState | undefined> {
+  return pickState(stateOf(await read(join('checkpoints', 'state.json'))), stateOf(await read(join('checkpoints', 'last', CHECKPOINT_STATE))));
+}
+
+/** A run state parsed from `text`; undefined when missing, not JSON, or not a run state. */
+function stateOf(text: string | undefined): RunState | undefined {
+  try {
+    const s = JSON.parse(text ?? '') as RunState;
+    return s && typeof s.phase === 'string' && Number.isInteger(s.epoch) && Array.isArray(s.donePhases) ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** state.json (`outer`), unless the copy inside checkpoints/last (`inner`) is further along. */
+function pickState(outer: RunState | undefined, inner: RunState | undefined): RunState | undefined {
+  if (!inner) return outer;
+  return !outer || furtherAlong(inner, outer) ? inner : outer;
+}
+
 /** Whether run state `a` is further along than `b` (more phases done, or a later epoch of the same phase). */
 function furtherAlong(a: RunState, b: RunState): boolean {
   if (a.finished !== b.finished) return a.finished;
@@ -155,6 +237,8 @@ export interface RunState {
 export class RunFolder {
   readonly dir: string;
   private history: unknown[];
+  /** The lock file this process holds while it writes the run (undefined once closed). */
+  private lock: string | undefined;
 
   private constructor(dir: string, history: unknown[]) {
     this.dir = dir;
@@ -163,7 +247,9 @@ export class RunFolder {
 
   /**
    * Starts a new run in `dir`. Refuses a folder that already holds a run, so nothing a user
-   * trained is overwritten by accident.
+   * trained is overwritten by accident. The run holds `dir/.lock` until {@link RunFolder.close}.
+   *
+   * @throws TransferkitError `RUN_EXISTS`, `OUT_NOT_EMPTY`, `NOT_A_DIRECTORY`, `RUN_LOCKED` (another live process writes the folder).
    */
   static async create(dir: string, config: unknown): Promise<RunFolder> {
     const st = await stat(dir).catch(() => null);
@@ -178,11 +264,17 @@ export class RunFolder {
     }
     // a fit killed while writing config.json leaves only its temporary: not a reason to refuse the folder
     if (st) await removeStaleTemps(dir).catch((err: unknown) => Promise.reject(writeError(err, dir)));
-    if (existsSync(dir) && (await readdir(dir)).length > 0) {
-      throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${dir} is not empty`, { where: dir, hint: 'Choose an empty or new `out` folder.' });
-    }
     const run = new RunFolder(dir, []);
-    await writeJsonAtomic(join(dir, 'config.json'), config);
+    run.lock = await takeLock(dir);
+    try {
+      if ((await readdir(dir)).some((n) => n !== RUN_LOCK)) {
+        throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${dir} is not empty`, { where: dir, hint: 'Choose an empty or new `out` folder.' });
+      }
+      await writeJsonAtomic(join(dir, 'config.json'), config);
+    } catch (err) {
+      await run.close();
+      throw err;
+    }
     return run;
   }
 
@@ -191,8 +283,11 @@ export class RunFolder {
    * ({@link recoverRun}): a checkpoint swapped out and not back in is restored, stale temporary
    * files are deleted.
    *
+   * The run holds `dir/.lock` until {@link RunFolder.close}.
+   *
    * @throws TransferkitError `RUN_NOT_FOUND` (no config.json), `CORRUPT_RUN` (config.json,
-   *   history.jsonl or checkpoints/state.json does not parse; the file is named).
+   *   history.jsonl or checkpoints/state.json does not parse; the file is named), `RUN_LOCKED`
+   *   (another live process trains it).
    */
   static async open(dir: string): Promise<RunFolder> {
     if (!existsSync(join(dir, 'config.json'))) {
@@ -201,13 +296,36 @@ export class RunFolder {
         hint: 'Pass the `out` folder of an earlier fit.',
       });
     }
-    await readRunJson(join(dir, 'config.json'));
-    await recoverRun(dir);
-    const historyPath = join(dir, 'history.jsonl');
-    const history = existsSync(historyPath) ? parseHistory(await readFile(historyPath, 'utf8'), historyPath) : [];
-    const run = new RunFolder(dir, history);
-    if (!(await run.state())) run.history = []; // no checkpoint yet: a resume retrains from epoch 1, so records of a killed first epoch must not stay
+    const run = new RunFolder(dir, []);
+    run.lock = await takeLock(dir);
+    try {
+      await readRunJson(join(dir, 'config.json'));
+      await recoverRun(dir);
+      const historyPath = join(dir, 'history.jsonl');
+      if (existsSync(historyPath)) run.history = parseHistory(await readFile(historyPath, 'utf8'), historyPath);
+      if (!(await run.state())) run.history = []; // no checkpoint yet: a resume retrains from epoch 1, so records of a killed first epoch must not stay
+    } catch (err) {
+      await run.close();
+      throw err;
+    }
     return run;
+  }
+
+  /**
+   * Releases the run's lock (other processes may then resume it). Safe to call more than once.
+   *
+   * @example
+   * ```ts
+   * const run = await RunFolder.open('runs/mnist');
+   * try { await run.appendHistory({ epoch: 4 }); } finally { await run.close(); }
+   * ```
+   */
+  async close(): Promise<void> {
+    const lock = this.lock;
+    if (!lock) return;
+    this.lock = undefined;
+    heldLocks.delete(lock);
+    await rm(lock, { force: true });
   }
 
   /** Path of a file or folder inside the run. */
@@ -229,19 +347,12 @@ export class RunFolder {
   async state(): Promise<RunState | undefined> {
     const p = this.path('checkpoints', 'state.json');
     const outer = existsSync(p) ? await readRunJson<RunState>(p) : undefined;
-    const inner = await this.checkpointState();
-    if (!inner) return outer;
-    return !outer || furtherAlong(inner, outer) ? inner : outer;
+    return pickState(outer, await this.checkpointState());
   }
 
   /** The run state saved inside `checkpoints/last`, if present and readable (else none: state.json rules). */
   private async checkpointState(): Promise<RunState | undefined> {
-    try {
-      const s = JSON.parse(await readFile(this.path('checkpoints', 'last', CHECKPOINT_STATE), 'utf8')) as RunState;
-      return typeof s.phase === 'string' && Number.isInteger(s.epoch) && Array.isArray(s.donePhases) ? s : undefined;
-    } catch {
-      return undefined;
-    }
+    return stateOf(await readFile(this.path('checkpoints', 'last', CHECKPOINT_STATE), 'utf8').catch(() => undefined));
   }
 
   /** History records so far. */

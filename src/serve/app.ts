@@ -35,7 +35,7 @@ export interface ServeAppOptions {
   root: string;
   /** The token that lets a request in (see ./auth.ts). */
   token: string;
-  /** Whether loopback clients need no token (true when the server listens on a loopback address). */
+  /** Whether loopback clients need no token (`--no-token`, a loopback server only; otherwise every request needs it). */
   open: boolean;
   /** The `node` arguments that start the `transferkit` CLI, for training jobs. */
   cli: string[];
@@ -92,7 +92,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
 
   app.onError((err, c) => {
     if (err instanceof TransferkitError) {
-      const status = err.code === 'UNAUTHORIZED' ? 401 : /NOT_FOUND$/.test(err.code) ? 404 : err.code === 'RUN_EXISTS' ? 409 : 400;
+      const status = err.code === 'UNAUTHORIZED' ? 401 : /NOT_FOUND$/.test(err.code) ? 404 : err.code === 'RUN_EXISTS' || err.code === 'RUN_LOCKED' ? 409 : 400;
       return c.json({ error: err.toJSON() }, status);
     }
     return c.json({ error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) } }, 500);
@@ -153,7 +153,11 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
   });
   app.get('/api/runs/:name/predictions', async (c) => {
     const dir = await runDir(root, c.req.param('name'));
-    const num = (k: string) => (c.req.query(k) === undefined ? undefined : Number(c.req.query(k)));
+    // a value that is not a number (?limit=abc) takes the default
+    const num = (k: string) => {
+      const v = Number(c.req.query(k) ?? NaN);
+      return Number.isFinite(v) ? v : undefined;
+    };
     const filter = c.req.query('filter') === 'wrong' ? 'wrong' : 'all';
     const page = await predictionsPage(dir, { offset: num('offset'), limit: num('limit'), sample: num('sample'), seed: num('seed'), filter });
     if (!page) throw new TransferkitError('FILE_NOT_FOUND', `The run "${c.req.param('name')}" has no stored predictions (predictions.jsonl)`, { hint: 'Write them with `transferkit predict --model <run> --data <labelled data> --out <run>/predictions.jsonl`.' });
@@ -188,10 +192,13 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
   });
   app.get('/api/jobs/:id', (c) => c.json(jobs.get(c.req.param('id'))));
   app.post('/api/jobs/:id/stop', (c) => c.json(jobs.stop(c.req.param('id'))));
-  app.post('/api/runs/:name/resume', (c) => c.json(jobs.resume(c.req.param('name')), 201));
+  app.post('/api/runs/:name/resume', async (c) => c.json(await jobs.resume(c.req.param('name')), 201));
   app.get('/api/jobs/:id/events', (c) => {
     const id = c.req.param('id');
     jobs.get(id); // unknown job: an error before the stream starts
+    // a reconnecting EventSource sends the last id it saw: events up to it are not sent again
+    const lastSeen = Number(c.req.header('last-event-id') ?? NaN);
+    const after = Number.isFinite(lastSeen) ? lastSeen : -Infinity;
     return streamSSE(c, async (stream) => {
       const queue: JobEvent[] = [];
       let wake: (() => void) | undefined;
@@ -212,7 +219,7 @@ export function createServeApp(opts: ServeAppOptions): ServeApp {
             wake = undefined;
             continue;
           }
-          await stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(e.data) });
+          if (e.id > after || e.type === 'end') await stream.writeSSE({ id: String(e.id), event: e.type, data: JSON.stringify(e.data) });
           if (e.type === 'end') break;
         }
       } finally {

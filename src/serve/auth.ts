@@ -1,7 +1,8 @@
 /**
- * Who may use the dashboard. Bound to a loopback address (the default, 127.0.0.1), requests from
- * this machine need nothing; bound to any other address, every request needs the token printed
- * at start. Requests from another machine always need it. The token is accepted as an
+ * Who may use the dashboard. Every request needs the token printed at start, from this machine
+ * too (other users of a shared machine reach loopback as well), unless the server was started
+ * open (`--no-token`, loopback hosts only): then loopback clients need nothing. Requests from
+ * another machine always need it. The token is accepted as an
  * `Authorization: Bearer <token>` header, or once as `?token=<token>`, which sets a cookie
  * (HttpOnly, SameSite=Strict) for the requests that follow.
  *

@@ -9,9 +9,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CurveResult } from '../choose/curve.ts';
 import { TransferkitError } from '../errors.ts';
-import { learningCurveChart } from '../report/charts/learning-curve.ts';
+import { learningCurveChart, usableCurve } from '../report/charts/learning-curve.ts';
 import type { VegaLiteSpec } from '../report/charts/render.ts';
-import { folderInside } from './safe-path.ts';
+import { folderInside, runFile } from './safe-path.ts';
 
 /** The file a learning curve's folder holds. */
 const CURVE_FILE = 'curve.json';
@@ -50,8 +50,12 @@ export async function listCurves(root: string): Promise<CurveSummary[]> {
   for (const e of await readdir(root, { withFileTypes: true }).catch(() => [])) {
     if (e.name.startsWith('.') || !(e.isDirectory() || e.isSymbolicLink())) continue;
     const dir = await folderInside(root, e.name);
-    const curve = dir && (await readCurve(dir).catch(() => undefined));
-    if (curve) out.push(summary(e.name, curve.value, curve.modified));
+    try {
+      const curve = dir && (await readCurve(dir));
+      if (curve) out.push(summary(e.name, curve.value, curve.modified));
+    } catch {
+      // a damaged curve.json: left out of the list
+    }
   }
   return out.sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
 }
@@ -73,17 +77,18 @@ export async function curveDetail(root: string, name: string): Promise<CurveSumm
 }
 
 async function readCurve(dir: string): Promise<{ value: CurveResult; modified: number } | undefined> {
-  const path = join(dir, CURVE_FILE);
-  const st = await stat(path).catch(() => null);
-  if (!st?.isFile()) return undefined;
+  // a curve.json that is a link out of the runs folder counts as missing
+  const path = await runFile(dir, CURVE_FILE);
+  const st = path === undefined ? null : await stat(path).catch(() => null);
+  if (!path || !st?.isFile()) return undefined;
   let value: CurveResult;
   try {
     value = JSON.parse(await readFile(path, 'utf8')) as CurveResult;
   } catch (err) {
     throw new TransferkitError('CORRUPT_RUN', `The curve file ${path} is damaged: ${(err as Error).message}`, { where: path, hint: 'Run the curve again with another --out folder.' });
   }
-  if (!value || !Array.isArray(value.points) || typeof value.base !== 'string') {
-    throw new TransferkitError('CORRUPT_RUN', `The curve file ${path} is damaged: it lists no "points"`, { where: path, hint: 'Run the curve again with another --out folder.' });
+  if (!usableCurve(value) || typeof value.base !== 'string') {
+    throw new TransferkitError('CORRUPT_RUN', `The curve file ${CURVE_FILE} is damaged: it lists no usable "points"`, { where: path, hint: 'Run the curve again with another --out folder.' });
   }
   return { value, modified: st.mtimeMs };
 }

@@ -14,6 +14,8 @@ import { createInterface } from 'node:readline';
 import { TransferkitError } from '../errors.ts';
 import { describeBounds, inBounds, trainingSetting, type TrainingSettingKey } from '../transfer/settings.ts';
 import { STRATEGIES } from '../transfer/strategies.ts';
+import { runLockOwner } from '../runs/run-folder.ts';
+import { readRunText } from './safe-path.ts';
 
 /**
  * A fit to start from the dashboard's form.
@@ -134,6 +136,8 @@ const MAX_EVENTS = 2000;
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
   private counter = 0;
+  /** Set by {@link JobManager.closeAll}: no job starts once the server is closing. */
+  private closing = false;
 
   /**
    * @param root The runs folder (absolute).
@@ -213,11 +217,13 @@ export class JobManager {
   /**
    * Resumes the interrupted run `<root>/<name>` (`fit --resume`).
    *
-   * @throws TransferkitError `RUN_NOT_FOUND` (no such run), `BAD_OPTION` (a job already trains it).
+   * @throws TransferkitError `RUN_NOT_FOUND` (no such run), `BAD_OPTION` (a job already trains it), `RUN_LOCKED` (another process trains it).
    */
-  resume(name: string): JobInfo {
+  async resume(name: string): Promise<JobInfo> {
     const dir = join(this.root, checkName(name));
     if (!existsSync(join(dir, 'config.json'))) throw new TransferkitError('RUN_NOT_FOUND', `No run "${name}" to resume`, { where: name, hint: 'Pick an interrupted run from the runs list.' });
+    const pid = this.busy(name) ? undefined : await runLockOwner(dir, (rel) => readRunText(dir, rel));
+    if (pid !== undefined) throw new TransferkitError('RUN_LOCKED', `The run "${name}" is being trained by another process (pid ${pid})`, { where: name, hint: `Wait for process ${pid} to finish, then resume it.` });
     return this.launch('resume', name, ['fit', '--resume', dir, '--json']);
   }
 
@@ -275,6 +281,7 @@ export class JobManager {
 
   /** Stops every running job and waits for them to end (when the server closes). */
   async closeAll(): Promise<void> {
+    this.closing = true;
     for (const job of this.jobs.values()) if (job.status === 'running') this.stop(job.id);
     await Promise.all([...this.jobs.values()].map((j) => j.done));
   }
@@ -291,6 +298,7 @@ export class JobManager {
   }
 
   private launch(command: JobInfo['command'], run: string, args: string[]): JobInfo {
+    if (this.closing) throw new TransferkitError('BAD_OPTION', 'The dashboard is shutting down: no job starts now', { where: run, hint: 'Start `transferkit serve` again.' });
     const busy = this.busy(run);
     if (busy) throw new TransferkitError('BAD_OPTION', `The run "${run}" is already training (job ${busy.id})`, { where: run, hint: 'Stop that job first, or wait for it to end.' });
     const id = `j${++this.counter}`;
@@ -308,7 +316,8 @@ export class JobManager {
       const result = lastJson(stdout);
       const error = spawnError ? { code: 'INTERNAL', message: spawnError.message } : (result?.error as JobInfo['error'] | undefined);
       job.exitCode = code;
-      job.status = job.status === 'stopping' || signal ? 'stopped' : code === 0 ? 'finished' : 'failed';
+      // a job that was asked to stop but got to the end anyway (exit 0, no signal) finished
+      job.status = code === 0 && !signal ? 'finished' : job.status === 'stopping' || signal ? 'stopped' : 'failed';
       job.ended = new Date().toISOString();
       if (error) job.error = error;
       emit(job, 'end', { status: job.status, exitCode: code, signal, ...(error ? { error } : {}), ...(result && !error ? { result } : {}) });

@@ -10,6 +10,7 @@ import { stat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Prediction } from '../models/predict.ts';
 import { PREDICTIONS_FILE } from '../report/card/stored-predictions.ts';
+import { runFile } from './safe-path.ts';
 import { createRng } from '../util/random.ts';
 
 /**
@@ -89,7 +90,8 @@ const cache = new Map<string, Parsed>();
  * ```
  */
 export async function predictionsPage(dir: string, q: PredictionQuery = {}): Promise<PredictionPage | undefined> {
-  const parsed = await parse(join(dir, PREDICTIONS_FILE));
+  const file = await runFile(dir, PREDICTIONS_FILE);
+  const parsed = file === undefined ? undefined : await parse(file);
   if (!parsed) return undefined;
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(q.limit ?? 50)));
   const indices = q.filter === 'wrong' ? parsed.wrong : undefined;

@@ -5,16 +5,18 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TransferkitError } from '../errors.ts';
 import { readRunFiles, type JsonObject, type RecordedScores } from '../report/card/run-files.ts';
-import { CHECKPOINT_STATE, type RunState } from '../runs/run-folder.ts';
-import { folderInside } from './safe-path.ts';
+import { readRunState, runLockOwner, type RunState } from '../runs/run-folder.ts';
+import { folderInside, readRunText, runFile } from './safe-path.ts';
 
-/** Where a run stands: `finished` (metrics.json written), `incomplete` (interrupted or still training), `damaged` (a file does not parse). */
-export type RunStatus = 'finished' | 'incomplete' | 'damaged';
+/**
+ * Where a run stands: `finished` (metrics.json written), `training` (a live process holds its
+ * lock), `incomplete` (interrupted), `damaged` (a file does not parse, or points out of the runs folder).
+ */
+export type RunStatus = 'finished' | 'training' | 'incomplete' | 'damaged';
 
 /**
  * One run in the runs list.
@@ -87,8 +89,13 @@ export async function listRuns(root: string): Promise<RunSummary[]> {
   for (const e of entries) {
     if (e.name.startsWith('.') || !(e.isDirectory() || e.isSymbolicLink())) continue;
     const dir = await folderInside(root, e.name);
-    if (!dir || !existsSync(join(dir, 'config.json'))) continue;
-    out.push((await readRun(e.name, dir)).summary);
+    if (!dir || !(await runFile(dir, 'config.json'))) continue;
+    try {
+      out.push((await readRun(e.name, dir)).summary);
+    } catch (err) {
+      // one unreadable run must not hide the others
+      out.push({ name: e.name, kind: 'unknown', status: 'damaged', classes: [], epochs: 0, modified: 0, problem: (err as Error).message });
+    }
   }
   return out.sort((a, b) => b.modified - a.modified || a.name.localeCompare(b.name));
 }
@@ -105,7 +112,7 @@ export async function listRuns(root: string): Promise<RunSummary[]> {
 export async function runDetail(root: string, name: string): Promise<RunDetail> {
   const dir = await runDir(root, name);
   const { summary, config, metrics } = await readRun(name, dir);
-  const state = await readState(dir);
+  const state = await readRunState(dir, (rel) => readRunText(dir, rel));
   const files = (await readdir(dir, { withFileTypes: true })).filter((f) => f.isFile() && !f.name.startsWith('.')).map((f) => f.name).sort();
   return {
     ...summary,
@@ -129,7 +136,7 @@ export async function runDetail(root: string, name: string): Promise<RunDetail> 
  */
 export async function runDir(root: string, name: string): Promise<string> {
   const dir = await folderInside(root, name);
-  if (!dir || !existsSync(join(dir, 'config.json'))) {
+  if (!dir || !(await runFile(dir, 'config.json'))) {
     throw new TransferkitError('RUN_NOT_FOUND', `No run "${name}" in the runs folder`, { where: name, hint: 'Pick a run from the runs list.' });
   }
   return dir;
@@ -138,6 +145,12 @@ export async function runDir(root: string, name: string): Promise<string> {
 async function readRun(name: string, dir: string): Promise<{ summary: RunSummary; config: JsonObject; metrics?: JsonObject }> {
   const modified = await lastChange(dir);
   try {
+    // readRunFiles reads these itself: one that is a link out of the run folder is refused first
+    for (const f of ['config.json', 'metrics.json', join('model', 'transferkit.json')]) {
+      if ((await lstat(join(dir, f)).catch(() => null)) && !(await runFile(dir, f))) {
+        throw new TransferkitError('CORRUPT_RUN', `The run file ${f} of "${name}" is not a file inside the runs folder`, { where: name, hint: 'Replace the link with the file itself.' });
+      }
+    }
     const run = await readRunFiles(dir);
     const c = run.config;
     const m = run.metrics;
@@ -169,16 +182,18 @@ async function readRun(name: string, dir: string): Promise<{ summary: RunSummary
     if (!(err instanceof TransferkitError)) throw err;
     let config: JsonObject = {};
     try {
-      config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as JsonObject;
+      const parsed: unknown = JSON.parse((await readRunText(dir, 'config.json')) ?? '');
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) config = parsed as JsonObject;
     } catch {
       // damaged: the problem says so
     }
-    const incomplete = err.code === 'NOT_A_RUN' && !existsSync(join(dir, 'metrics.json'));
+    const incomplete = err.code === 'NOT_A_RUN' && !(await lstat(join(dir, 'metrics.json')).catch(() => null));
+    const training = incomplete && (await runLockOwner(dir, (rel) => readRunText(dir, rel))) !== undefined;
     return {
       summary: {
         name,
         kind: typeof config.strategy === 'string' ? 'fit' : typeof config.method === 'string' ? 'adapt' : 'unknown',
-        status: incomplete ? 'incomplete' : 'damaged',
+        status: training ? 'training' : incomplete ? 'incomplete' : 'damaged',
         strategy: str(config.strategy) ?? str(config.method),
         train: str(config.train) ?? str(config.target),
         base: str(config.base),
@@ -195,7 +210,7 @@ async function readRun(name: string, dir: string): Promise<{ summary: RunSummary
 
 /** The epoch records of history.jsonl (lines that do not parse are left out: the dashboard only shows them). */
 async function readHistory(dir: string): Promise<JsonObject[]> {
-  const text = await readFile(join(dir, 'history.jsonl'), 'utf8').catch(() => '');
+  const text = (await readRunText(dir, 'history.jsonl')) ?? '';
   const out: JsonObject[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -208,21 +223,12 @@ async function readHistory(dir: string): Promise<JsonObject[]> {
   return out;
 }
 
-/** checkpoints/state.json, or the copy inside checkpoints/last (read only, as found). */
-async function readState(dir: string): Promise<RunState | undefined> {
-  for (const p of [join(dir, 'checkpoints', 'state.json'), join(dir, 'checkpoints', 'last', CHECKPOINT_STATE)]) {
-    try {
-      return JSON.parse(await readFile(p, 'utf8')) as RunState;
-    } catch {
-      // next
-    }
-  }
-  return undefined;
-}
-
 async function lastChange(dir: string): Promise<number> {
   let t = 0;
-  for (const f of ['config.json', 'history.jsonl', 'metrics.json']) t = Math.max(t, (await stat(join(dir, f)).catch(() => null))?.mtimeMs ?? 0);
+  for (const f of ['config.json', 'history.jsonl', 'metrics.json']) {
+    const file = await runFile(dir, f);
+    if (file) t = Math.max(t, (await stat(file).catch(() => null))?.mtimeMs ?? 0);
+  }
   return t;
 }
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 /**
@@ -74,6 +74,41 @@ export async function folderInside(root: string, name: string): Promise<string |
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The real path of the regular file `rel` of the run folder `dir`, or undefined when it is
+ * missing or its real path (symbolic links followed) lies outside the run folder: every file of a
+ * run folder the dashboard reads goes through this, so a link pointing out counts as missing.
+ *
+ * @example
+ * ```ts
+ * const file = await runFile('/home/me/runs/iris', 'config.json');
+ * ```
+ */
+export async function runFile(dir: string, rel: string): Promise<string | undefined> {
+  try {
+    const base = await realpath(dir);
+    const real = await realpath(join(base, rel));
+    if (!within(base, real) || real === base) return undefined;
+    return (await stat(real)).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The text of the file `rel` of the run folder `dir` (read through {@link runFile}), or undefined
+ * when it is missing or points out of the run folder.
+ *
+ * @example
+ * ```ts
+ * const history = (await readRunText('/home/me/runs/iris', 'history.jsonl')) ?? '';
+ * ```
+ */
+export async function readRunText(dir: string, rel: string): Promise<string | undefined> {
+  const file = await runFile(dir, rel);
+  return file === undefined ? undefined : readFile(file, 'utf8').catch(() => undefined);
 }
 
 /** Whether `path` lies inside (or is) `base`; both absolute and real. */

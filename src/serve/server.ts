@@ -1,6 +1,8 @@
 /**
- * Starting and stopping the dashboard: listens on 127.0.0.1 by default; on any other address
- * every request needs the token (printed in the URL the server returns).
+ * Starting and stopping the dashboard: listens on 127.0.0.1 by default; every request needs the
+ * token (printed in the URL the server returns; opening that URL once sets a cookie), on loopback
+ * too, since other users of a shared machine can reach loopback. `noToken` (loopback only) turns
+ * the token off: then anyone on this machine can use the dashboard.
  *
  * @module
  */
@@ -25,8 +27,10 @@ export interface ServeOptions {
   runs: string;
   /** Port (default 7860; 0 picks a free one). */
   port?: number;
-  /** Address to listen on (default 127.0.0.1). Any other address makes every request need the token. */
+  /** Address to listen on (default 127.0.0.1). */
   host?: string;
+  /** Let requests from this machine in without the token (loopback `host` only): anyone on this machine, other users included, can then use the dashboard. */
+  noToken?: boolean;
   /** The token (default: a fresh random one). */
   token?: string;
   /** The `node` arguments that start the `transferkit` CLI for training jobs (default: this package's bin/transferkit.js). */
@@ -49,7 +53,7 @@ export interface RunningServer {
   host: string;
   port: number;
   token: string;
-  /** Whether requests need the token (any address but loopback). */
+  /** Whether requests need the token (always, unless `noToken` was given). */
   tokenRequired: boolean;
   app: ServeApp;
   /** Stops the jobs, releases the models and closes the server. */
@@ -62,7 +66,7 @@ export const DEFAULT_PORT = 7860;
 /**
  * Starts the dashboard on the runs folder `opts.runs`.
  *
- * @throws TransferkitError `RUN_NOT_FOUND` (no such folder), `NOT_A_DIRECTORY`, `PORT_IN_USE`.
+ * @throws TransferkitError `RUN_NOT_FOUND` (no such folder), `NOT_A_DIRECTORY`, `PORT_IN_USE`, `BAD_OPTION` (`noToken` with a host that is not loopback).
  * @example
  * ```ts
  * const server = await startServer({ runs: 'runs', port: 0 });
@@ -75,7 +79,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   if (!existsSync(root)) throw new TransferkitError('RUN_NOT_FOUND', `The runs folder ${opts.runs} does not exist`, { where: root, hint: 'Create it, or pass the folder your runs are in (`transferkit fit --out <folder>/<name>` writes one run there).' });
   if (!statSync(root).isDirectory()) throw new TransferkitError('NOT_A_DIRECTORY', `${opts.runs} is a file, not a runs folder`, { where: root, hint: 'Pass the folder that holds the run folders.' });
   const host = opts.host ?? '127.0.0.1';
-  const open = isLoopback(host);
+  if (opts.noToken && !isLoopback(host)) {
+    throw new TransferkitError('BAD_OPTION', `noToken is allowed only on a loopback host (127.0.0.1, ::1), not on ${host}`, { where: 'noToken', hint: 'Leave out --no-token (open the printed URL with ?token=), or listen on --host 127.0.0.1.' });
+  }
+  const open = opts.noToken === true;
   const token = opts.token ?? newToken();
   const cli = opts.cli ?? [fileURLToPath(new URL('../../bin/transferkit.js', import.meta.url))];
   const app = createServeApp({ root, token, open, cli });

@@ -215,6 +215,18 @@ export class ModelCache {
     return { images: out };
   }
 
+  /**
+   * The runs whose models are loaded (or loading) now, least recently used first; at most 3.
+   *
+   * @example
+   * ```ts
+   * cache.loaded(); // ['iris', 'wine']
+   * ```
+   */
+  loaded(): string[] {
+    return [...this.open.keys()];
+  }
+
   /** Releases every loaded model. */
   async close(): Promise<void> {
     this.closing = true;

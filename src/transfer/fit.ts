@@ -45,7 +45,7 @@ import { phaseEpochs, planDefaults, type DefaultsPlan } from './defaults.ts';
 import { convergenceWarnings } from './convergence.ts';
 import { fitPrototypeHead } from './few-shot/prototype-head.ts';
 import { applyRecordedEncoder, type TextEncoderRef } from '../models/text/encoder-features.ts';
-import { isWordVectorsRef, wordVectorBase, WORD_POOL_LAYER } from '../models/text/word-vector-base.ts';
+import { isWordVectorsRef, wordVectorBase, WORD_POOL_LAYER, vocabTopWarnings } from '../models/text/word-vector-base.ts';
 
 /**
  * Everything `fit` needs; saved as the run's `config.json` (a dataset given in memory is
@@ -285,8 +285,10 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
   } catch (err) {
     disposeModelWeights(prepared.model.model);
     // Nothing was trained yet: leave no half-made run folder behind.
-    if (run && !(await run.state())) await rm(run.dir, { recursive: true, force: true });
+    if (run && !(await run.state().catch(() => undefined))) await rm(run.dir, { recursive: true, force: true });
     throw err;
+  } finally {
+    await run?.close();
   }
 }
 
@@ -304,6 +306,15 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
 export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Promise<FitResult> {
   await ensureEngine();
   const run = await RunFolder.open(out);
+  try {
+    return await resumeOpen(run, out, callbacks);
+  } finally {
+    await run.close();
+  }
+}
+
+/** {@link resumeFit} once the run folder is open (and locked). */
+async function resumeOpen(run: RunFolder, out: string, callbacks: FitCallbacks): Promise<FitResult> {
   const saved = await run.config<FitConfig & { train: string | InMemoryRef; val?: string | InMemoryRef; dataFingerprint?: DataFingerprint }>();
   for (const [key, ref] of [['train', saved.train], ['val', saved.val]] as const) {
     if (ref !== undefined && ref !== null && typeof ref !== 'string') {
@@ -716,7 +727,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       adapter,
       head: headChoice,
       defaults: inputs.plan,
-      warnings: [...noKnownWordWarnings(inputs), ...convergenceWarnings(history, phases, headChoice)],
+      warnings: [...noKnownWordWarnings(inputs), ...vocabTopWarnings(cfg), ...convergenceWarnings(history, phases, headChoice)],
       engines,
       ...(engineFallback ? { engineFallback } : {}),
     }, phases);

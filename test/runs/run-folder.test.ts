@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransferkitError } from '../../src/errors.ts';
-import { recoverRun, RunFolder } from '../../src/runs/run-folder.ts';
+import { CHECKPOINT_STATE, readRunState, recoverRun, RUN_LOCK, runLockOwner, RunFolder } from '../../src/runs/run-folder.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'tk-runfolder-'));
 process.on('exit', () => void rm(root, { recursive: true, force: true }));
@@ -33,6 +33,7 @@ async function runAtEpoch1(): Promise<string> {
   await modelFolder(run.path('checkpoints', 'last'), 'epoch1');
   await modelFolder(run.path('checkpoints', 'best'), 'epoch1');
   await run.writeState({ phase: 'train', epoch: 1, donePhases: [], finished: false });
+  await run.close();
   return dir;
 }
 
@@ -130,8 +131,10 @@ test('create takes a folder holding only a temporary of a killed process, and re
   const dir = join(root, 'killed-at-start');
   await mkdir(dir);
   await writeFile(join(dir, `config.json.${deadPid}.0.tmp`), '{"stra');
-  await RunFolder.create(dir, { strategy: 'scratch' });
-  assert.deepEqual(await readdir(dir), ['config.json']);
+  const run = await RunFolder.create(dir, { strategy: 'scratch' });
+  assert.deepEqual((await readdir(dir)).sort(), ['.lock', 'config.json'], 'the run holds its lock while open');
+  await run.close();
+  assert.deepEqual(await readdir(dir), ['config.json'], 'close releases it');
   const other = join(root, 'other-files');
   await mkdir(other);
   await writeFile(join(other, 'notes.txt'), 'mine');
@@ -143,4 +146,38 @@ test('create refuses an output path that is a file, with NOT_A_DIRECTORY', async
   await writeFile(file, 'mine');
   await assert.rejects(RunFolder.create(file, {}), (e: unknown) => e instanceof TransferkitError && e.code === 'NOT_A_DIRECTORY' && e.where === file);
   assert.equal(await readFile(file, 'utf8'), 'mine');
+});
+
+test('a run folder is locked while open: a second writer gets RUN_LOCKED naming the pid; a stale lock is taken over', async () => {
+  const dir = join(root, 'locked');
+  const first = await RunFolder.create(dir, { strategy: 'scratch' });
+  assert.equal(await readFile(join(dir, RUN_LOCK), 'utf8'), String(process.pid));
+  assert.equal(await runLockOwner(dir), process.pid);
+  await assert.rejects(RunFolder.open(dir), (e: unknown) => e instanceof TransferkitError && e.code === 'RUN_LOCKED' && e.hint!.includes(String(process.pid)));
+  await first.close();
+  await first.close(); // twice is fine
+  assert.equal(await runLockOwner(dir), undefined);
+  // another live process (the parent) holds it
+  await writeFile(join(dir, RUN_LOCK), String(process.ppid));
+  await assert.rejects(RunFolder.open(dir), (e: unknown) => e instanceof TransferkitError && e.code === 'RUN_LOCKED' && e.message.includes(`pid ${process.ppid}`));
+  // a killed process's lock is stale: taken over
+  await writeFile(join(dir, RUN_LOCK), String(deadPid));
+  const second = await RunFolder.open(dir);
+  assert.equal(await readFile(join(dir, RUN_LOCK), 'utf8'), String(process.pid));
+  await second.close();
+  assert.ok(!existsSync(join(dir, RUN_LOCK)));
+  // a failed open releases the lock it took
+  await writeFile(join(dir, 'config.json'), '{"stra');
+  await assert.rejects(RunFolder.open(dir), (e: unknown) => e instanceof TransferkitError && e.code === 'CORRUPT_RUN');
+  assert.ok(!existsSync(join(dir, RUN_LOCK)));
+});
+
+test('readRunState reads where a run stands without writing: the checkpoint copy wins when further along', async () => {
+  const dir = await runAtEpoch1();
+  assert.deepEqual(await readRunState(dir), { phase: 'train', epoch: 1, donePhases: [], finished: false });
+  await writeFile(join(dir, 'checkpoints', 'last', CHECKPOINT_STATE), JSON.stringify({ phase: 'train', epoch: 2, donePhases: [], finished: false }));
+  assert.equal((await readRunState(dir))?.epoch, 2, 'further along than state.json');
+  await writeFile(join(dir, 'checkpoints', 'state.json'), JSON.stringify({ phase: 'train', epoch: 3, donePhases: [], finished: false }));
+  assert.equal((await readRunState(dir))?.epoch, 3);
+  assert.equal(await readRunState(join(root, 'no-such-run')), undefined);
 });

@@ -25,14 +25,15 @@ const missing = !existsSync(CHROMIUM);
 if (missing && process.env.TRANSFERKIT_REQUIRE_BROWSER === '1') throw new Error(`The browser test needs chromium at ${CHROMIUM} (TRANSFERKIT_REQUIRE_BROWSER=1): install it (apt-get install chromium) or set TRANSFERKIT_CHROMIUM`);
 const skip = missing ? `no chromium at ${CHROMIUM}: install it (apt-get install chromium) or set TRANSFERKIT_CHROMIUM; TRANSFERKIT_REQUIRE_BROWSER=1 makes this a failure` : false;
 
-let server: { url: string; child: ChildProcess } | undefined;
+/** `url`: the printed address (with ?token=); `base`: the same without it. */
+let server: { url: string; base: string; child: ChildProcess } | undefined;
 let runs: string;
 let browser: Browser;
 let page: Page;
 const problems: string[] = [];
 
 /** Starts `transferkit serve <runs> --port 0 --json` as users do; resolves with its URL once it listens. */
-async function serve(dir: string): Promise<{ url: string; child: ChildProcess }> {
+async function serve(dir: string): Promise<{ url: string; base: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [...cliCommand(), 'serve', dir, '--port', '0', '--json'], { env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((ok, fail) => {
     createInterface({ input: child.stdout! }).once('line', ok);
@@ -40,9 +41,11 @@ async function serve(dir: string): Promise<{ url: string; child: ChildProcess }>
   });
   const info = JSON.parse(line) as { url: string; host: string; port: number; token: string; tokenRequired: boolean };
   assert.equal(info.host, '127.0.0.1');
-  assert.equal(info.tokenRequired, false, 'loopback: no token needed');
+  assert.equal(info.tokenRequired, true, 'loopback needs the token too (other users of the machine reach it)');
   assert.ok(info.port > 0 && info.token.length >= 40);
-  return { url: info.url, child };
+  const base = `http://127.0.0.1:${info.port}/`;
+  assert.equal(info.url, `${base}?token=${info.token}`, 'the printed URL carries the token');
+  return { url: info.url, base, child };
 }
 
 before(async () => {
@@ -75,6 +78,8 @@ after(async () => {
 });
 
 test('the dashboard loads with no console errors, lists the runs and draws a learning curve', { skip, timeout: 30_000 }, async () => {
+  assert.equal((await fetch(`${server!.base}api/runs`)).status, 401, 'without the token: refused');
+  // the user opens the printed URL: ?token= sets the cookie the page's requests carry
   await page.goto(server!.url);
   await page.waitForSelector('body[data-ready="true"]');
   assert.equal(await page.locator('#runs-table tr[data-run="iris"] td.status').textContent(), 'finished');
@@ -108,7 +113,7 @@ test('a fit started from the form finishes, its run appears in the list and comp
 });
 
 test('a what-if edit changes the shown prediction; the run charts render as SVG', { skip, timeout: 30_000 }, async () => {
-  await page.goto(`${server!.url}#run=iris`);
+  await page.goto(`${server!.base}#run=iris`);
   await page.waitForFunction(() => document.querySelector('#whatif-prediction')?.textContent !== '…');
   await page.waitForSelector('#history-chart svg');
   await page.waitForSelector('#whatif-chart svg');
@@ -131,7 +136,7 @@ test("a run's HTML report, served from the runs folder, renders its charts", { s
   const dir = join(runs, 'iris');
   const report = await writeRunReport(dir);
   const charts = Array.isArray(report.charts) ? report.charts.length : Number(report.charts);
-  await page.goto(`${server!.url.replace(/\/$/, '')}/files/iris/report.html`);
+  await page.goto(`${server!.base}files/iris/report.html`);
   const svgs = await page.locator('svg').count();
   assert.ok(charts >= 1, 'the report has charts');
   assert.ok(svgs >= charts, `${svgs} SVG elements for ${charts} charts`);

@@ -18,11 +18,13 @@ after(async () => {
   await server.close();
 });
 
-const post = async (path: string, body: unknown = {}) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** fetch with the server's token (every request needs it, on loopback too). */
+const call = (url: string, init: RequestInit = {}) => fetch(url, { ...init, headers: { authorization: `Bearer ${server.token}`, ...(init.headers as Record<string, string> | undefined) } });
+const post = async (path: string, body: unknown = {}) => call(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** Reads a job's server-sent events, calling `onEvent` for each until it returns true or the stream ends. */
 async function readEvents(id: string, onEvent: (type: string, data: Record<string, unknown>) => boolean | Promise<boolean>): Promise<void> {
-  const res = await fetch(`${base}/api/jobs/${id}/events`);
+  const res = await call(`${base}/api/jobs/${id}/events`);
   assert.equal(res.headers.get('content-type')?.split(';')[0], 'text/event-stream');
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
@@ -44,10 +46,25 @@ async function readEvents(id: string, onEvent: (type: string, data: Record<strin
   }
 }
 
-test('the server listens on 127.0.0.1 and needs no token there', () => {
+test('the server listens on 127.0.0.1 and needs the token there too; the printed URL carries it; --no-token is for loopback only', async () => {
   assert.equal(server.host, '127.0.0.1');
-  assert.equal(server.tokenRequired, false);
-  assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.equal(server.tokenRequired, true);
+  assert.equal(server.url, `http://127.0.0.1:${server.port}/?token=${server.token}`);
+  assert.equal((await fetch(`${base}/api/runs`)).status, 401, 'another local user without the token');
+  assert.equal((await fetch(`${base}/`)).status, 401);
+  const opened = await fetch(server.url.replace('/?', '/api/runs?'));
+  assert.equal(opened.status, 200, 'the printed URL lets in');
+  assert.equal((await fetch(`${base}/api/runs`, { headers: { cookie: (opened.headers.get('set-cookie') ?? '').split(';')[0] } })).status, 200, 'and sets the cookie');
+  await assert.rejects(startServer({ runs: server.app.jobs.root, port: 0, host: '0.0.0.0', noToken: true }), (e: unknown) => (e as { code?: string }).code === 'BAD_OPTION');
+  const open = await startServer({ runs: server.app.jobs.root, port: 0, noToken: true, cli: [] });
+  try {
+    assert.equal(open.tokenRequired, false);
+    assert.match(open.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.equal((await fetch(`http://127.0.0.1:${open.port}/api/runs`)).status, 200);
+  } finally {
+    await open.close();
+  }
+  assert.throws(() => open.app.jobs.startFit({ name: 'late', train: 'builtin:iris' }), /shutting down/, 'no job starts once closed');
 });
 
 test('a fit started over HTTP streams its epochs; stopped, it stays resumable; resumed, it continues where it stopped and finishes', async () => {
@@ -66,9 +83,10 @@ test('a fit started over HTTP streams its epochs; stopped, it stays resumable; r
     if (type === 'epoch' && !stoppedAt) {
       stoppedAt = data.epoch as number;
       if (stoppedAt >= 2) {
-        const training = (await (await fetch(`${base}/api/runs/iris-long`)).json()) as { job?: string; resumable: boolean };
+        const training = (await (await call(`${base}/api/runs/iris-long`)).json()) as { job?: string; status: string; resumable: boolean };
         assert.equal((await post(`/api/jobs/${job.id}/stop`)).status, 200);
         assert.equal(training.job, job.id, 'the run shows the job training it');
+        assert.equal(training.status, 'training', 'the child holds the run lock');
         assert.equal(training.resumable, false);
       }
       else stoppedAt = 0;
@@ -77,7 +95,7 @@ test('a fit started over HTTP streams its epochs; stopped, it stays resumable; r
     return type === 'end';
   });
   assert.equal(end?.status, 'stopped');
-  const detail = (await (await fetch(`${base}/api/runs/iris-long`)).json()) as { status: string; resumable: boolean; history: Array<{ epoch: number }> };
+  const detail = (await (await call(`${base}/api/runs/iris-long`)).json()) as { status: string; resumable: boolean; history: Array<{ epoch: number }> };
   assert.equal(detail.status, 'incomplete');
   assert.equal(detail.resumable, true);
   assert.ok(detail.history.length >= 2 && detail.history.length < 40, `stopped part-way (${detail.history.length} epochs)`);
@@ -96,8 +114,14 @@ test('a fit started over HTTP streams its epochs; stopped, it stays resumable; r
   assert.equal((end?.result as { resumed: boolean }).resumed, true);
   const history = (await readFile(join(server.app.jobs.root, 'iris-long', 'history.jsonl'), 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { epoch: number }).epoch);
   assert.deepEqual(history, Array.from({ length: 40 }, (_, i) => i + 1), 'each epoch once, in order');
-  const { runs } = (await (await fetch(`${base}/api/runs`)).json()) as { runs: Array<{ name: string; status: string; epochs: number }> };
+  const { runs } = (await (await call(`${base}/api/runs`)).json()) as { runs: Array<{ name: string; status: string; epochs: number }> };
   assert.deepEqual(runs.map((r) => [r.name, r.status, r.epochs]), [['iris-long', 'finished', 40]]);
-  const { jobs } = (await (await fetch(`${base}/api/jobs`)).json()) as { jobs: Array<{ status: string }> };
+  const { jobs } = (await (await call(`${base}/api/jobs`)).json()) as { jobs: Array<{ status: string }> };
   assert.deepEqual(jobs.map((j) => j.status), ['finished', 'stopped']);
+  assert.ok(!existsSync(join(server.app.jobs.root, 'iris-long', '.lock')), 'the finished fit released its lock');
+  // a reconnecting EventSource (Last-Event-ID) gets only the events after the one it saw
+  const all = await (await call(`${base}/api/jobs/${resumed.id}/events`)).text();
+  const ids = [...all.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
+  const again = await (await call(`${base}/api/jobs/${resumed.id}/events`, { headers: { 'last-event-id': String(ids[5]) } })).text();
+  assert.deepEqual([...again.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1])), ids.slice(6));
 });

@@ -1,6 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { JobManager } from '../../src/serve/jobs.ts';
 import { join } from 'node:path';
 import { createServeApp, type ServeApp } from '../../src/serve/app.ts';
 import { admit, isLoopback, newToken } from '../../src/serve/auth.ts';
@@ -148,6 +152,10 @@ test('API: stored predictions a page at a time, filtered and sampled', async () 
   assert.equal((await get('/api/runs/empty-run/predictions')).status, 404);
   const listed = (await (await get('/api/runs')).json()) as { runs: Array<{ name: string; status: string }> };
   assert.equal(listed.runs.find((x) => x.name === 'empty-run')?.status, 'incomplete');
+  // not a number: the default page, not an empty one
+  const abc = (await (await get('/api/runs/iris/predictions?limit=abc&offset=abc')).json()) as { offset: number; items: Array<{ id: number }> };
+  assert.equal(abc.offset, 0);
+  assert.equal(abc.items.length, 50);
 });
 
 test('API: what-if prediction and Shapley values follow the edited row; counterfactuals reach the desired class', async () => {
@@ -177,4 +185,85 @@ test('API: what-if prediction and Shapley values follow the edited row; counterf
   assert.equal(r.predicted, 'setosa');
   assert.ok(r.counterfactuals.length >= 1);
   assert.ok(r.counterfactuals.every((c) => c.changes.length > 0 && c.probability >= 0.5));
+});
+
+test('run files are read only inside the runs folder: links out count as missing; odd files leave a run damaged, not the list broken', async () => {
+  await writeFile(join(outside, 'secret.json'), JSON.stringify({ strategy: 'scratch', secret: 'hunter2', classes: ['a', 'b'] }));
+  // config.json itself points out: no such run
+  await mkdir(join(root, 'leak'));
+  await symlink(join(outside, 'secret.json'), join(root, 'leak', 'config.json'));
+  assert.equal((await get('/api/runs/leak')).status, 404);
+  // other files point out: never read
+  await mkdir(join(root, 'leak2'));
+  await writeFile(join(root, 'leak2', 'config.json'), '{"strategy":"scratch","classes":["a","b"]}');
+  await writeFile(join(outside, 'state.json'), JSON.stringify({ phase: 'train', epoch: 9, donePhases: [], finished: false }));
+  await writeFile(join(outside, 'history.jsonl'), '{"secret":"hunter2","epoch":1}\n');
+  await mkdir(join(root, 'leak2', 'checkpoints'));
+  await symlink(join(outside, 'state.json'), join(root, 'leak2', 'checkpoints', 'state.json'));
+  await symlink(join(outside, 'history.jsonl'), join(root, 'leak2', 'history.jsonl'));
+  await symlink(join(outside, 'secret.json'), join(root, 'leak2', 'metrics.json'));
+  const leak2 = await get('/api/runs/leak2');
+  assert.equal(leak2.status, 200);
+  const text = await leak2.text();
+  assert.ok(!text.includes('hunter2'), text);
+  const d = JSON.parse(text) as { status: string; state?: unknown; history: unknown[] };
+  assert.equal(d.status, 'damaged');
+  assert.equal(d.state, undefined);
+  assert.deepEqual(d.history, []);
+  await mkdir(join(root, 'leak3'));
+  await writeFile(join(root, 'leak3', 'config.json'), '{"strategy":"scratch"}');
+  await symlink(join(outside, 'secret.json'), join(root, 'leak3', 'predictions.jsonl'));
+  assert.equal((await get('/api/runs/leak3/predictions')).status, 404);
+  // config.json holding null or an array: listed as damaged, the list still answers
+  for (const [name, body] of [['nulled', 'null'], ['listed', '[1]']]) {
+    await mkdir(join(root, name));
+    await writeFile(join(root, name, 'config.json'), body);
+  }
+  const res = await get('/api/runs');
+  assert.equal(res.status, 200);
+  const { runs } = (await res.json()) as { runs: Array<{ name: string; status: string }> };
+  assert.equal(runs.find((r) => r.name === 'nulled')?.status, 'damaged');
+  assert.equal(runs.find((r) => r.name === 'listed')?.status, 'damaged');
+  assert.equal(runs.find((r) => r.name === 'iris')?.status, 'finished');
+  assert.equal((await get('/api/runs/nulled')).status, 200);
+  // a bad curve.json is left out of the list, and is an error (not a crash) on its own
+  for (const [name, curve] of [['curve-null', { base: 'b', target: 't', seeds: [0], points: [null] }], ['curve-bare', { base: 'b', target: 't', seeds: [0], points: [{}] }]] as const) {
+    await mkdir(join(root, name));
+    await writeFile(join(root, name, 'curve.json'), JSON.stringify(curve));
+    assert.equal((await get(`/api/curves/${name}`)).status, 400, name);
+  }
+  const curves = await get('/api/curves');
+  assert.equal(curves.status, 200);
+  assert.deepEqual(((await curves.json()) as { curves: unknown[] }).curves, []);
+});
+
+test('a fit releases its run lock when it returns', () => {
+  assert.ok(!existsSync(join(root, 'iris', '.lock')));
+});
+
+test('at most 3 models stay loaded: the least recently used is released; none loads while closing', async () => {
+  for (const n of ['iris2', 'iris3', 'iris4']) await cp(join(root, 'iris'), join(root, n), { recursive: true });
+  const models = served.models;
+  for (const n of ['iris', 'iris2', 'iris3']) await models.schema(n);
+  assert.deepEqual(models.loaded(), ['iris', 'iris2', 'iris3']);
+  const tensors = tf.memory().numTensors;
+  await models.schema('iris');
+  assert.deepEqual(models.loaded(), ['iris2', 'iris3', 'iris'], 'a hit is the most recently used');
+  await models.schema('iris4');
+  assert.deepEqual(models.loaded(), ['iris3', 'iris', 'iris4'], 'iris2 was evicted');
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(tf.memory().numTensors, tensors, 'its weights were released');
+  const closing = createServeApp({ root, token: TOKEN, open: true, cli: [] });
+  await closing.close();
+  await assert.rejects(closing.models.schema('iris'), /shutting down/);
+});
+
+test('a job asked to stop that still exits 0 (no signal) is finished, not stopped', async () => {
+  const jobs = new JobManager(await tempRoot('tk-serve-slow-'), [fileURLToPath(new URL('../fixtures/serve/slow-cli.mjs', import.meta.url))]);
+  const job = jobs.startFit({ name: 'slow', train: 'builtin:iris' });
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(jobs.stop(job.id).status, 'stopping');
+  const end = await jobs.wait(job.id);
+  assert.equal(end.exitCode, 0);
+  assert.equal(end.status, 'finished');
 });

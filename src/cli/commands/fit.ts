@@ -150,7 +150,7 @@ adapter merged into a plain model and <out>/adapter the adapter alone (see loadA
           });
         }
         if (flags.source !== undefined && flags.strategy !== 'auto') throw usage("--source is only used by --strategy auto (to measure how similar the target is to the base model's data)");
-        checkPlotFlags(flags);
+        await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
         const epochs: EpochLoss[] = [];

@@ -18,7 +18,7 @@ import type { AuditReport } from '../../audit/report.ts';
 import { AUDIT_FILE } from '../card/attachments.ts';
 import { confusionChart } from '../charts/confusion.ts';
 import { fairnessChart } from '../charts/fairness.ts';
-import { learningCurveChart } from '../charts/learning-curve.ts';
+import { learningCurveChart, usableCurve } from '../charts/learning-curve.ts';
 import { lossCurveChart } from '../charts/loss-curve.ts';
 import { precisionRecallChart, reliabilityChart, rocChart } from '../charts/roc.ts';
 import { esc, htmlTable, num } from './escape.ts';
@@ -65,7 +65,10 @@ export async function chartSections(data: ReportData, figures: FigureMaker): Pro
 }
 
 async function curvesSection(data: ReportData, figures: FigureMaker): Promise<ReportSection | undefined> {
-  if (!data.curves.length) return undefined;
+  if (!data.curves.length) {
+    if (!data.curvesProblem) return undefined;
+    return { id: 'curves', title: 'Training curves', html: `<p class="note">The training curves are left out: ${esc(data.curvesProblem)}</p>`, charts: 0 };
+  }
   const before = figures.count;
   const phases = [...new Set(data.curves.map((c) => c.phase))];
   const last = phases.map((p) => data.curves.filter((c) => c.phase === p).at(-1)!);
@@ -134,9 +137,7 @@ async function learningCurve(data: ReportData, figures: FigureMaker): Promise<{ 
   } catch {
     return { html: '', charts: 0 }; // the card already says why curve.json is left out
   }
-  const points = Array.isArray(curve.points) ? curve.points : [];
-  const usable = points.length > 0 && Array.isArray(curve.seeds) && points.every((p) => Number.isFinite(p.examples) && Array.isArray(p.results) && p.results.every((r) => typeof r.strategy === 'string' && Number.isFinite(r.accuracy) && Array.isArray(r.perSeed)));
-  if (!usable) return { html: '<p class="note">The learning curve is left out: curve.json does not hold its points.</p>', charts: 0 };
+  if (!usableCurve(curve)) return { html: '<p class="note">The learning curve is left out: curve.json does not hold its points.</p>', charts: 0 };
   const before = figures.count;
   const html = await figures.figure(learningCurveChart(curve), `Learning curve of the experiment in ${v.from}: test accuracy of each strategy against the number of labelled examples`);
   return { html, charts: figures.count - before };

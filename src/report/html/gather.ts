@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TransferkitError } from '../../errors.ts';
 import { buildModelCard } from '../card/build.ts';
 import { readRunFiles, type RunFiles } from '../card/run-files.ts';
 import { validateModelCard } from '../card/schema.ts';
@@ -35,8 +36,10 @@ export interface ReportData {
   savedCard?: ModelCard;
   /** Why a `model_card.json` that is there is not shown. */
   savedCardProblem?: string;
-  /** Loss per epoch of each phase (empty when the run recorded none). */
+  /** Loss per epoch of each phase (empty when the run recorded none, or its history is damaged). */
   curves: EpochLoss[];
+  /** Why the loss curves are left out (a damaged history.jsonl). */
+  curvesProblem?: string;
   /** Labelled stored predictions (`predictions.jsonl`), when present and readable. */
   stored?: StoredPredictions;
 }
@@ -68,11 +71,18 @@ export async function gatherReport(folder: string, opts: GatherOptions = {}): Pr
   const run = await readRunFiles(folder);
   const [card, curves, stored, saved] = await Promise.all([
     buildModelCard(folder, { now: opts.now }),
-    readLossCurves(run),
+    // a damaged history.jsonl leaves the curves out (with a note), not the whole report
+    readLossCurves(run).then(
+      (points) => ({ points, problem: undefined as string | undefined }),
+      (err: unknown) => {
+        if (!(err instanceof TransferkitError) || err.code !== 'CORRUPT_RUN') throw err;
+        return { points: [] as EpochLoss[], problem: err.message.split(run.dir).join(run.folder) };
+      },
+    ),
     readStoredPredictions(run.dir, run.classes),
     readSavedCard(run.dir),
   ]);
-  return { run, card, savedCard: saved.value, savedCardProblem: saved.problem, curves, stored: stored.value };
+  return { run, card, savedCard: saved.value, savedCardProblem: saved.problem, curves: curves.points, ...(curves.problem ? { curvesProblem: curves.problem } : {}), stored: stored.value };
 }
 
 /** `model_card.json` of the run folder, checked against the card schema. */

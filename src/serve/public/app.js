@@ -238,13 +238,16 @@ function watch(job) {
       encoding: { x: { field: 'size', type: 'quantitative', scale: { type: 'log' }, title: 'labelled examples per class' }, y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy' }, color: { field: 'strategy', type: 'nominal' } },
     }).catch(showError);
   });
+  let ended = false;
   source.addEventListener('end', async (e) => {
     const r = JSON.parse(e.data);
+    ended = true;
     source.close();
     $('#job-status').textContent = r.status;
     $('#job-status').className = `status ${r.status}`;
     $('#job-stop').hidden = true;
-    $('#job-resume').hidden = r.status !== 'stopped' && r.status !== 'failed';
+    // only a fit can be resumed (a learning curve is run again)
+    $('#job-resume').hidden = job.command === 'curve' || (r.status !== 'stopped' && r.status !== 'failed');
     if (r.error) log(`error: ${r.error.message}`);
     if (r.status === 'finished') $('#job-progress').value = 1;
     if (job.command === 'curve' && r.status === 'finished') {
@@ -253,8 +256,11 @@ function watch(job) {
     }
     await loadRuns();
   });
+  // while open, EventSource reconnects by itself (sending Last-Event-ID); closed without an end event, the job's fate is unknown
   source.onerror = () => {
-    if (source.readyState === EventSource.CLOSED) return;
+    if (source.readyState !== EventSource.CLOSED || ended) return;
+    $('#job-stop').hidden = true;
+    showError(new Error(`Lost the connection to job ${job.id}; reload the page to see how it ended`));
   };
 }
 async function startFit(event) {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { subset, type Dataset } from '../../data/dataset.ts';
 import { transformFeatures, type FeatureSpec } from '../../data/features.ts';
 import { TransferkitError } from '../../errors.ts';
-import { cutAt, featureMapCut, type LayerRef } from '../../models/surgery.ts';
+import { cutAt, featureMapCut, headInput, type LayerRef } from '../../models/surgery.ts';
 import { forwardFeatures } from '../strategies.ts';
 
 /**
@@ -45,22 +45,14 @@ export interface Embeddings {
 export function defaultEmbeddingLayer(model: tf.LayersModel): string {
   const cut = featureMapCut(model);
   if (cut !== undefined) return cut;
-  const layers = model.layers;
-  const head = layers.map((l) => l.getClassName()).lastIndexOf('Dense');
-  if (head < 1) {
+  const found = headInput(model);
+  if (!found) {
     throw new TransferkitError('NO_HEAD', `Model "${model.name}" has no convolutional part and no Dense head, so there is no default embedding layer`, {
       where: `model "${model.name}"`,
-      hint: `Name the layer to embed at (embedding layer option); layers: ${layers.map((l) => l.name).join(', ')}.`,
+      hint: `Name the layer to embed at (embedding layer option); layers: ${model.layers.map((l) => l.name).join(', ')}.`,
     });
   }
-  // the head's input, below any dropout (an identity at inference): the layer that computes it
-  let inbound = (layers[head].inboundNodes[0]?.inboundLayers ?? [])[0] ?? layers[head - 1];
-  while (inbound.getClassName() === 'Dropout') {
-    const below = (inbound.inboundNodes[0]?.inboundLayers ?? [])[0];
-    if (!below || below.getClassName() === 'InputLayer') break;
-    inbound = below;
-  }
-  return inbound.name;
+  return found.input.name;
 }
 
 /**

@@ -10,7 +10,7 @@ import { TransferkitError } from '../../errors.ts';
 import { seededInit } from '../../models/architectures.ts';
 import { disposeWeightsNotIn } from '../../models/dispose.ts';
 import { loadModelRef } from '../../models/load.ts';
-import { cutAt, keepBatchNormInInference, resolveLayer } from '../../models/surgery.ts';
+import { cutAt, headInput, keepBatchNormInInference } from '../../models/surgery.ts';
 
 /** Where the shared trunk comes from. */
 export type TrunkSpec =
@@ -115,13 +115,11 @@ function trunkOf(model: tf.LayersModel, spec: Extract<TrunkSpec, { kind: 'base' 
   return { input: trunk.inputs[0], features: trunk.outputs[0], base: model };
 }
 
-/** The input of the base's last Dense layer (its old head), by name. */
+/** The input of the base's last Dense layer (its old head), by name; a Dropout there stays in the trunk, which trains with it. */
 function defaultCut(model: tf.LayersModel): string {
-  const layers = model.layers;
-  const last = layers.map((l) => l.getClassName()).lastIndexOf('Dense');
-  if (last < 1) throw new TransferkitError('NO_HEAD', `The base "${model.name}" has no Dense head to cut below`, { where: model.name, hint: 'Pass --cut-at with the layer whose output the heads should read.' });
-  const inbound = (layers[last] as unknown as { inboundNodes: Array<{ inboundLayers: tf.layers.Layer[] }> }).inboundNodes[0]?.inboundLayers[0];
-  return resolveLayer(model, inbound?.name ?? last - 1).name;
+  const found = headInput(model, { keepDropout: true });
+  if (!found) throw new TransferkitError('NO_HEAD', `The base "${model.name}" has no Dense head to cut below`, { where: model.name, hint: 'Pass --cut-at with the layer whose output the heads should read.' });
+  return found.input.name;
 }
 
 function isPinnedBatchNorm(l: tf.layers.Layer): boolean {

@@ -10,6 +10,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { transformFeatures, type FeatureSpec } from '../../data/features.ts';
 import { TransferkitError } from '../../errors.ts';
 import type { Matrix } from '../../measures/linalg.ts';
+import { headInput } from '../../models/surgery.ts';
 import { createRng } from '../../util/random.ts';
 import { forwardFeatures } from '../strategies.ts';
 
@@ -23,12 +24,11 @@ import { forwardFeatures } from '../strategies.ts';
  * ```
  */
 export function penultimate(model: tf.LayersModel): { trunk: tf.LayersModel; head: string } {
-  const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
-  const last = dense.at(-1);
-  if (!last) {
+  const found = headInput(model);
+  if (!found) {
     throw new TransferkitError('NO_HEAD', `Model ${model.name} has no Dense layer whose input could serve as features`, { where: model.name, hint: 'Pass a classifier base with a Dense head, e.g. fashion-cnn.' });
   }
-  return { trunk: tf.model({ inputs: model.inputs, outputs: last.input as tf.SymbolicTensor }), head: last.name };
+  return { trunk: tf.model({ inputs: model.inputs, outputs: found.input.output as tf.SymbolicTensor }), head: found.head.name };
 }
 
 /**
