@@ -68,6 +68,8 @@ export async function installInto(dir: string, tarball: string, devPackages: str
     integrity,
     license: own.license,
     dependencies: own.dependencies,
+    ...(own.peerDependencies ? { peerDependencies: own.peerDependencies } : {}),
+    ...(own.peerDependenciesMeta ? { peerDependenciesMeta: own.peerDependenciesMeta } : {}),
     bin: own.bin,
     engines: own.engines,
   };
