@@ -594,6 +594,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
   let headChoice: HeadChoice | undefined;
   const history: EpochRecord[] = [];
   const engines: Record<string, 'onnx' | 'tfjs' | 'lbfgs' | 'prototypes'> = {};
+  const resumeWarnings: string[] = [];
   let engineFallback: string | undefined;
   const noteEngine = (phase: string, r: TrainResult) => {
     engines[phase] = r.engine;
@@ -639,7 +640,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
         penalty,
         beforeEpoch: phase.trainable === 'schedule' ? (epoch) => void applyPhase(inputs.model, phase, unfreeze, { schedule: controls.schedule, epoch }) : undefined,
         onEpoch,
-        resume: state && state.phase === phase.name && run ? await savedTrainState(run, model, phase.name, state.epoch) : undefined,
+        resume: state && state.phase === phase.name && run ? await savedTrainState(run, model, phase.name, state.epoch, (w) => resumeWarnings.push(w)) : undefined,
         onStep: (d: number, t: number) => cb.onStep?.(phase.name, d, t),
       };
       if (cfg.strategy === 'prototypes') {
@@ -727,7 +728,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       adapter,
       head: headChoice,
       defaults: inputs.plan,
-      warnings: [...noKnownWordWarnings(inputs), ...vocabTopWarnings(cfg), ...convergenceWarnings(history, phases, headChoice)],
+      warnings: [...resumeWarnings, ...noKnownWordWarnings(inputs), ...vocabTopWarnings(cfg), ...convergenceWarnings(history, phases, headChoice)],
       engines,
       ...(engineFallback ? { engineFallback } : {}),
     }, phases);
@@ -793,15 +794,23 @@ function countTrainable(prepared: PreparedModel, last: Phase, unfreeze: number |
   return { trainableParams: size(prepared.model.trainableWeights), totalParams: size(prepared.model.weights) };
 }
 
-/** The optimiser state saved with `checkpoints/last`, when it belongs to the epoch a resume starts after. */
-async function savedTrainState(run: RunFolder, model: tf.LayersModel, phase: string, epoch: number): Promise<TrainCheckpoint | undefined> {
+/**
+ * The optimiser state saved with `checkpoints/last`, when it belongs to the epoch a resume starts
+ * after. A checkpoint from before the state was saved (no files) resumes with a fresh optimiser
+ * silently; a saved state that cannot be used says why through `warn`.
+ */
+async function savedTrainState(run: RunFolder, model: tf.LayersModel, phase: string, epoch: number, warn: (w: string) => void): Promise<TrainCheckpoint | undefined> {
+  let json: string;
+  let bin: Uint8Array;
   try {
-    const json = await readFile(run.path('checkpoints', 'last', TRAIN_STATE_FILES.json), 'utf8');
-    const bin = await readFile(run.path('checkpoints', 'last', TRAIN_STATE_FILES.bin));
-    return decodeTrainState(json, bin, model, phase, epoch).checkpoint;
+    json = await readFile(run.path('checkpoints', 'last', TRAIN_STATE_FILES.json), 'utf8');
+    bin = await readFile(run.path('checkpoints', 'last', TRAIN_STATE_FILES.bin));
   } catch {
-    return undefined; // a checkpoint from before the state was saved: Adam starts afresh
+    return undefined;
   }
+  const { checkpoint, problem } = decodeTrainState(json, bin, model, phase, epoch);
+  if (problem) warn(`The saved optimiser state of checkpoints/last was not used (${problem}): ${phase} resumed from epoch ${epoch} with a fresh optimiser, so it is not the exact continuation of the interrupted run.`);
+  return checkpoint;
 }
 
 function keepRecord(r: EpochRecord, state: RunState, phases: Phase[]): boolean {

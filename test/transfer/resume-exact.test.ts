@@ -129,3 +129,17 @@ test('a checkpoint without train-state files (an older run) still resumes', asyn
   assert.deepEqual((await history(out)).map((h) => h.epoch), [1, 2, 3, 4, 5]);
   res.model.dispose();
 });
+
+test('a saved optimiser state that cannot be used still resumes, and the result says why it is not the exact continuation', async () => {
+  const out = join(root, 'damaged-state');
+  const cfg: FitConfig = { strategy: 'scratch', arch: 'logistic', train: 'builtin:iris', out, epochs: 5, patience: 100, seed: 3 };
+  await assert.rejects(fit(cfg, { onEpoch: (r) => { if (r.epoch === 2) throw new Error('power cut'); } }), /power cut/);
+  await writeFile(join(out, 'checkpoints', 'last', TRAIN_STATE_FILES.bin), 'garbage');
+  const res = await resumeFit(out);
+  assert.deepEqual((await history(out)).map((h) => h.epoch), [1, 2, 3, 4, 5]);
+  const warning = res.warnings.find((w) => /optimiser state/.test(w));
+  assert.ok(warning, `a warning about the optimiser state: ${JSON.stringify(res.warnings)}`);
+  assert.match(warning, /holds 7 bytes, its index describes \d+/);
+  assert.match(warning, /fresh optimiser/);
+  res.model.dispose();
+});
