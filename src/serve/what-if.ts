@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { subset, type Dataset, type TabularColumn } from '../data/dataset.ts';
 import { TransferkitError } from '../errors.ts';
@@ -241,7 +241,9 @@ export class ModelCache {
     const dir = await runDir(this.root, name);
     // the model's files must lie inside the run folder (a link pointing out counts as missing)
     const files = await Promise.all(['model.json', 'transferkit.json'].map((f) => runFile(dir, join('model', f))));
-    const meta = files.every((f) => f !== undefined) ? await stat(files[0]!).catch(() => null) : null;
+    let meta = files.every((f) => f !== undefined) ? await stat(files[0]!).catch(() => null) : null;
+    // and so must the weight files model.json lists
+    if (meta && !(await weightsInside(dir, files[0]!))) meta = null;
     if (!meta) throw new TransferkitError('MODEL_NOT_FOUND', `The run "${name}" has no model yet (model/ is written when training ends)`, { where: name, hint: 'Wait for the run to finish, or resume it.' });
     const key = `${dir}:${meta.mtimeMs}`;
     const hit = this.open.get(name);
@@ -300,5 +302,17 @@ export class ModelCache {
       return { name: f.name, type: 'categorical', values: [v] };
     });
     return { name: `${name} (edited row)`, size: 1, features: { kind: 'tabular', columns }, labels: Int32Array.of(-1), classes: run.trained.classes };
+  }
+}
+
+/** Whether every weight file that `model.json` lists lies inside the run folder `dir` (its `model/`). */
+async function weightsInside(dir: string, modelJson: string): Promise<boolean> {
+  try {
+    const manifest = (JSON.parse(await readFile(modelJson, 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }).weightsManifest ?? [];
+    const paths = manifest.flatMap((g) => g.paths ?? []);
+    const found = await Promise.all(paths.map((p) => runFile(dir, join('model', p))));
+    return found.every((f) => f !== undefined);
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { JobManager } from '../../src/serve/jobs.ts';
@@ -214,6 +215,16 @@ test('run files are read only inside the runs folder: links out count as missing
   await writeFile(join(root, 'leak3', 'config.json'), '{"strategy":"scratch"}');
   await symlink(join(outside, 'secret.json'), join(root, 'leak3', 'predictions.jsonl'));
   assert.equal((await get('/api/runs/leak3/predictions')).status, 404);
+  // a copy of the iris run whose weights file is a link out: the what-if explorer does not load it
+  await cp(join(root, 'iris'), join(root, 'leak4'), { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(root, 'leak4', 'model', 'model.json'), 'utf8')) as { weightsManifest: Array<{ paths: string[] }> };
+  const weights = manifest.weightsManifest[0].paths[0];
+  await cp(join(root, 'leak4', 'model', weights), join(outside, 'weights.bin'));
+  await rm(join(root, 'leak4', 'model', weights));
+  await symlink(join(outside, 'weights.bin'), join(root, 'leak4', 'model', weights));
+  const leak4 = await get('/api/runs/leak4/whatif');
+  assert.equal(leak4.status, 404, 'a model whose weights lie outside the runs folder is not loaded');
+  assert.equal(((await leak4.json()) as { error: { code: string } }).error.code, 'MODEL_NOT_FOUND');
   // config.json holding null or an array: listed as damaged, the list still answers
   for (const [name, body] of [['nulled', 'null'], ['listed', '[1]']]) {
     await mkdir(join(root, name));
