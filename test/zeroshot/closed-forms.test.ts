@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fitEszsl, scoreEszsl } from '../../src/transfer/zero-shot/eszsl.ts';
 import { dapScores, fitDap, scoreDap } from '../../src/transfer/zero-shot/dap.ts';
 import { createRng } from '../../src/util/random.ts';
-import type { Matrix } from '../../src/measures/linalg.ts';
+import { gram, type Matrix } from '../../src/measures/linalg.ts';
 
 test('ESZSL: a 1-feature, 2-class case worked by hand gives V = 1/3', () => {
   // X = [1; −1], Y = [[1, −1], [−1, 1]], S = [1; 0]: XᵀYS = 2, XᵀX + γ = 3, SᵀS + λ = 2
@@ -35,6 +35,12 @@ test('ESZSL: V solves (XᵀX + γI) V (SᵀS + λI) = Xᵀ Y S on a random case'
     for (let q = 0; q < d; q++) for (let k = 0; k < a; k++) lhs += XtX(p, q) * V[q * a + k] * StS(k, j);
     assert.ok(Math.abs(lhs - XtYS(p, j)) < 1e-8 * (1 + Math.abs(XtYS(p, j))), `entry ${p},${j}: ${lhs} vs ${XtYS(p, j)}`);
   }
+  // a precomputed XᵀX (as tuning passes it) gives the same V and is left as it was
+  const given = gram(X).data;
+  const copy = Float64Array.from(given);
+  assert.deepEqual(Array.from(fitEszsl(X, y, S, z, { gamma, lambda, gram: given }).V), Array.from(V));
+  assert.deepEqual(Array.from(given), Array.from(copy));
+  assert.throws(() => fitEszsl(X, y, S, z, { gram: new Float64Array(3) }), (e: Error & { code?: string }) => e.code === 'SHAPE_MISMATCH');
 });
 
 test('DAP: the MAP rule on hand-made attribute probabilities', () => {

@@ -28,6 +28,8 @@ export interface EszslOptions {
   gamma?: number;
   /** Ridge λ on the attribute side (SᵀS + λI); default 1. */
   lambda?: number;
+  /** XᵀX (`d × d`, row-major) when the caller already has it, e.g. tuning γ and λ on one X; not modified. */
+  gram?: Float64Array;
 }
 
 /**
@@ -72,7 +74,8 @@ export function fitEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>, 
     throw new TransferkitError('BAD_OPTION', `ESZSL needs gamma > 0 and lambda > 0, got gamma ${gamma}, lambda ${lambda}`, { hint: 'Pass positive ridge strengths.' });
   }
   // A = XᵀX + γI
-  const A = gram(X).data;
+  if (opts.gram && opts.gram.length !== d * d) throw new TransferkitError('SHAPE_MISMATCH', `ESZSL: the given XᵀX has ${opts.gram.length} values, not ${d} × ${d}`);
+  const A = opts.gram ? Float64Array.from(opts.gram) : gram(X).data;
   for (let p = 0; p < d; p++) A[p * d + p] += gamma;
   // YS: n × a with Y in {−1, +1}: row i = 2·S[yᵢ] − Σ_c S[c]
   const total = new Float64Array(a);

@@ -7,7 +7,7 @@
  * @module
  */
 import { TransferkitError } from '../../errors.ts';
-import { selectRows, type Matrix } from '../../measures/linalg.ts';
+import { gram, selectRows, type Matrix } from '../../measures/linalg.ts';
 import { createRng } from '../../util/random.ts';
 import { varyingAttributes } from './attributes.ts';
 import { fitEszsl, scoreEszsl } from './eszsl.ts';
@@ -85,9 +85,10 @@ export function tuneEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>,
     const Xout = selectRows(X, testRows);
     const Sin = rowsOf(S, a, inSet);
     const Sout = rowsOf(S, a, out);
+    const XtX = gram(Xin).data; // once per fold, not per grid point
     gammaFractions.forEach((g, gi) =>
       lambdas.forEach((lambda, li) => {
-        const model = fitEszsl(Xin, trainY, Sin, inSet.length, { gamma: g * Xin.rows, lambda });
+        const model = fitEszsl(Xin, trainY, Sin, inSet.length, { gamma: g * Xin.rows, lambda, gram: XtX });
         sums[gi * lambdas.length + li] += meanClassAccuracy(scoreEszsl(model, Xout, Sout, out.length), testY, out.length) / folds.length;
       }),
     );
