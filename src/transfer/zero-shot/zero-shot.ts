@@ -116,10 +116,15 @@ export async function zeroShot(opts: ZeroShotOptions): Promise<ZeroShotRun> {
     const testOn = alignClasses(test, train.classes);
     if (!table) table = classVectorTable(vectors!, testOn.classes, { descriptions, use: opts.describeBy });
     const seed = opts.seed ?? 0;
-    const { seen } = resolveSplit({ classes: testOn.classes, table, trainY: train.labels, testY: testOn.labels }, opts);
+    const { seen, unseen } = resolveSplit({ classes: testOn.classes, table, trainY: train.labels, testY: testOn.labels }, opts);
     const seenIdx = seen.map((c) => testOn.classes.indexOf(c));
     const trainSub = subset(train, perClassIndices(train, seenIdx, opts.perClass ?? 1000, seed));
-    const testSub = opts.testPerClass ? subset(testOn, perClassIndices(testOn, testOn.classes.map((_, i) => i), opts.testPerClass, seed + 1)) : testOn;
+    // only the generalised setting scores test images of seen classes: embed no others
+    const unseenIdx = new Set(unseen.map((c) => testOn.classes.indexOf(c)));
+    const drawn = opts.testPerClass ? perClassIndices(testOn, testOn.classes.map((_, i) => i), opts.testPerClass, seed + 1) : undefined;
+    const testSub = opts.generalised
+      ? drawn ? subset(testOn, drawn) : testOn
+      : subset(testOn, (drawn ?? Array.from(testOn.labels, (_, i) => i)).filter((i) => unseenIdx.has(testOn.labels[i])));
     const { trunk, head } = penultimate(handle.model);
     step(`features of ${trainSub.size} training and ${testSub.size} test images`);
     const Xtrain = await imageFeatures(trunk, spec as FeatureSpec, trainSub);
