@@ -69,3 +69,19 @@ export function positiveIntList(v: string): number[] {
 export function intAtLeast(min: number): (v: string) => number {
   return numberWhere((n) => Number.isInteger(n) && n >= min, `a whole number ≥ ${min}`);
 }
+
+/**
+ * A layer flag (`--cut-at`, `--layer`) as the API's layer reference: a whole number is a layer
+ * index (negative counts from the end), anything else a layer name.
+ *
+ * @example
+ * ```ts
+ * layerFlag('flatten'); // 'flatten'
+ * layerFlag('-2'); // -2
+ * layerFlag(undefined); // undefined
+ * ```
+ */
+export function layerFlag(v: string | undefined): string | number | undefined {
+  if (v === undefined) return undefined;
+  return /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : v;
+}

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../util/atomic.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { fmt, runCommand, table } from '../output.ts';
-import { positiveInt, wholeNumber } from '../parsers.ts';
+import { layerFlag, positiveInt, wholeNumber } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
 
 interface ClusterFlags {
@@ -64,7 +64,7 @@ higher is better separated) needs no labels and is computed on a sample of 2,000
           res = await clusterData({
             data: flags.data,
             base: flags.base,
-            layer: flags.layer === undefined ? undefined : /^-?\d+$/.test(flags.layer) ? Number(flags.layer) : flags.layer,
+            layer: layerFlag(flags.layer),
             k: flags.k,
             kRange: flags.kRange,
             compareRaw: flags.raw !== false,

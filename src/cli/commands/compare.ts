@@ -4,8 +4,8 @@ import { compareTransfer } from '../../choose/curve.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { positiveInt } from '../parsers.ts';
-import { cutAtFlag, fitOverrides, withExperimentOptions, type ExperimentFlags } from './curve.ts';
+import { layerFlag, positiveInt } from '../parsers.ts';
+import { fitOverrides, withExperimentOptions, type ExperimentFlags } from './curve.ts';
 import { checkPlotFlags, plotLine, withPlotOptions, writePlots, type PlotFlags } from '../plot-option.ts';
 import { compareChart } from '../../report/charts/index.ts';
 
@@ -42,7 +42,7 @@ Examples:
             strategies: flags.strategies,
             valPerClass: flags.valPerClass,
             fit: fitOverrides(flags),
-            cutAt: cutAtFlag(flags.cutAt),
+            cutAt: layerFlag(flags.cutAt),
             label: flags.label,
             out: flags.out,
             threads: flags.threads ?? availableParallelism(),

@@ -6,7 +6,7 @@ import { STRATEGIES, type Strategy } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { fmt, runCommand, table } from '../output.ts';
 import { createProgress } from '../progress.ts';
-import { positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
+import { layerFlag, positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
 import { settingOption, settingsFromFlags } from '../settings-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { labelOption } from '../data-options.ts';
@@ -105,7 +105,7 @@ Examples:
             valPerClass: flags.valPerClass,
             targetAccuracy: flags.targetAccuracy,
             fit: fitOverrides(flags),
-            cutAt: cutAtFlag(flags.cutAt),
+            cutAt: layerFlag(flags.cutAt),
             label: flags.label,
             out: flags.out,
             threads: flags.threads ?? availableParallelism(),
@@ -119,12 +119,6 @@ Examples:
         return { json: plots.length ? { ...res, plots } : res, text: describeCurve(res) + plotLine(plots) };
       }),
     );
-}
-
-/** The `cutAt` option the flag gives (numbers are layer indices). */
-export function cutAtFlag(v: string | undefined): string | number | undefined {
-  if (v === undefined) return undefined;
-  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 /** The human-readable summary of a curve (also used by `compare`). */

@@ -5,7 +5,7 @@ import { METRICS, type Metric } from '../../transfer/few-shot/prototypes.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { runCommand, table } from '../output.ts';
-import { commaList, intAtLeast, positiveInt, positiveIntList, positiveNumber } from '../parsers.ts';
+import { commaList, intAtLeast, layerFlag, positiveInt, positiveIntList, positiveNumber } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
 import { settingOption } from '../settings-option.ts';
 
@@ -86,7 +86,7 @@ To keep a prototype classifier as a model: transferkit fit --strategy prototypes
           res = await evaluateFewShot({
             base: flags.base,
             data: flags.data,
-            layer: flags.layer === undefined ? undefined : /^-?\d+$/.test(flags.layer) ? Number(flags.layer) : flags.layer,
+            layer: layerFlag(flags.layer),
             ways: flags.ways,
             shots: flags.shots,
             queries: flags.queries,

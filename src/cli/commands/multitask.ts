@@ -5,9 +5,8 @@ import { imputeOption, labelOption } from '../data-options.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { fmt, runCommand, table } from '../output.ts';
-import { intAtLeast, positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
+import { intAtLeast, layerFlag, positiveInt, positiveNumber, wholeNumber } from '../parsers.ts';
 import { createProgress } from '../progress.ts';
-import { cutAtFlag } from './curve.ts';
 
 interface MultitaskFlags {
   train: string;
@@ -113,7 +112,7 @@ time: pass heads/<task>/.`,
         }
         if (flags.base !== undefined && flags.arch !== undefined) throw new TransferkitError('BAD_OPTION', '--arch builds a fresh trunk, and --base gives a pretrained one: pick one', { where: '--arch', hint: 'Drop --arch or --base.' });
         const weighting: Weighting = flags.weighting === 'uncertainty' ? { kind: 'uncertainty' } : flags.weights !== undefined ? { kind: 'fixed', weights: taskWeightList(flags.weights, names) } : { kind: 'fixed' };
-        const trunk: TrunkSpec = flags.base !== undefined ? { kind: 'base', ref: flags.base, cutAt: cutAtFlag(flags.cutAt), train: flags.trainTrunk } : { kind: 'scratch', arch: flags.arch ?? 'auto' };
+        const trunk: TrunkSpec = flags.base !== undefined ? { kind: 'base', ref: flags.base, cutAt: layerFlag(flags.cutAt), train: flags.trainTrunk } : { kind: 'scratch', arch: flags.arch ?? 'auto' };
         await startEngine(flags.backend);
         const progress = createProgress({ quiet: flags.json });
         let res: MultiTaskResult;

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../util/atomic.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
 import { MODEL_REF_FORMS } from '../model-ref.ts';
 import { fmt, runCommand } from '../output.ts';
-import { commaList, positiveInt, probability, wholeNumber } from '../parsers.ts';
+import { commaList, layerFlag, positiveInt, probability, wholeNumber } from '../parsers.ts';
 
 interface NoveltyFlags {
   normal: string;
@@ -72,7 +72,7 @@ random normal one (0.5 = chance, 1 = perfect ranking).`,
           novel: flags.novel,
           novelClasses: flags.novelClasses,
           base: flags.base,
-          layer: flags.layer === undefined ? undefined : /^-?\d+$/.test(flags.layer) ? Number(flags.layer) : flags.layer,
+          layer: layerFlag(flags.layer),
           method: flags.method,
           k: flags.k,
           shrinkage: flags.shrinkage,
