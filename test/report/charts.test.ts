@@ -47,7 +47,7 @@ process.on('exit', () => void rm(root, { recursive: true, force: true }));
 /** Marks of one kind drawn in an SVG (each item has aria-roledescription "<kind>" or "<kind> mark"; legends have none). */
 const marks = (svg: string, kind: string) => svg.split(`aria-roledescription="${kind}"`).length - 1 + svg.split(`aria-roledescription="${kind} mark"`).length - 1;
 /** Every data value of the compiled Vega spec. */
-const datasets = (spec: VegaLiteSpec) => JSON.stringify((compileChart(spec) as { data?: unknown[] }).data ?? []);
+const datasets = async (spec: VegaLiteSpec) => JSON.stringify(((await compileChart(spec)) as { data?: unknown[] }).data ?? []);
 
 async function svgOf(spec: VegaLiteSpec, ...texts: string[]): Promise<string> {
   const svg = await renderChart(spec, 'svg');
@@ -75,7 +75,7 @@ test('learning curve: a line point per strategy and size, the 95% band, axis tit
   assert.equal(marks(svg, 'line'), 2);
   assert.equal(marks(svg, 'area'), 2);
   assert.equal(marks(svg, 'point'), 4);
-  const data = datasets(spec);
+  const data = await datasets(spec);
   assert.ok(data.includes('"accuracy":85'), 'finetune at 100 examples is 85%');
   // 95% t interval over 3 seeds of std 0.04: ±4.303·0.04/√3 = ±0.0994 → low 20.06%
   assert.match(data, /"low":20\.06/);
@@ -99,7 +99,7 @@ test('loss per epoch: training and validation lines per phase, a rule and a labe
   const svg = await svgOf(spec, 'Loss per epoch', 'Epoch (all phases in order)', 'Loss (cross-entropy)', 'training', 'validation', '>finetune<', '>head<');
   assert.equal(marks(svg, 'line'), 4); // 2 series × 2 phases
   assert.equal(marks(svg, 'rule'), 1);
-  assert.ok(datasets(spec).includes('"loss":0.25'));
+  assert.ok((await datasets(spec)).includes('"loss":0.25'));
 });
 
 const labels = Int32Array.from([0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
@@ -205,7 +205,7 @@ test('permutation importance with intervals, PD/ICE, LIME and counterfactual tab
   const p = await svgOf(perm, 'Permutation importance', 'Drop in accuracy', 'baseline 0.900', '10 repeats');
   assert.equal(marks(p, 'rule'), 4);
   // 95% t interval of the mean from ddof-0 std: 0.05·√(10/9)·2.262/√10 = 0.0377
-  assert.match(datasets(perm), /"high":0\.3377/);
+  assert.match(await datasets(perm), /"high":0\.3377/);
   const pd = await svgOf(pdpChart({ feature: 'age', class: 'y', grid: [20, 40, 60], average: [0.2, 0.5, 0.7], individual: [[0.1, 0.4, 0.6], [0.3, 0.6, 0.8]], link: 'identity' }), 'Partial dependence on age', 'P(y)', 'ICE');
   assert.equal(marks(pd, 'line'), 3);
   await svgOf(limeChart({ features: ['a', 'b'], rows: [{ row: 4, class: 'y', weights: [0.3, -0.2], intercept: 0, r2: 0.91, localPrediction: 0.6, output: 0.62 }] }, 0), 'LIME: row 4, class y', 'R² 0.910', 'supports', 'opposes');

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as Vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import sharp from 'sharp';
 import { TransferkitError } from '../../errors.ts';
 import { writeFileAtomic } from '../../util/atomic.ts';
@@ -58,6 +58,10 @@ const BASE_CONFIG = {
   title: { fontSize: 14, anchor: 'start' as const },
 };
 
+/** vega and vega-lite (~300 ms to import): loaded on the first chart, not when a command or the package starts. */
+let libraries: Promise<[typeof Vega, typeof import('vega-lite')]> | undefined;
+const chartLibraries = () => (libraries ??= Promise.all([import('vega'), import('vega-lite')]));
+
 /** The spec with transferkit's defaults underneath its own `config`. */
 function withDefaults(spec: VegaLiteSpec, background: string): VegaLiteSpec {
   const own = (spec as { config?: Record<string, unknown> }).config ?? {};
@@ -76,12 +80,13 @@ function withDefaults(spec: VegaLiteSpec, background: string): VegaLiteSpec {
  *
  * @example
  * ```ts
- * const vg = compileChart({ data: { values: [{ a: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'quantitative' } } });
+ * const vg = await compileChart({ data: { values: [{ a: 1 }] }, mark: 'bar', encoding: { x: { field: 'a', type: 'quantitative' } } });
  * ```
  */
-export function compileChart(spec: VegaLiteSpec): vega.Spec {
+export async function compileChart(spec: VegaLiteSpec): Promise<Vega.Spec> {
+  const [, vegaLite] = await chartLibraries();
   try {
-    return compile(spec).spec as vega.Spec;
+    return vegaLite.compile(spec).spec as Vega.Spec;
   } catch (err) {
     throw new TransferkitError('BAD_INPUT', `The chart spec does not compile: ${(err as Error).message}`, {
       where: 'renderChart',
@@ -111,7 +116,8 @@ export async function renderChart(spec: VegaLiteSpec, format: ChartFormat, opts:
   if (!(scale > 0 && scale <= 8)) {
     throw new TransferkitError('BAD_OPTION', `scale must be in (0, 8], got ${scale}`, { where: 'renderChart' });
   }
-  const view = new vega.View(vega.parse(compileChart(withDefaults(spec, opts.background ?? 'white'))), { renderer: 'none' });
+  const [vega] = await chartLibraries();
+  const view = new vega.View(vega.parse(await compileChart(withDefaults(spec, opts.background ?? 'white'))), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     if (format === 'svg') return svg;
