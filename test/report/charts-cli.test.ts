@@ -37,14 +37,12 @@ test('fit --plot and evaluate --plot / --plot-dir write the charts; ECE and top-
 test('plot paths are checked before the work; a chart that fails after the work is a warning, the result still printed, exit 0', async () => {
   const run = join(root, 'iris'); // trained by the test above
   await writeFile(join(root, 'a-file'), 'x');
-  const t0 = performance.now();
   const early = await cli('evaluate', '--model', run, '--data', 'builtin:iris', '--plot', join(root, 'a-file', 'eval.png'), '--json');
   assert.equal(early.code, 3);
   assert.equal(oneJson(early.stdout).error.code, 'NOT_A_DIRECTORY');
   const dirEarly = await cli('evaluate', '--model', run, '--data', 'builtin:iris', '--plot-dir', join(root, 'a-file', 'plots'));
   assert.equal(dirEarly.code, 3);
   assert.match(dirEarly.stderr, /--plot-dir folder .* cannot be made/);
-  assert.ok(performance.now() - t0 < 60_000);
   await mkdir(join(root, 'dir.png'));
   await assert.rejects(checkPlotFlags({ plot: join(root, 'dir.png') }), (e: { code?: string }) => e.code === 'NOT_A_FILE');
   await assert.rejects(checkPlotFlags({ plot: join(root, 'new', 'x.svg') }, { pngOnly: true }), (e: { code?: string }) => e.code === 'BAD_PLOT_PATH');
