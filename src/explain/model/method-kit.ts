@@ -8,7 +8,8 @@ import type { Dataset } from '../../data/dataset.ts';
 import { TransferkitError } from '../../errors.ts';
 import { argmaxRow } from '../../measures/metrics.ts';
 import type { TrainedModel } from '../../models/trained-model.ts';
-import { applyRecordedEncoder, recordedEncoder } from '../../models/text/encoder-features.ts';
+import { encodeTextDataset, openTextEncoderRef, recordedEncoder } from '../../models/text/encoder-features.ts';
+import type { TextEncoder } from '../../models/text/onnx-encoder.ts';
 import { summariseBackground } from '../background.ts';
 import { exactShapley, MAX_EXACT_PLAYERS } from '../exact-shapley.ts';
 import { kernelShap } from '../kernel-shap.ts';
@@ -193,14 +194,19 @@ export function narrateRow(
 export function textView(ctx: MethodContext): {
   words: (row: number) => Promise<{ tokens: string[]; textFor: (mask: ArrayLike<number>) => string; cls: number }>;
   classOutput: (texts: string[], cls: number) => Promise<number[]>;
+  release: () => Promise<void>;
 } {
   const { trained, data, link } = ctx;
   if (data.features.kind !== 'text') throw new TransferkitError('KIND_MISMATCH', 'This text model needs text data');
   const texts = data.features.texts;
-  const encoder = recordedEncoder(trained.meta);
-  // a model on an ONNX text encoder's features: the texts go through the encoder first
-  const toRows = async (ts: string[]) =>
-    inputRows(trained.features, await applyRecordedEncoder(encoder, { ...data, size: ts.length, features: { kind: 'text', texts: ts }, labels: new Int32Array(ts.length).fill(-1) }));
+  const ref = recordedEncoder(trained.meta);
+  // a model on an ONNX text encoder's features: the texts go through the encoder first, opened
+  // once for the whole explanation (every batch of perturbed texts would otherwise reload it)
+  let encoder: Promise<TextEncoder> | undefined;
+  const toRows = async (ts: string[]) => {
+    const ds: Dataset = { ...data, size: ts.length, features: { kind: 'text', texts: ts }, labels: new Int32Array(ts.length).fill(-1) };
+    return inputRows(trained.features, ref ? await encodeTextDataset(await (encoder ??= openTextEncoderRef(ref)), ds) : ds);
+  };
   const k = trained.classes.length;
   return {
     words: async (r) => {
@@ -211,6 +217,11 @@ export function textView(ctx: MethodContext): {
     classOutput: async (ts, cls) => {
       const probs = modelProbs(trained, await toRows(ts));
       return ts.map((_, i) => applyLink(probs[i * k + cls], link));
+    },
+    release: async () => {
+      const opened = encoder;
+      encoder = undefined;
+      if (opened) await (await opened).dispose();
     },
   };
 }

@@ -24,12 +24,16 @@ export const limeTextMethod = registerMethod({
   ],
   run: async (ctx) => {
     const { trained, opts, seed } = ctx;
-    const { words, classOutput } = textView(ctx);
+    const { words, classOutput, release } = textView(ctx);
     const rows: LimeRow[] = [];
-    for (const r of ctx.rows) {
-      const { tokens, textFor, cls } = await words(r);
-      const res = await limeMasked(tokens.length, (masks) => classOutput(masks.map(textFor), cls), { seed, nsamples: opts.nsamples ?? 1000 });
-      rows.push({ row: r, class: trained.classes[cls], weights: res.weights, intercept: res.intercept, r2: res.r2, localPrediction: res.localPrediction, output: res.output, features: tokens });
+    try {
+      for (const r of ctx.rows) {
+        const { tokens, textFor, cls } = await words(r);
+        const res = await limeMasked(tokens.length, (masks) => classOutput(masks.map(textFor), cls), { seed, nsamples: opts.nsamples ?? 1000 });
+        rows.push({ row: r, class: trained.classes[cls], weights: res.weights, intercept: res.intercept, r2: res.r2, localPrediction: res.localPrediction, output: res.output, features: tokens });
+      }
+    } finally {
+      await release();
     }
     return ctx.explanation({ kind: 'lime', scope: 'local', method: 'lime', link: ctx.link, features: [], rows });
   },

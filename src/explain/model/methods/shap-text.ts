@@ -37,15 +37,19 @@ export const kernelShapTextMethod = registerMethod(wordShapley('kernel-shap', 'o
 
 async function explainWords(ctx: MethodContext) {
   const { trained, opts, seed } = ctx;
-  const { words, classOutput } = textView(ctx);
+  const { words, classOutput, release } = textView(ctx);
   const rows: ShapleyRow[] = [];
-  for (const r of ctx.rows) {
-    const { tokens, textFor, cls } = await words(r);
-    // a word is present (1) or removed (0); the background is the empty text
-    const f = (masks: Float64Array[]) => classOutput(masks.map(textFor), cls);
-    const ones = new Float64Array(tokens.length).fill(1);
-    const res = await shapleyValues(f, ones, [new Float64Array(tokens.length)], { exact: tokens.length <= EXACT_UP_TO, seed, nsamples: opts.nsamples });
-    rows.push({ row: r, class: trained.classes[cls], baseValue: res.baseValue, values: res.values, output: res.output, features: tokens, featureValues: tokens });
+  try {
+    for (const r of ctx.rows) {
+      const { tokens, textFor, cls } = await words(r);
+      // a word is present (1) or removed (0); the background is the empty text
+      const f = (masks: Float64Array[]) => classOutput(masks.map(textFor), cls);
+      const ones = new Float64Array(tokens.length).fill(1);
+      const res = await shapleyValues(f, ones, [new Float64Array(tokens.length)], { exact: tokens.length <= EXACT_UP_TO, seed, nsamples: opts.nsamples });
+      rows.push({ row: r, class: trained.classes[cls], baseValue: res.baseValue, values: res.values, output: res.output, features: tokens, featureValues: tokens });
+    }
+  } finally {
+    await release();
   }
   const background = { source: 'the empty text (all words removed)', rows: 1 };
   return ctx.explanation({ kind: 'shapley', scope: 'local', method: 'kernel-shap (words)', link: ctx.link, features: [], rows, background, warnings: [] });
