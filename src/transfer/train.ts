@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TransferkitError } from '../errors.ts';
 import { parseTrainingEngine, trainingEngine, type TrainingEngine } from '../engine/training-engine.ts';
 import { OnnxTrainer, type AdamSlot } from '../models/onnx-train/index.ts';
-import { createRng } from '../util/random.ts';
+import { createRng, seedMathRandom } from '../util/random.ts';
 import { augmentBatch, checkAugment, type AugmentOptions } from './augment.ts';
 import type { Penalty } from './regularizers.ts';
 import { checkSchedule, lrFactor, type LrSchedule } from './schedules.ts';
@@ -22,9 +22,8 @@ export interface TensorData {
  * Where a phase of {@link trainModel} stands after an epoch, beyond the weights: Adam's moments
  * and step counts per weight, and the early-stopping state. Saved with a checkpoint and given
  * back as `resume`, it makes a resumed phase continue exactly as the uninterrupted one would
- * (the batches and augmentation are seeded per epoch, and so are the ONNX engine's dropout masks;
- * TF.js draws its dropout masks from `Math.random`, so a resumed TF.js run with dropout is close,
- * not identical). Moments are in the layout of the engine that made them; another engine starts
+ * (the batches, augmentation and dropout masks are seeded per epoch on both engines: the ONNX
+ * engine's masks by its own generator, TF.js's through a seeded `Math.random`). Moments are in the layout of the engine that made them; another engine starts
  * Adam afresh.
  *
  * @example
@@ -262,46 +261,52 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
       let lossSum = 0;
       let correct = 0;
       let rate = lr;
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        const idx = order.slice(s * batchSize, (s + 1) * batchSize);
-        const xb = new Float32Array(idx.length * per);
-        const yb = new Int32Array(idx.length);
-        idx.forEach((r, j) => {
-          xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
-          yb[j] = data.y[r];
-        });
-        const batchShape = [idx.length, ...data.shape.slice(1)];
-        if (opts.augment) augmentBatch(xb, batchShape, opts.augment, createRng(`${opts.seed}:${phase}:${epoch}:${s}:augment`));
-        rate = lr * lrFactor(opts.lrSchedule, (epoch - 1) * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
-        optimizer.learningRate = rate;
-        const [loss, hits] = trainer ? await onnxStep(trainer, xb, yb, rate) : tf.tidy(() => {
-          const xs = tf.tensor(xb, batchShape);
-          const ys = tf.tensor1d(yb, 'int32');
-          let targets = tf.cast(tf.oneHot(ys, numClasses), 'float32');
-          if (smoothing > 0) targets = tf.add(tf.mul(targets, 1 - smoothing), smoothing / numClasses);
-          const sampleW = tf.gather(weightsPerClass, ys);
-          let probs: tf.Tensor | undefined;
-          let dataLoss: tf.Scalar | undefined;
-          const { grads } = tf.variableGrads(() => {
-            const p = model.apply(xs, { training: true }) as tf.Tensor;
-            probs = tf.keep(p);
-            const ce = weightedCrossEntropy(p, targets, sampleW);
-            dataLoss = tf.keep(ce);
-            const extra = opts.penalty?.loss(groups.vars);
-            return extra ? tf.add(ce, extra) : ce;
-          }, groups.vars);
-          optimizer.applyGradients(groups.vars.map((v) => ({ variable: v, gradient: grads[v.name], multiplier: groups.multiplier.get(v) ?? 1 })));
-          const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs!, 1), ys), 'float32'));
-          const result = [dataLoss!.dataSync()[0], hit.dataSync()[0]];
-          probs!.dispose();
-          dataLoss!.dispose();
-          return result;
-        });
-        if (!Number.isFinite(loss)) throw divergedError(`the training loss became ${loss}`, phase, epoch, lr);
-        lossSum += loss * idx.length;
-        correct += hits;
-        steps++;
-        opts.onStep?.(s + 1, stepsPerEpoch);
+      // TF.js draws dropout masks from Math.random: seeded per epoch, a resumed run draws the same ones
+      const restoreRandom = seedMathRandom(`${opts.seed}:${phase}:${epoch}:masks`);
+      try {
+        for (let s = 0; s < stepsPerEpoch; s++) {
+          const idx = order.slice(s * batchSize, (s + 1) * batchSize);
+          const xb = new Float32Array(idx.length * per);
+          const yb = new Int32Array(idx.length);
+          idx.forEach((r, j) => {
+            xb.set(data.x.subarray(r * per, (r + 1) * per), j * per);
+            yb[j] = data.y[r];
+          });
+          const batchShape = [idx.length, ...data.shape.slice(1)];
+          if (opts.augment) augmentBatch(xb, batchShape, opts.augment, createRng(`${opts.seed}:${phase}:${epoch}:${s}:augment`));
+          rate = lr * lrFactor(opts.lrSchedule, (epoch - 1) * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
+          optimizer.learningRate = rate;
+          const [loss, hits] = trainer ? await onnxStep(trainer, xb, yb, rate) : tf.tidy(() => {
+            const xs = tf.tensor(xb, batchShape);
+            const ys = tf.tensor1d(yb, 'int32');
+            let targets = tf.cast(tf.oneHot(ys, numClasses), 'float32');
+            if (smoothing > 0) targets = tf.add(tf.mul(targets, 1 - smoothing), smoothing / numClasses);
+            const sampleW = tf.gather(weightsPerClass, ys);
+            let probs: tf.Tensor | undefined;
+            let dataLoss: tf.Scalar | undefined;
+            const { grads } = tf.variableGrads(() => {
+              const p = model.apply(xs, { training: true }) as tf.Tensor;
+              probs = tf.keep(p);
+              const ce = weightedCrossEntropy(p, targets, sampleW);
+              dataLoss = tf.keep(ce);
+              const extra = opts.penalty?.loss(groups.vars);
+              return extra ? tf.add(ce, extra) : ce;
+            }, groups.vars);
+            optimizer.applyGradients(groups.vars.map((v) => ({ variable: v, gradient: grads[v.name], multiplier: groups.multiplier.get(v) ?? 1 })));
+            const hit = tf.sum(tf.cast(tf.equal(tf.argMax(probs!, 1), ys), 'float32'));
+            const result = [dataLoss!.dataSync()[0], hit.dataSync()[0]];
+            probs!.dispose();
+            dataLoss!.dispose();
+            return result;
+          });
+          if (!Number.isFinite(loss)) throw divergedError(`the training loss became ${loss}`, phase, epoch, lr);
+          lossSum += loss * idx.length;
+          correct += hits;
+          steps++;
+          opts.onStep?.(s + 1, stepsPerEpoch);
+        }
+      } finally {
+        restoreRandom();
       }
       trainer?.writeBack();
       const record: EpochRecord = { phase, epoch, loss: lossSum / n, accuracy: correct / n, learningRate: rate, seconds: 0 };

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initEngine } from '../../src/engine/backend.ts';
+import { initEngine, setTrainingEngine } from '../../src/engine/backend.ts';
 import { buildMlp } from '../../src/models/architectures.ts';
 import { fit, resumeFit, type FitConfig } from '../../src/transfer/fit.ts';
 import { decodeTrainState, encodeTrainState, TRAIN_STATE_FILES } from '../../src/transfer/train-state.ts';
@@ -60,6 +60,26 @@ test('kill after epoch 4, resume: the same history and the same final weights as
   again.model.dispose();
   assert.deepEqual((await history(late)).map((h) => [h.epoch, h.loss, h.valLoss]), a.map((h) => [h.epoch, h.loss, h.valLoss]));
   gotLate.forEach((w, i) => assert.deepEqual(Array.from(w), Array.from(expected[i]), `weight ${i} identical after a late kill`));
+});
+
+test('kill after epoch 3, resume on the TF.js engine: the same losses and weights, dropout masks included', async () => {
+  setTrainingEngine('tfjs');
+  try {
+    // the mlp has dropout: TF.js draws its masks from Math.random, which trainModel seeds per epoch
+    const cfg = (out: string): FitConfig => ({ strategy: 'scratch', arch: 'mlp', train: 'builtin:iris', out, epochs: 6, patience: 100, valFraction: 0.2, learningRate: 0.01, seed: 8 });
+    const whole = await fit(cfg(join(root, 'tfjs-whole')));
+    assert.equal(whole.engines.train, 'tfjs');
+    const expected = whole.model.model.getWeights().map((w) => Array.from(w.dataSync()));
+    whole.model.dispose();
+    const out = join(root, 'tfjs-killed');
+    await assert.rejects(fit(cfg(out), { onEpoch: (r) => { if (r.epoch === 3) throw new Error('power cut'); } }), /power cut/);
+    const resumed = await resumeFit(out);
+    assert.deepEqual((await history(out)).map((h) => [h.epoch, h.loss, h.valLoss]), (await history(join(root, 'tfjs-whole'))).map((h) => [h.epoch, h.loss, h.valLoss]));
+    resumed.model.model.getWeights().forEach((w, i) => assert.deepEqual(Array.from(w.dataSync()), expected[i], `weight ${i} identical`));
+    resumed.model.dispose();
+  } finally {
+    setTrainingEngine(undefined);
+  }
 });
 
 test('killed in the first epoch of the second phase, before state.json moved on: the finetune epoch is not trained twice', async () => {
