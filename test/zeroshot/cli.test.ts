@@ -22,7 +22,21 @@ test('zeroshot --json prints one JSON object with the zero-shot and generalised 
   assert.equal(j.method, 'dap');
   assert.equal(j.zsl.images, 120);
   assert.ok(j.zsl.accuracy > 1 / 3, `above chance: ${j.zsl.accuracy}`);
-  for (const k of ['seen', 'unseen', 'harmonic']) assert.equal(typeof j.gzsl[k], 'number');
+  for (const k of ['seen', 'unseen', 'harmonic', 'gamma', 'ausuc']) assert.equal(typeof j.gzsl[k], 'number');
+  assert.match(j.gzsl.calibration, /class-wise hold-out/);
+  assert.ok(j.gzsl.harmonic > j.gzsl.uncalibrated.harmonic, `calibrated ${j.gzsl.harmonic} vs plain ${j.gzsl.uncalibrated.harmonic}`);
+});
+
+test('zeroshot --calibration: none keeps the plain argmax and the text says so; a bad value is refused', async () => {
+  const [plain, bad] = await Promise.all([
+    cli('zeroshot', ...common, '--attributes', TABLE, '--unseen', 'Pullover,Sandal,Bag', '--generalised', '--calibration', 'none'),
+    cli('zeroshot', ...common, '--attributes', TABLE, '--unseen', 'Pullover,Sandal,Bag', '--generalised', '--calibration', 'lots'),
+  ]);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /calibration: none \(uncalibrated argmax\)/);
+  assert.match(plain.stdout, /AUSUC, every γ\): 0\.\d+/);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--calibration.*expected auto, none or a number/);
 });
 
 test('zeroshot --help has examples; errors name the class, the table or the option', async () => {

@@ -74,7 +74,12 @@ test('real data: fashion-cnn features, 100 images per class, unseen Pullover/San
     });
     assert.equal(r.zsl.images, 300);
     assert.ok(r.zsl.accuracy >= 0.45, `${method} ZSL top-1 ${r.zsl.accuracy}`);
-    assert.ok(r.gzsl!.seen >= 0.8, `${method} GZSL seen ${r.gzsl!.seen}`);
+    // the plain argmax favours the seen classes; calibrated stacking (γ chosen on seen classes only) trades some back
+    // measured (seed 0): ESZSL H 0 -> 0.41, DAP 0.007 -> 0.44
+    assert.ok(r.gzsl!.uncalibrated.seen >= 0.8, `${method} GZSL seen ${r.gzsl!.uncalibrated.seen}`);
+    assert.ok(r.gzsl!.uncalibrated.harmonic < 0.15, `${method} uncalibrated H ${r.gzsl!.uncalibrated.harmonic}`);
+    assert.ok(r.gzsl!.harmonic >= 0.3, `${method} calibrated H ${r.gzsl!.harmonic} (${r.gzsl!.calibration})`);
+    assert.ok(r.gzsl!.gamma > 0 && r.gzsl!.ausuc > 0.25, JSON.stringify({ gamma: r.gzsl!.gamma, ausuc: r.gzsl!.ausuc }));
     assert.match(r.features, /fashion-cnn's layer "head" \(128 values\)/);
   }
 });

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { TransferkitError } from '../../errors.ts';
 import { POOLINGS, type Pooling } from '../../models/text/document-vectors.ts';
 import { zeroShot, zeroShotText, ZERO_SHOT_METHODS, type TextZeroShotResult, type ZeroShotMethod, type ZeroShotRun } from '../../transfer/zero-shot/index.ts';
@@ -24,6 +24,7 @@ interface ZeroshotFlags {
   unseen?: string[];
   method?: ZeroShotMethod;
   generalised?: boolean;
+  calibration?: 'auto' | number;
   perClass?: number;
   testPerClass?: number;
   gamma?: number;
@@ -53,6 +54,7 @@ export function registerZeroshot(program: Command): void {
     .option('--top <k>', 'texts: k of the top-k accuracy (default 3)', positiveInt)
     .option('--ridge <r>', 'DeViSE ridge (default 1% of the training images)', positiveNumber)
     .option('--generalised', 'also evaluate among seen + unseen classes (accuracy on seen, on unseen, harmonic mean)')
+    .option('--calibration <γ>', 'with --generalised: subtract γ from the seen classes\' scores (calibrated stacking): auto (default: chosen by holding out seen classes), none, or a number', calibrationFlag)
     .option('--per-class <n>', 'training images per seen class (seeded subsample; default 1000)', positiveInt)
     .option('--test-per-class <n>', 'test images per class (default: all)', positiveInt)
     .option('--gamma <g>', 'ESZSL ridge on the feature side (default 1% of the training images)', positiveNumber)
@@ -68,6 +70,10 @@ Examples:
       --attributes datasets/fashion-attributes/attributes.csv --unseen Pullover,Sandal,Bag
   $ transferkit zeroshot --base runs/seen-only --train builtin:fashion-mnist --test builtin:fashion-mnist-test \\
       --attributes datasets/fashion-attributes/attributes.csv --unseen Pullover,Sandal,Bag --method dap --generalised --json
+
+In the generalised setting a model trained on the seen classes favours them; --calibration auto
+(the default) subtracts a constant γ from their scores, chosen by holding out seen classes as
+pseudo-unseen ones (calibrated stacking, Chao et al. 2016); --calibration none keeps the argmax.
 
 Only attributes that vary over the seen classes can be learned; unseen classes must differ on
 them. A base trained on the unseen classes (like fashion-cnn on Fashion-MNIST) leaks their
@@ -122,6 +128,7 @@ accuracy against chance when the data has labels).`,
             unseen: flags.unseen,
             method: flags.method,
             generalised: flags.generalised,
+            calibration: flags.calibration,
             perClass: flags.perClass,
             testPerClass: flags.testPerClass,
             seed: flags.seed,
@@ -137,6 +144,16 @@ accuracy against chance when the data has labels).`,
         return { json: r, text: describe(r) };
       }),
     );
+}
+
+/** `--calibration`: auto, none (γ = 0) or a finite number. */
+function calibrationFlag(raw: string): 'auto' | number {
+  const v = raw.trim().toLowerCase();
+  if (v === 'auto') return 'auto';
+  if (v === 'none') return 0;
+  const g = Number(v);
+  if (v === '' || !Number.isFinite(g)) throw new InvalidArgumentError(`expected auto, none or a number (e.g. 1.5), got "${raw}"`);
+  return g;
 }
 
 function missing(flag: string, why: string): TransferkitError {
@@ -174,7 +191,15 @@ function describe(r: ZeroShotRun): string {
     table(['class', 'accuracy', 'images'], r.zsl.perClass.map((p) => [p.class, fmt(p.accuracy), String(p.images)])),
   ];
   if (r.gzsl) {
-    lines.push('', `generalised (among all ${r.seen.length + r.unseen.length} classes): seen ${fmt(r.gzsl.seen)}, unseen ${fmt(r.gzsl.unseen)}, harmonic mean ${fmt(r.gzsl.harmonic)}`);
+    const g = r.gzsl;
+    lines.push(
+      '',
+      `generalised (among all ${r.seen.length + r.unseen.length} classes): seen ${fmt(g.seen)}, unseen ${fmt(g.unseen)}, harmonic mean ${fmt(g.harmonic)}`,
+      g.gamma === 0
+        ? `  calibration: ${g.calibration}`
+        : `  calibrated stacking: γ ${fmt(g.gamma)} subtracted from the seen classes' scores, ${g.calibration}; without it: seen ${fmt(g.uncalibrated.seen)}, unseen ${fmt(g.uncalibrated.unseen)}, harmonic mean ${fmt(g.uncalibrated.harmonic)}`,
+      `  area under the seen–unseen accuracy curve (AUSUC, every γ): ${fmt(g.ausuc)}`,
+    );
   }
   return lines.join('\n');
 }

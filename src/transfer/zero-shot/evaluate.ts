@@ -16,6 +16,7 @@ import { attributeProbabilities, dapScores, fitDap, type DapOptions } from './da
 import { fitDevise, scoreDevise, type DeviseOptions } from './devise.ts';
 import { fitEszsl, scoreEszsl, type EszslOptions } from './eszsl.ts';
 import { fitStandardiser } from './features.ts';
+import { chooseCalibration, seenUnseenCurve, type Calibration, type ZeroShotTrainer } from './calibrate.ts';
 import { tuneEszsl } from './tune.ts';
 
 /**
@@ -69,6 +70,13 @@ export interface ZeroShotEvalOptions {
   method?: ZeroShotMethod;
   /** Also evaluate among seen + unseen classes. */
   generalised?: boolean;
+  /**
+   * Generalised setting: calibrated stacking's γ, subtracted from every seen class's score
+   * before the argmax (Chao et al. 2016). `'auto'` (default) chooses it by class-wise hold-out
+   * on the seen classes (`calibrate.ts`; no unseen or test image is looked at); a number fixes
+   * it; `0` is the uncalibrated argmax.
+   */
+  calibration?: 'auto' | number;
   eszsl?: EszslOptions;
   /** ESZSL: choose γ and λ by class-wise hold-out on the seen classes (`tune.ts`) instead of `eszsl`'s values. */
   tune?: boolean;
@@ -109,8 +117,22 @@ export interface ZeroShotResult {
   trainImages: number;
   /** Conventional zero-shot: unseen images among unseen classes; `accuracy` is the mean of per-class accuracies. */
   zsl: { accuracy: number; chance: number; perClass: ClassAccuracy[]; images: number };
-  /** Generalised zero-shot: every test image among seen + unseen classes. */
-  gzsl?: { seen: number; unseen: number; harmonic: number; perClass: ClassAccuracy[] };
+  /**
+   * Generalised zero-shot: every test image among seen + unseen classes, with calibrated
+   * stacking's `gamma` subtracted from the seen classes' scores; `uncalibrated` is the plain
+   * argmax (γ = 0), `ausuc` the area under the seen–unseen accuracy curve over all γ.
+   */
+  gzsl?: {
+    seen: number;
+    unseen: number;
+    harmonic: number;
+    perClass: ClassAccuracy[];
+    gamma: number;
+    /** How γ was set. */
+    calibration: string;
+    uncalibrated: { seen: number; unseen: number; harmonic: number };
+    ausuc: number;
+  };
   /** Method details: ESZSL's γ, λ; DAP's scoring rule. */
   details: Record<string, number | string>;
 }
@@ -157,33 +179,19 @@ export function evaluateZeroShot(problem: ZeroShotProblem, opts: ZeroShotEvalOpt
   const Xtest = st.apply(problem.test.X);
   const candIndex = candidates.map((c) => classes.indexOf(c));
 
-  let score: (S: Float64Array, k: number) => Float64Array;
-  const details: Record<string, number | string> = {};
-  if (method === 'eszsl') {
-    let ridges = opts.eszsl;
-    if (opts.tune) {
-      const t = tuneEszsl(X, trainY, Sseen, seen.length, { seed: opts.seed });
-      ridges = { gamma: t.gamma, lambda: t.lambda };
-      details.tuned = `class-wise hold-out on the seen classes, score ${t.score.toFixed(3)}`;
-    }
-    const model = fitEszsl(X, trainY, Sseen, seen.length, ridges);
-    details.gamma = model.gamma;
-    details.lambda = model.lambda;
-    score = (S, k) => scoreEszsl(model, Xtest, S, k);
-  } else if (method === 'devise') {
-    const model = fitDevise(X, trainY, Sseen, seen.length, opts.devise);
-    details.ridge = model.ridge;
-    score = (S, k) => scoreDevise(model, Xtest, S, k);
-  } else {
-    if (table.values.some((v) => !(v >= 0 && v <= 1))) {
-      throw new TransferkitError('BAD_OPTION', `DAP needs class signatures in [0, 1], but ${table.source} holds other values`, { where: '--method', hint: 'Use --method devise or eszsl with word vectors of class names.' });
-    }
-    const model = fitDap(X, trainY, Sseen, seen.length, opts.dap);
-    details.scoring = model.options.scoring;
-    details.l2 = model.options.l2;
-    const P = attributeProbabilities(model, Xtest);
-    score = (S, k) => dapScores(P, Xtest.rows, model.used, model.prior, S, k, m, model.options);
+  if (method === 'dap' && table.values.some((v) => !(v >= 0 && v <= 1))) {
+    throw new TransferkitError('BAD_OPTION', `DAP needs class signatures in [0, 1], but ${table.source} holds other values`, { where: '--method', hint: 'Use --method devise or eszsl with word vectors of class names.' });
   }
+  const details: Record<string, number | string> = {};
+  let settings = opts;
+  if (method === 'eszsl' && opts.tune) {
+    const t = tuneEszsl(X, trainY, Sseen, seen.length, { seed: opts.seed });
+    settings = { ...opts, eszsl: { gamma: t.gamma, lambda: t.lambda } };
+    details.tuned = `class-wise hold-out on the seen classes, score ${t.score.toFixed(3)}`;
+  }
+  const train = methodTrainer(method, m, settings);
+  const scorer = train(X, trainY, Sseen, seen.length, details);
+  const score = (S: Float64Array, k: number) => scorer(Xtest, S, k);
 
   const unseenIdx = unseen.map((c) => classes.indexOf(c));
   const zslScores = score(Sun, unseen.length);
@@ -199,12 +207,43 @@ export function evaluateZeroShot(problem: ZeroShotProblem, opts: ZeroShotEvalOpt
   };
   if (opts.generalised) {
     const all = score(Sall, candidates.length);
-    const per = perClassAccuracy(all, problem.test.y, candIndex, candidates);
-    const s = mean(per.slice(0, seen.length).map((p) => p.accuracy));
-    const u = mean(per.slice(seen.length).map((p) => p.accuracy));
-    result.gzsl = { seen: s, unseen: u, harmonic: s + u > 0 ? (2 * s * u) / (s + u) : 0, perClass: per };
+    const { gamma, how } = calibrationGamma(opts.calibration ?? 'auto', () => chooseCalibration(X, trainY, Sseen, seen.length, m, train, { seed: opts.seed }), seen);
+    const rates = (g: number) => {
+      const per = perClassAccuracy(all, problem.test.y, candIndex, candidates, seen.length, g);
+      const s = mean(per.slice(0, seen.length).map((p) => p.accuracy));
+      const u = mean(per.slice(seen.length).map((p) => p.accuracy));
+      return { seen: s, unseen: u, harmonic: s + u > 0 ? (2 * s * u) / (s + u) : 0, perClass: per };
+    };
+    const { perClass: _perClass, ...uncalibrated } = rates(0);
+    const pos = new Map(candIndex.map((c, i) => [c, i]));
+    const truth = Array.from(problem.test.y, (c) => pos.get(c) ?? -1);
+    result.gzsl = { ...rates(gamma), gamma, calibration: how, uncalibrated, ausuc: seenUnseenCurve(all, truth, candidates.length, seen.length).ausuc };
   }
   return result;
+}
+
+/**
+ * How `method` trains on seen classes' features, as a {@link ZeroShotTrainer} (the final model
+ * and every calibration fold train the same way); `details` receives the fitted settings.
+ */
+function methodTrainer(method: ZeroShotMethod, a: number, opts: ZeroShotEvalOptions): (X: Matrix, y: readonly number[], S: Float64Array, z: number, details?: Record<string, number | string>) => ReturnType<ZeroShotTrainer> {
+  return (X, y, S, z, details = {}) => {
+    if (method === 'eszsl') {
+      const model = fitEszsl(X, y, S, z, opts.eszsl);
+      details.gamma = model.gamma;
+      details.lambda = model.lambda;
+      return (Xe, Sc, k) => scoreEszsl(model, Xe, Sc, k);
+    }
+    if (method === 'devise') {
+      const model = fitDevise(X, y, S, z, opts.devise);
+      details.ridge = model.ridge;
+      return (Xe, Sc, k) => scoreDevise(model, Xe, Sc, k);
+    }
+    const model = fitDap(X, y, S, z, opts.dap);
+    details.scoring = model.options.scoring;
+    details.l2 = model.options.l2;
+    return (Xe, Sc, k) => dapScores(attributeProbabilities(model, Xe), Xe.rows, model.used, model.prior, Sc, k, a, model.options);
+  };
 }
 
 /**
@@ -258,8 +297,11 @@ function hasImages(y: ArrayLike<number>, c: number): boolean {
   return false;
 }
 
-/** Per-class accuracy of argmax over candidate columns, on the test images whose class is a candidate. */
-function perClassAccuracy(scores: Float64Array, y: ArrayLike<number>, candIndex: number[], names: string[]): ClassAccuracy[] {
+/**
+ * Per-class accuracy of argmax over candidate columns, on the test images whose class is a
+ * candidate; `gamma` is subtracted from the first `nSeen` columns (calibrated stacking).
+ */
+function perClassAccuracy(scores: Float64Array, y: ArrayLike<number>, candIndex: number[], names: string[], nSeen = 0, gamma = 0): ClassAccuracy[] {
   const k = candIndex.length;
   const hits = new Array<number>(k).fill(0);
   const counts = new Array<number>(k).fill(0);
@@ -267,12 +309,29 @@ function perClassAccuracy(scores: Float64Array, y: ArrayLike<number>, candIndex:
   for (let i = 0; i < y.length; i++) {
     const t = pos.get(y[i]);
     if (t === undefined) continue;
+    const at = (c: number) => scores[i * k + c] - (c < nSeen ? gamma : 0);
     let best = 0;
-    for (let c = 1; c < k; c++) if (scores[i * k + c] > scores[i * k + best]) best = c;
+    for (let c = 1; c < k; c++) if (at(c) > at(best)) best = c;
     counts[t]++;
     if (best === t) hits[t]++;
   }
   return names.map((name, t) => ({ class: name, accuracy: counts[t] ? hits[t] / counts[t] : 0, images: counts[t] }));
+}
+
+/** The γ of calibrated stacking and how it was set: chosen on the seen classes, fixed, or none. */
+function calibrationGamma(setting: 'auto' | number, choose: () => Calibration, seen: string[]): { gamma: number; how: string } {
+  if (typeof setting === 'number') {
+    if (!Number.isFinite(setting)) throw new TransferkitError('BAD_OPTION', `The calibration must be 'auto' or a finite number, got ${setting}`, { where: '--calibration', hint: 'Use auto, 0 (uncalibrated) or e.g. 1.5.' });
+    return { gamma: setting, how: setting === 0 ? 'none (uncalibrated argmax)' : 'fixed' };
+  }
+  try {
+    const c = choose();
+    const folds = c.heldOut.map((f) => f.map((j) => seen[j]).join('+')).join(', ');
+    return { gamma: c.gamma, how: `chosen by class-wise hold-out on the seen classes (pseudo-unseen ${folds}; harmonic mean there ${c.uncalibratedHarmonic.toFixed(3)} → ${c.harmonic.toFixed(3)})` };
+  } catch (err) {
+    if (err instanceof TransferkitError && (err.code === 'TOO_FEW_EXAMPLES' || err.code === 'BAD_INPUT')) return { gamma: 0, how: `none: ${err.message}` };
+    throw err;
+  }
 }
 
 function mean(v: number[]): number {

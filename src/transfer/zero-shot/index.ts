@@ -2,7 +2,7 @@
  * Zero-shot learning: recognise classes never trained on from a table of class attributes, on
  * a frozen base's features — direct attribute prediction (DAP, Lampert et al.) and ESZSL's
  * closed form (Romera-Paredes & Torr 2015), with the conventional and generalised zero-shot
- * evaluations — or from the meaning of the class names: a DeViSE-style ridge map from image
+ * evaluations (calibrated stacking for the generalised one) — or from the meaning of the class names: a DeViSE-style ridge map from image
  * features to the word vectors of the names, and cosine matching of pooled word vectors for
  * texts.
  *
@@ -21,6 +21,8 @@ export { fitDap, scoreDap, attributeProbabilities, dapScores, type DapModel, typ
 export { penultimate, imageFeatures, perClassIndices, fitStandardiser, type Standardiser } from './features.ts';
 export { evaluateZeroShot, resolveSplit, ZERO_SHOT_METHODS, type ZeroShotMethod, type ZeroShotProblem, type ZeroShotEvalOptions, type ZeroShotResult, type ClassAccuracy } from './evaluate.ts';
 export { tuneEszsl, type TuneOptions, type TuneResult } from './tune.ts';
+export { chooseCalibration, seenUnseenCurve, curveAt, type Calibration, type CalibrationOptions, type SeenUnseenCurve, type SeenUnseenPoint, type ZeroShotTrainer } from './calibrate.ts';
+export { heldOutSets, signatureRows } from './holdout.ts';
 export { zeroShot, type ZeroShotOptions, type ZeroShotRun } from './zero-shot.ts';
 export { fitDevise, embedDevise, scoreDevise, cosineScores, type DeviseModel, type DeviseOptions } from './devise.ts';
 export { classVectorTable, knownWords, meanWordVector, parseClassDescriptions, readClassDescriptions, type ClassVectorOptions } from './class-vectors.ts';

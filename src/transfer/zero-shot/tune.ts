@@ -9,8 +9,8 @@
 import { TransferkitError } from '../../errors.ts';
 import { gram, selectRows, type Matrix } from '../../measures/linalg.ts';
 import { createRng } from '../../util/random.ts';
-import { varyingAttributes } from './attributes.ts';
 import { fitEszsl, scoreEszsl } from './eszsl.ts';
+import { heldOutSets, signatureRows } from './holdout.ts';
 
 /**
  * Options of {@link tuneEszsl}.
@@ -68,7 +68,7 @@ export function tuneEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>,
   const lambdas = opts.lambdas ?? [0.1, 1, 10];
   const rng = createRng(`eszsl-tune:${opts.seed ?? 0}`);
   const held = Math.max(2, Math.round(z / 3));
-  const folds = heldOutSets(S, z, a, held, opts.folds ?? 3, rng);
+  const folds = heldOutSets(S, z, a, held, opts.folds ?? 3, rng, 'Tuning ESZSL', 'Pass gamma and lambda instead of tuning.');
   const sums = new Float64Array(gammaFractions.length * lambdas.length);
   for (const out of folds) {
     const inSet = Array.from({ length: z }, (_, c) => c).filter((c) => !out.includes(c));
@@ -83,8 +83,8 @@ export function tuneEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>,
     }
     const Xin = selectRows(X, trainRows);
     const Xout = selectRows(X, testRows);
-    const Sin = rowsOf(S, a, inSet);
-    const Sout = rowsOf(S, a, out);
+    const Sin = signatureRows(S, a, inSet);
+    const Sout = signatureRows(S, a, out);
     const XtX = gram(Xin).data; // once per fold, not per grid point
     gammaFractions.forEach((g, gi) =>
       lambdas.forEach((lambda, li) => {
@@ -96,32 +96,6 @@ export function tuneEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>,
   const grid = gammaFractions.flatMap((gammaFraction, gi) => lambdas.map((lambda, li) => ({ gammaFraction, lambda, score: sums[gi * lambdas.length + li] })));
   const best = grid.reduce((b, g) => (g.score > b.score ? g : b));
   return { gamma: best.gammaFraction * y.length, lambda: best.lambda, score: best.score, grid };
-}
-
-/** Up to `folds` distinct sets of `held` classes whose signatures differ on the attributes that vary over the rest. */
-function heldOutSets(S: ArrayLike<number>, z: number, a: number, held: number, folds: number, rng: ReturnType<typeof createRng>): number[][] {
-  const sets: number[][] = [];
-  const seen = new Set<string>();
-  for (let tries = 0; sets.length < folds && tries < 200; tries++) {
-    const out = rng.shuffle(Array.from({ length: z }, (_, c) => c)).slice(0, held).sort((p, q) => p - q);
-    const key = out.join(',');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const rest = Array.from({ length: z }, (_, c) => c).filter((c) => !out.includes(c));
-    const used = varyingAttributes(rowsOf(S, a, rest), rest.length, a);
-    const sigs = out.map((c) => used.map((j) => S[c * a + j]).join(','));
-    if (new Set(sigs).size === sigs.length) sets.push(out);
-  }
-  if (!sets.length) throw new TransferkitError('BAD_INPUT', 'Tuning ESZSL found no seen classes to hold out that the rest can tell apart', { hint: 'Pass gamma and lambda instead of tuning.' });
-  return sets;
-}
-
-function rowsOf(S: ArrayLike<number>, a: number, rows: readonly number[]): Float64Array {
-  const out = new Float64Array(rows.length * a);
-  rows.forEach((c, i) => {
-    for (let j = 0; j < a; j++) out[i * a + j] = S[c * a + j];
-  });
-  return out;
 }
 
 function meanClassAccuracy(scores: Float64Array, y: readonly number[], k: number): number {
