@@ -54,6 +54,8 @@ export { advise, type Advice, type AdviseOptions } from './choose/advisor.ts';
 export { fitAuto, type FitAutoResult } from './choose/fit-auto.ts';
 export { rankSources, type Ranking, type RankOptions } from './choose/rank.ts';
 export { learningCurve, compareTransfer, type CurveOptions, type CurveResult, type CompareTransferOptions } from './choose/curve.ts';
+export { resumeLearningCurve, readCurveOptions, type ResumeCurveOptions } from './choose/curve-resume.ts';
+export { CURVE_OPTIONS_FILE, type SavedCurveOptions } from './choose/curve.ts';
 export type { TransferVerdict } from './choose/verdict.ts';
 
 // domain shift

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ export interface CurveOptions {
    * under the new head) from random weights.
    */
   cutAt?: string | number;
-  /** Folder for the runs and `curve.json` (default: a temporary folder, removed afterwards). */
+  /** Folder for the runs, `curve-options.json` (for {@link resumeLearningCurve}) and `curve.json` (default: a temporary folder, removed afterwards). */
   out?: string;
   label?: string;
   impute?: 'none' | 'mean' | 'drop';
@@ -122,6 +123,31 @@ export interface DataEfficiency {
   statement: string;
 }
 
+/** The file in a curve's `out` folder that records its options, for {@link resumeLearningCurve}. */
+export const CURVE_OPTIONS_FILE = 'curve-options.json';
+
+/**
+ * What `curve-options.json` holds: the options that rebuild the curve's runs (not `out`,
+ * callbacks or `threads`), the seeds and strategies as resolved, and the cut and shift measured
+ * before training (so a resumed curve does not measure them again). Datasets given in memory are
+ * recorded only by name and size, and listed in `inMemory`: such a curve cannot be resumed.
+ *
+ * @example
+ * ```ts
+ * const saved = JSON.parse(await readFile(join(out, CURVE_OPTIONS_FILE), 'utf8')) as SavedCurveOptions;
+ * saved.options.sizes; // [1, 10, 100]
+ * ```
+ */
+export interface SavedCurveOptions {
+  format: 'transferkit-curve-options@1';
+  createdAt: string;
+  options: Omit<CurveOptions, 'out' | 'onRun' | 'callbacks' | 'threads'> & { seeds: number[]; strategies: Strategy[] };
+  /** Options given as data in memory (e.g. `train`, `fit.val`), which the file cannot hold. */
+  inMemory: string[];
+  cut: CurveResult['cut'];
+  shift?: ShiftSummary;
+}
+
 /** What {@link learningCurve} returns. */
 export interface CurveResult {
   base: string;
@@ -148,15 +174,27 @@ export interface CurveResult {
  * Runs every strategy at every size over the seeds, on one fixed test set, and summarises.
  * Runs are paired: at each size and seed all strategies train on the same examples.
  *
+ * With `out`, the options are written to `<out>/curve-options.json` before any training and each
+ * run trains into its own run folder, so an interrupted curve continues with
+ * {@link resumeLearningCurve}; a folder that already holds a curve is refused (`RUN_EXISTS`).
+ * `resumed` is how {@link resumeLearningCurve} calls it: the cut and shift recorded, and every
+ * run picked up from its folder.
+ *
  * @example
  * ```ts
  * const c = await learningCurve({ base: 'fashion-cnn', train: 'builtin:mnist', sizes: [1, 10, 100], seeds: 3 });
  * console.log(c.dataEfficiency.map((d) => d.statement), c.verdict.text);
  * ```
  */
-export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
+export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurveOptions, 'cut' | 'shift'>): Promise<CurveResult> {
   await ensureEngine();
   const t0 = performance.now();
+  if (opts.out !== undefined && !resumed && existsSync(join(opts.out, CURVE_OPTIONS_FILE))) {
+    throw new TransferkitError('RUN_EXISTS', `The folder ${opts.out} already holds a learning curve`, {
+      where: opts.out,
+      hint: `Continue it with \`resumeLearningCurve\` (\`transferkit curve --resume ${opts.out}\`), or choose another \`out\` folder.`,
+    });
+  }
   const strategies = opts.strategies ?? [...CURVE_STRATEGIES];
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${s}"`, { hint: `Use some of: ${STRATEGIES.join(', ')}.` });
   if (opts.sizes.length === 0) throw new TransferkitError('BAD_OPTION', 'No sizes given', { hint: 'Pass e.g. `sizes: 1,10,100`.' });
@@ -188,13 +226,17 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
   let shift: ShiftSummary | undefined;
   let similar: boolean | undefined;
   const wantCut = opts.cutAt ?? 'auto';
-  if ((opts.measureShift !== false || wantCut === 'auto') && strategies.some((s) => s !== 'scratch')) {
+  if (resumed) {
+    shift = resumed.shift;
+  } else if ((opts.measureShift !== false || wantCut === 'auto') && strategies.some((s) => s !== 'scratch')) {
     const sim = await measureSimilarity({ base: src, target: pool, seed: 0, permutations: 100 });
     shift = { pad: sim.pad?.pad, mmdPValue: sim.mmd?.pValue, sourceConfidence: sim.sourceLabels.onTarget.meanConfidence, sourceConfidenceOnSource: sim.sourceLabels.onSource?.meanConfidence, labelMatch: sim.sourceLabels.labelMatch };
     similar = sim.similar;
   }
   let cut: CurveResult['cut'] = { layer: null, reason: 'the input of the source model’s head (default)' };
-  if (wantCut === 'auto') {
+  if (resumed) {
+    cut = resumed.cut;
+  } else if (wantCut === 'auto') {
     const earlier = similar === false ? await earlierCut(src) : undefined;
     if (earlier) cut = { layer: earlier.cutAt, reason: `the target is different from the source, so extract and finetune build on ${earlier.cutAt}, below the most source-specific layer${earlier.dropped.length > 1 ? 's' : ''} (${earlier.dropped.join(', ')})` };
     else if (similar) cut.reason = 'the target is similar to the source: the input of the source model’s head';
@@ -207,6 +249,9 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
   const fitFor = (n: number): Partial<FitConfig> => ({ ...curveFit(n), ...(cut.layer === null ? {} : { cutAt: cut.layer }), ...opts.fit });
 
   const out = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-curve-')));
+  const resume = resumed !== undefined;
+  // before any training: what resumeLearningCurve needs to rebuild these runs
+  if (opts.out !== undefined && !resumed) await writeJsonAtomic(join(opts.out, CURVE_OPTIONS_FILE), savedOptions(opts, seeds, strategies, cut, shift));
   try {
     // every run of the curve, then all of them at once (side by side with `threads`)
     const specs: Array<RunSpec & { size: CurveSize; monitored: boolean }> = [];
@@ -216,7 +261,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
         const train = size === 'all' ? pool : { ...samplePerClass(pool, size, seed).sample, name: `${full.name} (${size} per class, seed ${seed})` };
         examples.set(size, train.size);
         for (const strategy of strategies) {
-          specs.push({ size, monitored: false, base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitFor(train.size), callbacks: opts.callbacks });
+          specs.push({ size, monitored: false, base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitFor(train.size), resume, callbacks: opts.callbacks });
         }
       }
       if (val) {
@@ -235,6 +280,7 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
             score: false,
             out: join(out, `n${size}`, `${strategy}-seed${seed}-monitored`),
             fit: { ...fitFor(train.size), patience: Number.MAX_SAFE_INTEGER },
+            resume,
             callbacks: opts.callbacks,
           });
         }
@@ -286,6 +332,20 @@ export async function learningCurve(opts: CurveOptions): Promise<CurveResult> {
   } finally {
     if (!opts.out) await rm(out, { recursive: true, force: true });
   }
+}
+
+/** The curve's options as `curve-options.json` records them. */
+function savedOptions(opts: CurveOptions, seeds: number[], strategies: Strategy[], cut: CurveResult['cut'], shift: ShiftSummary | undefined): SavedCurveOptions {
+  const { out: _out, onRun: _onRun, callbacks: _callbacks, threads: _threads, ...rest } = opts;
+  const inMemory: string[] = [];
+  const ref = <T>(name: string, v: T): T | { inMemory: true; name: string } => {
+    if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    inMemory.push(name);
+    return { inMemory: true, name: String((v as { name?: unknown; ref?: unknown }).name ?? (v as { ref?: unknown }).ref ?? name) };
+  };
+  const fit = rest.fit && { ...rest.fit, train: ref('fit.train', rest.fit.train), val: ref('fit.val', rest.fit.val), base: ref('fit.base', rest.fit.base) };
+  const options = { ...rest, train: ref('train', rest.train), test: ref('test', rest.test), fit, seeds, strategies } as SavedCurveOptions['options'];
+  return { format: 'transferkit-curve-options@1', createdAt: new Date().toISOString(), options, inMemory, cut, ...(shift ? { shift } : {}) };
 }
 
 function summarisePoint(

@@ -15,12 +15,13 @@ import { runJobs, workerBeside } from '../engine/worker-pool.ts';
 import { transformFeatures } from '../data/features.ts';
 import { relabel } from '../data/load.ts';
 import { classificationMetrics } from '../measures/metrics.ts';
-import { fit, type FitCallbacks, type FitConfig } from '../transfer/fit.ts';
+import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
 import type { Strategy } from '../transfer/strategies.ts';
 import { type EpochRecord } from '../transfer/train.ts';
 import { predictProbs } from '../models/predict-probs.ts';
 import { applyRecordedEncoder, recordedEncoder } from '../models/text/encoder-features.ts';
 import { trainingBudget } from './budget.ts';
+import { trainOrResume } from './run-resume.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 export { trainingBudget } from './budget.ts';
@@ -62,6 +63,11 @@ export interface RunSpec {
   fit?: Partial<FitConfig>;
   /** Score on the test set (default true; false gives accuracy NaN, e.g. for a run kept only for its history). */
   score?: boolean;
+  /**
+   * Use what `out` already holds (default false): a finished run there is scored without training,
+   * an interrupted one continues from its checkpoint, a missing one trains (see {@link trainOrResume}).
+   */
+  resume?: boolean;
   callbacks?: FitCallbacks;
 }
 
@@ -95,7 +101,9 @@ export interface RunOutcome {
 
 /**
  * Trains with `fit` and scores the trained model on the test set (`fit` recomputes a scratch
- * model's BatchNorm statistics on its training examples, so the scratch baseline is fair).
+ * model's BatchNorm statistics on its training examples, so the scratch baseline is fair). With
+ * `resume`, a run already in `out` is picked up instead (scored without training when finished,
+ * continued from its checkpoint when not): the outcome is the same as an uninterrupted run's.
  *
  * @example
  * ```ts
@@ -106,10 +114,9 @@ export async function runAndScore(spec: RunSpec): Promise<RunOutcome> {
   await ensureEngine();
   const config: FitConfig = { valFraction: 0, ...spec.fit, val: spec.val, base: spec.base, strategy: spec.strategy, train: spec.train, seed: spec.seed, out: spec.out };
   if (spec.strategy !== 'finetune') delete config.unfreeze;
-  const history: EpochRecord[] = [];
-  const res = await fit(config, { ...spec.callbacks, onEpoch: (r) => (history.push(r), spec.callbacks?.onEpoch?.(r)) });
+  const res = await trainOrResume(config, spec.callbacks ?? {}, spec.resume === true);
   const trained = res.model;
-  const base = { strategy: spec.strategy, seed: spec.seed, seconds: res.seconds, epochs: res.epochs, history, out: spec.out };
+  const base = { strategy: spec.strategy, seed: spec.seed, seconds: res.seconds, epochs: res.epochs, history: res.history, out: spec.out };
   let probs: Float32Array;
   let test: Dataset;
   try {

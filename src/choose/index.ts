@@ -19,7 +19,9 @@ export { advise, adviseFitConfig, decideQuadrant, quadrantPlan, QUADRANTS, SMALL
 export { fitAuto, ADVICE_FILE, type AutoFitConfig, type FitAutoOptions, type FitAutoResult } from './fit-auto.ts';
 export { rankSources, orderBy, TRANSFERABILITY_METRICS, type Ranking, type RankOptions, type CandidateScores, type TransferabilityMetric } from './rank.ts';
 export { runAndScore, runAllAndScore, curveFit, timeToAccuracy, trainingBudget, type RunSpec, type RunOutcome } from './experiment.ts';
-export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions, type CurveResult, type CurvePoint, type CurveSize, type StrategyPoint, type DataEfficiency, type CompareTransferOptions } from './curve.ts';
+export { learningCurve, compareTransfer, efficiency, crossing, type CurveOptions, type CurveResult, type CurvePoint, type CurveSize, type StrategyPoint, type DataEfficiency, type CompareTransferOptions, CURVE_OPTIONS_FILE, type SavedCurveOptions } from './curve.ts';
+export { resumeLearningCurve, readCurveOptions, type ResumeCurveOptions } from './curve-resume.ts';
+export { trainOrResume, type TrainedRun } from './run-resume.ts';
 export { crossValidate, type KFoldOptions, type KFoldResult, type FoldScore } from './kfold.ts';
 export { compareStrategies, type CompareOptions, type StrategyResult } from './compare.ts';
 export { runDemo, DEMO_FIT, type DemoOptions, type DemoResult } from './demo.ts';

@@ -1,6 +1,6 @@
 /**
  * Training started from the dashboard: each job is the `transferkit` CLI in a child process
- * (`fit --out <runs>/<name>`, or `fit --resume <runs>/<name>`), so a crash or a stop cannot take the
+ * (`fit --out <runs>/<name>`, `fit --resume <runs>/<name>`, `curve --out` / `curve --resume`), so a crash or a stop cannot take the
  * server down and a stopped run is exactly what a killed CLI leaves: a resumable run folder
  * (checkpoints are written atomically each epoch). Its progress lines (stderr) become events that
  * the server streams to browsers; its `--json` result (stdout) ends the job.
@@ -16,6 +16,7 @@ import { describeBounds, inBounds, trainingSetting, type TrainingSettingKey } fr
 import { STRATEGIES } from '../transfer/strategies.ts';
 import { runLockOwner } from '../runs/run-folder.ts';
 import { readRunText } from './safe-path.ts';
+import { CURVE_OPTIONS_FILE } from '../choose/curve.ts';
 
 /**
  * A fit to start from the dashboard's form.
@@ -215,12 +216,17 @@ export class JobManager {
   }
 
   /**
-   * Resumes the interrupted run `<root>/<name>` (`fit --resume`).
+   * Resumes the interrupted run `<root>/<name>` (`fit --resume`), or the interrupted learning
+   * curve there (`curve --resume`: a folder with curve-options.json and no curve.json yet).
    *
-   * @throws TransferkitError `RUN_NOT_FOUND` (no such run), `BAD_OPTION` (a job already trains it), `RUN_LOCKED` (another process trains it).
+   * @throws TransferkitError `RUN_NOT_FOUND` (no such run), `RUN_FINISHED` (a curve that finished), `BAD_OPTION` (a job already trains it), `RUN_LOCKED` (another process trains it).
    */
   async resume(name: string): Promise<JobInfo> {
     const dir = join(this.root, checkName(name));
+    if (!existsSync(join(dir, 'config.json')) && existsSync(join(dir, CURVE_OPTIONS_FILE))) {
+      if (existsSync(join(dir, 'curve.json'))) throw new TransferkitError('RUN_FINISHED', `The learning curve "${name}" has finished`, { where: name, hint: 'See it in the curves list, or start a new curve.' });
+      return this.launch('resume', name, ['curve', '--resume', dir, '--json']);
+    }
     if (!existsSync(join(dir, 'config.json'))) throw new TransferkitError('RUN_NOT_FOUND', `No run "${name}" to resume`, { where: name, hint: 'Pick an interrupted run from the runs list.' });
     const pid = this.busy(name) ? undefined : await runLockOwner(dir, (rel) => readRunText(dir, rel));
     if (pid !== undefined) throw new TransferkitError('RUN_LOCKED', `The run "${name}" is being trained by another process (pid ${pid})`, { where: name, hint: `Wait for process ${pid} to finish, then resume it.` });

@@ -11,6 +11,7 @@ import { TransferkitError } from '../errors.ts';
 import { readRunFiles, type JsonObject, type RecordedScores } from '../report/card/run-files.ts';
 import { readRunState, runLockOwner, type RunState } from '../runs/run-folder.ts';
 import { folderInside, readRunText, runFile } from './safe-path.ts';
+import { CURVE_OPTIONS_FILE } from '../choose/curve.ts';
 
 /**
  * Where a run stands: `finished` (metrics.json written), `training` (a live process holds its
@@ -28,7 +29,8 @@ export type RunStatus = 'finished' | 'training' | 'incomplete' | 'damaged';
  */
 export interface RunSummary {
   name: string;
-  kind: 'fit' | 'adapt' | 'unknown';
+  /** `curve`: a learning curve interrupted before its curve.json (finished curves are in the curves list). */
+  kind: 'fit' | 'adapt' | 'curve' | 'unknown';
   status: RunStatus;
   /** `fit`: the strategy; `adapt`: the method. */
   strategy?: string;
@@ -69,14 +71,15 @@ export interface RunDetail extends RunSummary {
   metrics?: JsonObject;
   history: JsonObject[];
   state?: RunState;
-  /** Whether `fit --resume` can continue it (a fit with a config.json, not finished). */
+  /** Whether `fit --resume` (a fit with a config.json, not finished) or `curve --resume` (an interrupted curve) can continue it. */
   resumable: boolean;
   /** Files at the top of the run folder (for links: report, model card, predictions). */
   files: string[];
 }
 
 /**
- * Summaries of the run folders directly inside `root` (folders with a config.json), newest first.
+ * Summaries of the run folders directly inside `root` (folders with a config.json, and learning
+ * curves interrupted before their curve.json), newest first.
  *
  * @example
  * ```ts
@@ -89,7 +92,12 @@ export async function listRuns(root: string): Promise<RunSummary[]> {
   for (const e of entries) {
     if (e.name.startsWith('.') || !(e.isDirectory() || e.isSymbolicLink())) continue;
     const dir = await folderInside(root, e.name);
-    if (!dir || !(await runFile(dir, 'config.json'))) continue;
+    if (!dir) continue;
+    if (!(await runFile(dir, 'config.json'))) {
+      const curve = await interruptedCurve(e.name, dir);
+      if (curve) out.push(curve.summary);
+      continue;
+    }
     try {
       out.push((await readRun(e.name, dir)).summary);
     } catch (err) {
@@ -110,6 +118,9 @@ export async function listRuns(root: string): Promise<RunSummary[]> {
  * ```
  */
 export async function runDetail(root: string, name: string): Promise<RunDetail> {
+  const folder = await folderInside(root, name);
+  const curve = folder && !(await runFile(folder, 'config.json')) ? await interruptedCurve(name, folder) : undefined;
+  if (curve) return { ...curve.summary, config: curve.options, history: [], resumable: curve.summary.status === 'incomplete', files: [CURVE_OPTIONS_FILE] };
   const dir = await runDir(root, name);
   const { summary, config, metrics } = await readRun(name, dir);
   const state = await readRunState(dir, (rel) => readRunText(dir, rel));
@@ -140,6 +151,46 @@ export async function runDir(root: string, name: string): Promise<string> {
     throw new TransferkitError('RUN_NOT_FOUND', `No run "${name}" in the runs folder`, { where: name, hint: 'Pick a run from the runs list.' });
   }
   return dir;
+}
+
+/**
+ * A learning curve interrupted before its curve.json (it holds curve-options.json, written before
+ * training): `training` while a live process holds the lock of one of its runs, else
+ * `incomplete` (`curve --resume` continues it).
+ */
+async function interruptedCurve(name: string, dir: string): Promise<{ summary: RunSummary; options: JsonObject } | undefined> {
+  if (await runFile(dir, 'curve.json')) return undefined;
+  const text = await readRunText(dir, CURVE_OPTIONS_FILE);
+  if (text === undefined) return undefined;
+  let saved: { createdAt?: unknown; options?: JsonObject };
+  try {
+    saved = JSON.parse(text) as typeof saved;
+  } catch {
+    return { summary: { name, kind: 'curve', status: 'damaged', classes: [], epochs: 0, modified: 0, problem: `${CURVE_OPTIONS_FILE} does not parse` }, options: {} };
+  }
+  const options = saved.options ?? {};
+  let training = false;
+  for (const size of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if (!size.isDirectory() || !/^n\w+$/.test(size.name)) continue;
+    for (const run of await readdir(join(dir, size.name)).catch(() => [] as string[])) {
+      const runPath = join(dir, size.name, run);
+      if ((await runLockOwner(runPath, (rel) => readRunText(runPath, rel))) !== undefined) training = true;
+    }
+  }
+  const file = await runFile(dir, CURVE_OPTIONS_FILE);
+  const summary: RunSummary = {
+    name,
+    kind: 'curve',
+    status: training ? 'training' : 'incomplete',
+    strategy: Array.isArray(options.strategies) ? options.strategies.join(',') : undefined,
+    train: str(options.train),
+    base: str(options.base),
+    classes: [],
+    epochs: 0,
+    createdAt: str(saved.createdAt),
+    modified: file ? ((await stat(file).catch(() => null))?.mtimeMs ?? 0) : 0,
+  };
+  return { summary, options };
 }
 
 async function readRun(name: string, dir: string): Promise<{ summary: RunSummary; config: JsonObject; metrics?: JsonObject }> {

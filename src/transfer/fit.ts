@@ -294,38 +294,46 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
 
 /**
  * Continues an interrupted run from its last checkpoint, and returns it like {@link fit} does
- * (`result.model` is the caller's to `dispose()`). A run trained on a dataset in memory cannot be
- * resumed (its folder records only a description of the data): that is `RESUME_IN_MEMORY`.
+ * (`result.model` is the caller's to `dispose()`). A run trained on a dataset in memory can be
+ * resumed only when `data` gives that dataset again (its folder records only a description and a
+ * fingerprint of the data, which must match); otherwise that is `RESUME_IN_MEMORY`.
  *
  * @example
  * ```ts
  * const res = await resumeFit('runs/mnist');
  * res.model.dispose();
+ * const again = await resumeFit('curve/n10/extract-seed1', {}, { train: sample, val }); // a run fit trained on data in memory
+ * again.model.dispose();
  * ```
  */
-export async function resumeFit(out: string, callbacks: FitCallbacks = {}): Promise<FitResult> {
+export async function resumeFit(out: string, callbacks: FitCallbacks = {}, data: { train?: Dataset; val?: Dataset } = {}): Promise<FitResult> {
   await ensureEngine();
   const run = await RunFolder.open(out);
   try {
-    return await resumeOpen(run, out, callbacks);
+    return await resumeOpen(run, out, callbacks, data);
   } finally {
     await run.close();
   }
 }
 
 /** {@link resumeFit} once the run folder is open (and locked). */
-async function resumeOpen(run: RunFolder, out: string, callbacks: FitCallbacks): Promise<FitResult> {
+async function resumeOpen(run: RunFolder, out: string, callbacks: FitCallbacks, data: { train?: Dataset; val?: Dataset }): Promise<FitResult> {
   const saved = await run.config<FitConfig & { train: string | InMemoryRef; val?: string | InMemoryRef; dataFingerprint?: DataFingerprint }>();
   for (const [key, ref] of [['train', saved.train], ['val', saved.val]] as const) {
     if (ref !== undefined && ref !== null && typeof ref !== 'string') {
+      // the dataset given again: the recorded fingerprint below checks that it is the same data
+      if (data[key] && saved.dataFingerprint) {
+        (saved as FitConfig)[key] = data[key];
+        continue;
+      }
       throw new TransferkitError('RESUME_IN_MEMORY', `The run in ${out} was trained on a dataset in memory (${key}: "${(ref as InMemoryRef).name}", ${(ref as InMemoryRef).size} examples), which the run folder does not hold, so it cannot be resumed`, {
         where: join(out, 'config.json'),
-        hint: 'Call fit again with the same dataset and a new out folder; runs trained on a file or builtin:NAME can be resumed.',
+        hint: `Pass the same dataset again (resumeFit(out, callbacks, { ${key}: dataset })), or call fit again with it and a new out folder; runs trained on a file or builtin:NAME resume by themselves.`,
       });
     }
   }
   const { dataFingerprint: recorded, defaults: recordedPlan, ...rest } = saved as typeof saved & { defaults?: DefaultsPlan };
-  const cfg = { ...(rest as FitConfig & { train: string; val?: string }), out };
+  const cfg: FitConfig = { ...(rest as FitConfig), out };
   const state = (await run.state()) as FitState | undefined;
   if (state?.finished) {
     throw new TransferkitError('RUN_FINISHED', `The run in ${out} has already finished`, { hint: 'Start a new run with another `out` folder.' });

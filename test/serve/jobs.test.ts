@@ -1,11 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliCommand } from '../../scripts/cli-command.ts';
 import { startServer, type RunningServer } from '../../src/serve/server.ts';
 import { tempRoot } from './helpers.ts';
+import { irisModel } from '../choose/helpers.ts';
 
 let server: RunningServer;
 let base: string;
@@ -124,4 +125,41 @@ test('a fit started over HTTP streams its epochs; stopped, it stays resumable; r
   const ids = [...all.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
   const again = await (await call(`${base}/api/jobs/${resumed.id}/events`, { headers: { 'last-event-id': String(ids[5]) } })).text();
   assert.deepEqual([...again.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1])), ids.slice(6));
+});
+
+test('a curve job stopped part-way is listed as a resumable curve; resumed, it finishes without retraining its finished runs', async () => {
+  const model = await irisModel(await tempRoot('tk-serve-curve-base-'), 'iris-src', { epochs: 5 });
+  const started = (await (await post('/api/jobs', { command: 'curve', name: 'iris-curve', base: model, train: 'builtin:iris', sizes: '3,6', seeds: 2, strategies: 'extract,scratch', epochs: 20 })).json()) as { id: string };
+  let end: Record<string, unknown> | undefined;
+  let points = 0;
+  await readEvents(started.id, async (type, data) => {
+    if (type === 'point' && ++points === 1) assert.equal((await post(`/api/jobs/${started.id}/stop`)).status, 200);
+    if (type === 'end') end = data;
+    return type === 'end';
+  });
+  assert.equal(end?.status, 'stopped', JSON.stringify(end));
+  const listed = ((await (await call(`${base}/api/runs`)).json()) as { runs: Array<{ name: string; kind: string; status: string }> }).runs.find((r) => r.name === 'iris-curve');
+  assert.deepEqual([listed?.kind, listed?.status], ['curve', 'incomplete']);
+  assert.equal(((await (await call(`${base}/api/runs/iris-curve`)).json()) as { resumable: boolean }).resumable, true);
+
+  // a run that finished before the stop (runs train side by side: any of them)
+  const curveDir = join(server.app.jobs.root, 'iris-curve');
+  const first = readdirSync(curveDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('metrics.json')).map((f) => join(curveDir, f))[0];
+  assert.ok(first, 'one run had finished');
+  const written = statSync(first).mtimeMs;
+  const resumed = (await (await post('/api/runs/iris-curve/resume')).json()) as { id: string; command: string };
+  assert.equal(resumed.command, 'resume');
+  const seeds: string[] = [];
+  await readEvents(resumed.id, (type, data) => {
+    if (type === 'point') seeds.push(`${data.size} ${data.strategy} ${data.seed}`);
+    if (type === 'end') end = data;
+    return type === 'end';
+  });
+  assert.equal(end?.status, 'finished', JSON.stringify(end));
+  assert.equal(seeds.length, 8, 'every run of the curve reported, the finished ones scored from their folders');
+  assert.equal(statSync(first).mtimeMs, written, 'the run finished before the stop was not trained again');
+  assert.ok(existsSync(join(server.app.jobs.root, 'iris-curve', 'curve.json')));
+  const { curves } = (await (await call(`${base}/api/curves`)).json()) as { curves: Array<{ name: string }> };
+  assert.deepEqual(curves.map((c) => c.name), ['iris-curve']);
+  assert.equal((await post('/api/runs/iris-curve/resume')).status, 400, 'a finished curve is not resumed');
 });

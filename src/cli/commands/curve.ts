@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { learningCurve, type CurveResult, type CurveSize } from '../../choose/curve.ts';
+import { resumeLearningCurve } from '../../choose/curve-resume.ts';
+import { TransferkitError } from '../../errors.ts';
+import { trainingSetting, type TrainingSettingKey } from '../../transfer/settings.ts';
 import type { FitConfig } from '../../transfer/fit.ts';
 import { STRATEGIES, type Strategy } from '../../transfer/strategies.ts';
 import { startEngine, withCommonOptions } from '../engine-option.ts';
@@ -47,11 +50,15 @@ export interface ExperimentFlags {
   json?: boolean;
 }
 
-/** Adds the options `curve` and `compare` share. */
-export function withExperimentOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--base <model>', `pretrained model: ${MODEL_REF_FORMS}`)
-    .requiredOption('--train <data>', 'target data to draw labelled training examples from')
+/**
+ * Adds the options `curve` and `compare` share. `dataRequired: false` (curve, which also takes
+ * `--resume`) leaves `--base` and `--train` optional for commander; the command checks them.
+ */
+export function withExperimentOptions(cmd: Command, { dataRequired = true }: { dataRequired?: boolean } = {}): Command {
+  const base = `pretrained model: ${MODEL_REF_FORMS}`;
+  const train = 'target data to draw labelled training examples from';
+  const unlessResume = ' (required, except with --resume)';
+  return (dataRequired ? cmd.requiredOption('--base <model>', base).requiredOption('--train <data>', train) : cmd.option('--base <model>', base + unlessResume).option('--train <data>', train + unlessResume))
     .option('--test <data>', 'fixed test set (default: a stratified 25% of --train, seed 0, never trained on)')
     .option('--seeds <n>', 'number of seeds; runs are paired by seed (default 3)', positiveInt)
     .option('--strategies <list>', 'comma-separated strategies (default extract,finetune,scratch)', strategyList)
@@ -76,28 +83,39 @@ export function fitOverrides(f: ExperimentFlags): Partial<FitConfig> {
 
 /** `transferkit curve`: learning curves of transfer against scratch. */
 export function registerCurve(program: Command): void {
-  withPlotOptions(withExperimentOptions(withCommonOptions(program.command('curve'))), 'the learning curve (accuracy against labelled examples per strategy, 95% band over seeds)')
+  withPlotOptions(withExperimentOptions(withCommonOptions(program.command('curve')), { dataRequired: false }), 'the learning curve (accuracy against labelled examples per strategy, 95% band over seeds)')
     .description('learning curves: transfer strategies against scratch over target sizes and seeds, with data efficiency, time to accuracy and the negative-transfer verdict')
     .option('--sizes <list>', 'labelled examples per class, comma-separated; "all" for the whole pool (default 1,10,100)', sizeList)
     .option('--target-accuracy <x>', 'validation accuracy for "epochs/seconds to reach" (default: 90% of the best strategy at each size)', positiveNumber)
+    .option('--resume <dir>', 'continue an interrupted curve (its --out folder) with the options it started with: finished runs are not trained again, an interrupted run continues from its checkpoint')
     .addHelpText(
       'after',
       `
 Examples:
   $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3
   $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --seeds 3 --json > curve.json
-  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --plot curve.png`,
+  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --plot curve.png
+  $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --out curves/mnist
+  $ transferkit curve --resume curves/mnist          # after Ctrl-C or a crash: the same result as uninterrupted
+
+With --out, the folder keeps curve-options.json (written before training), one run folder per
+run (n<size>/<strategy>-seed<seed>) and, at the end, curve.json.`,
     )
-    .action((flags: ExperimentFlags & PlotFlags & { sizes?: CurveSize[] }) =>
+    .action((flags: ExperimentFlags & PlotFlags & { sizes?: CurveSize[]; resume?: string }) =>
       runCommand(flags, async () => {
+        checkResumeFlags(flags);
         await checkPlotFlags(flags);
         await startEngine(flags.backend);
         const progress = createProgress();
+        const onRun = (e: { size: CurveSize; strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) =>
+          e.accuracy !== undefined && progress.log(`  ${String(e.size).padStart(4)} per class  ${e.strategy.padEnd(8)} seed ${e.seed}: test accuracy ${fmt(e.accuracy)} (${e.seconds!.toFixed(1)} s)`);
+        const callbacks = { onStep: (phase: string, d: number, t: number) => progress.update(phase, d, t) };
+        const threads = flags.threads ?? availableParallelism();
         let res: CurveResult;
         try {
-          res = await learningCurve({
-            base: flags.base,
-            train: flags.train,
+          res = flags.resume ? await resumeLearningCurve(flags.resume, { threads, onRun, callbacks }) : await learningCurve({
+            base: flags.base!,
+            train: flags.train!,
             test: flags.test,
             sizes: flags.sizes ?? [1, 10, 100],
             seeds: flags.seeds,
@@ -108,9 +126,9 @@ Examples:
             cutAt: layerFlag(flags.cutAt),
             label: flags.label,
             out: flags.out,
-            threads: flags.threads ?? availableParallelism(),
-            onRun: (e) => e.accuracy !== undefined && progress.log(`  ${String(e.size).padStart(4)} per class  ${e.strategy.padEnd(8)} seed ${e.seed}: test accuracy ${fmt(e.accuracy)} (${e.seconds!.toFixed(1)} s)`),
-            callbacks: { onStep: (phase, d, t) => progress.update(phase, d, t) },
+            threads,
+            onRun,
+            callbacks,
           });
         } finally {
           progress.stop();
@@ -119,6 +137,34 @@ Examples:
         return { json: plots.length ? { ...res, plots } : res, text: describeCurve(res) + plotLine(plots) };
       }),
     );
+}
+
+/**
+ * `curve` needs `--base` and `--train`, except with `--resume`, which takes the curve's recorded
+ * options and refuses flags that would change them.
+ */
+function checkResumeFlags(flags: ExperimentFlags & { sizes?: CurveSize[]; resume?: string }): void {
+  if (flags.resume === undefined) {
+    const missing = (['base', 'train'] as const).filter((k) => flags[k] === undefined);
+    if (missing.length) {
+      throw new TransferkitError('MISSING_OPTION', `curve needs ${missing.map((k) => `--${k}`).join(' and ')}`, { where: 'curve', hint: 'E.g. `transferkit curve --base fashion-cnn --train builtin:mnist`, or `transferkit curve --resume <dir>` to continue an interrupted curve.' });
+    }
+    return;
+  }
+  const keys = ['base', 'train', 'test', 'sizes', 'seeds', 'strategies', 'valPerClass', 'targetAccuracy', 'unfreeze', 'cutAt', 'label', 'out'] as const;
+  const settings = Object.keys(settingsFromFlags(flags as unknown as Record<string, unknown>)) as TrainingSettingKey[];
+  const given = [...keys.filter((k) => flags[k] !== undefined).map(flagName), ...settings.map((k) => trainingSetting(k).flag)].join(', ');
+  if (given) {
+    throw new TransferkitError('BAD_OPTION', `--resume continues the curve with the options it started with (recorded in its curve-options.json), so ${given} cannot be given with it`, {
+      where: '--resume',
+      hint: `Drop ${given}; to change them, start a new curve with another --out folder.`,
+    });
+  }
+}
+
+/** `valPerClass` → `--val-per-class`. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The human-readable summary of a curve (also used by `compare`). */

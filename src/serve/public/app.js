@@ -50,7 +50,7 @@ async function loadRuns() {
         el('td', { className: 'num', textContent: fmt(r.macroF1) }),
         el('td', { className: 'num', textContent: fmt(r.rocAuc) }),
         el('td', { className: 'num', textContent: String(r.epochs) }),
-        el('td', {}, r.status === 'incomplete' && r.kind === 'fit' && !r.job ? el('button', { type: 'button', textContent: 'Resume', className: 'resume', onclick: () => resume(r.name) }) : undefined),
+        el('td', {}, r.status === 'incomplete' && (r.kind === 'fit' || r.kind === 'curve') && !r.job ? el('button', { type: 'button', textContent: 'Resume', className: 'resume', onclick: () => resume(r.name) }) : undefined),
       ),
     ),
   );
