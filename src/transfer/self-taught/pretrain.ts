@@ -1,7 +1,8 @@
 /**
- * Self-taught learning (Raina et al., 2007): learn features from *unlabelled* images with an
- * autoencoder, then reuse its encoder as the pretrained base of a classifier trained on a few
- * labels (`fit({ base: '<out>', strategy: 'extract' | 'finetune' })`).
+ * Self-taught learning (Raina et al., 2007): learn features from *unlabelled* images — with an
+ * autoencoder (reconstruct the pixels) or by rotation prediction (tell which quarter turn an
+ * image was given, `rotation.ts`) — then reuse the encoder as the pretrained base of a classifier
+ * trained on a few labels (`fit({ base: '<out>', strategy: 'extract' | 'finetune' })`).
  *
  * `pretrain` writes a model folder that every base-model command takes:
  *
@@ -9,7 +10,8 @@
  * <out>/
  *   model.json, weights.bin   the encoder: conv1 … pool2 → flatten → placeholder `head` (1 unit)
  *   transferkit.json          classes [], the image spec, `selfTaught` (data, epochs, losses)
- *   autoencoder/              the whole autoencoder (for reconstruction-error novelty scores)
+ *   autoencoder/              the whole autoencoder (for reconstruction-error novelty scores;
+ *                             the autoencoder objective only)
  * ```
  *
  * @module
@@ -25,6 +27,7 @@ import { disposeWeightsNotIn } from '../../models/dispose.ts';
 import { saveModel } from '../../models/io.ts';
 import { seedMathRandom } from '../../util/random.ts';
 import { buildAutoencoder, encoderAsBase, type EncoderFeatures } from './autoencoder.ts';
+import { trainRotation } from './rotation.ts';
 import { trainAutoencoder, type AutoencoderTrainOptions } from './train-autoencoder.ts';
 
 /**
@@ -37,8 +40,35 @@ import { trainAutoencoder, type AutoencoderTrainOptions } from './train-autoenco
  */
 export const AUTOENCODER_DIR = 'autoencoder';
 
+/**
+ * What the encoder learns from: `autoencoder` (reconstruct the image, optionally from a noisy
+ * copy) or `rotation` (predict which of four quarter turns the image was given).
+ *
+ * @example
+ * ```ts
+ * const o: PretrainObjective = 'rotation';
+ * ```
+ */
+export type PretrainObjective = 'autoencoder' | 'rotation';
+
+/**
+ * Every {@link PretrainObjective}.
+ *
+ * @example
+ * ```ts
+ * PRETRAIN_OBJECTIVES.includes('rotation'); // true
+ * ```
+ */
+export const PRETRAIN_OBJECTIVES: readonly PretrainObjective[] = ['autoencoder', 'rotation'];
+
 /** Options of {@link pretrain}. */
 export interface PretrainConfig extends Omit<AutoencoderTrainOptions, 'onStep' | 'onEpoch'> {
+  /**
+   * The pretext task (default `autoencoder`). `rotation` learns features that transfer better
+   * (README, self-taught section) but has no decoder, so no reconstruction-error novelty
+   * scores; its default learning rate is 1e-3, and `noise` does not apply.
+   */
+  objective?: PretrainObjective;
   /** Unlabelled images: `builtin:NAME`, an image folder or IDX file, or a dataset in memory. Labels, if any, are ignored. */
   data: string | Dataset;
   /** Model folder to write (replaced as a whole when it is a model folder already). Omit to keep the result in memory only. */
@@ -63,26 +93,33 @@ export interface PretrainConfig extends Omit<AutoencoderTrainOptions, 'onStep' |
 export interface PretrainResult {
   /** The folder written, when `out` was given. */
   out?: string;
-  /** The encoder as a base model; shares its weights with `autoencoder`. */
+  objective: PretrainObjective;
+  /** The encoder as a base model; shares its weights with `network`. */
   encoder: tf.LayersModel;
-  /** The whole autoencoder. */
-  autoencoder: tf.LayersModel;
+  /** The network that was trained: the whole autoencoder, or the rotation network (encoder + its 4-way head). */
+  network: tf.LayersModel;
+  /** The whole autoencoder (the autoencoder objective only). */
+  autoencoder?: tf.LayersModel;
   /** Frees the weights of both models (the caller must call it once done). */
   dispose(): void;
   features: FeatureSpec;
   images: number;
+  /** Mean loss of each epoch: reconstruction MSE, or the rotation head's cross-entropy. */
   epochLosses: number[];
+  /** Rotation objective: the share of turns told right in each epoch. */
+  rotationAccuracy?: number[];
   seconds: number;
   /** Shape of the code the encoder outputs, e.g. `[7, 7, 32]`. */
   codeShape: number[];
 }
 
 /**
- * Pretrains a convolutional autoencoder on unlabelled images and returns (and with `out`, saves)
- * its encoder as a base model for `fit`.
+ * Pretrains a convolutional encoder on unlabelled images — as an autoencoder, or by rotation
+ * prediction — and returns (and with `out`, saves) it as a base model for `fit`.
  *
  * @throws TransferkitError `KIND_MISMATCH` for data that are not images, `BAD_SHAPE` for a
- *   size the decoder cannot reproduce, `BAD_OPTION` for bad training options, and the loaders' errors.
+ *   size the decoder cannot reproduce (or non-square images for rotation), `BAD_OPTION` for bad
+ *   training options, and the loaders' errors.
  * @example
  * ```ts
  * const res = await pretrain({ data: 'builtin:mnist', out: 'models/mnist-ae', epochs: 5, seed: 1 });
@@ -97,6 +134,13 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
   }
   if (config.maxImages !== undefined && !(Number.isInteger(config.maxImages) && config.maxImages >= 1)) {
     throw new TransferkitError('BAD_OPTION', `maxImages must be a whole number of at least 1, got ${config.maxImages}`, { where: 'maxImages option', hint: 'Use e.g. 10000, or leave it out to use every image.' });
+  }
+  const objective = config.objective ?? 'autoencoder';
+  if (!PRETRAIN_OBJECTIVES.includes(objective)) {
+    throw new TransferkitError('BAD_OPTION', `Unknown pretraining objective "${String(objective)}"`, { where: 'objective option', hint: `Use one of: ${PRETRAIN_OBJECTIVES.join(', ')}.` });
+  }
+  if (objective === 'rotation' && (config.noise ?? 0) > 0) {
+    throw new TransferkitError('BAD_OPTION', 'noise masks the input of an autoencoder; rotation pretraining does not use it', { where: 'noise option', hint: 'Leave noise out with objective "rotation", or use objective "autoencoder".' });
   }
   let ds = typeof config.data === 'string' ? await loadDataset(config.data, { image: config.image }) : config.data;
   if (ds.features.kind !== 'image') {
@@ -117,31 +161,50 @@ export async function pretrain(config: PretrainConfig, callbacks: Pick<Autoencod
     restore();
   }
   const encoder = encoderAsBase(ae.model, { features: config.encoderFeatures });
+  let network: tf.LayersModel = ae.model;
   try {
-    const trained = await trainAutoencoder(ae.model, x, { ...config, ...callbacks, seed });
+    let trained: { epochLosses: number[]; seconds: number; rotationAccuracy?: number[] };
+    if (objective === 'rotation') {
+      const r = await trainRotation(ae.encoder, x, {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        seed,
+        onStep: callbacks.onStep && ((step, total) => callbacks.onStep!(step, total, NaN)),
+        onEpoch: callbacks.onEpoch && ((epoch, loss) => callbacks.onEpoch!(epoch, loss)),
+      });
+      network = r.network;
+      trained = { epochLosses: r.history.map((h) => h.loss), seconds: r.seconds, rotationAccuracy: r.history.map((h) => h.accuracy) };
+    } else {
+      trained = await trainAutoencoder(ae.model, x, { ...config, ...callbacks, seed });
+    }
     const codeShape = ae.encoder.outputs[0].shape.slice(1) as number[];
-    const dispose = () => disposeWeightsNotIn([encoder, ae.model], []);
-    const result: PretrainResult = { encoder, autoencoder: ae.model, dispose, features, images: ds.size, epochLosses: trained.epochLosses, seconds: trained.seconds, codeShape };
+    const models = [encoder, ae.model, network];
+    const dispose = () => disposeWeightsNotIn(models, []);
+    const result: PretrainResult = { objective, encoder, network, dispose, features, images: ds.size, epochLosses: trained.epochLosses, seconds: trained.seconds, codeShape };
+    if (objective === 'autoencoder') result.autoencoder = ae.model;
+    else result.rotationAccuracy = trained.rotationAccuracy;
     if (config.out !== undefined) {
       const selfTaught = {
+        objective,
         data: ds.name,
         images: ds.size,
         epochs: trained.epochLosses.length,
-        reconstructionMse: trained.epochLosses,
-        noise: config.noise ?? 0,
+        ...(objective === 'autoencoder'
+          ? { reconstructionMse: trained.epochLosses, noise: config.noise ?? 0, autoencoder: AUTOENCODER_DIR }
+          : { rotationLoss: trained.epochLosses, rotationAccuracy: trained.rotationAccuracy }),
         codeShape,
         codeUnits: config.codeUnits ?? 0,
         encoderFeatures: config.encoderFeatures ?? 'code',
-        autoencoder: AUTOENCODER_DIR,
       };
       const meta = { classes: [], features, name: 'self-taught-encoder', source: { strategy: 'self-taught' }, selfTaught };
       await saveModel(encoder, config.out, meta);
-      await saveModel(ae.model, join(config.out, AUTOENCODER_DIR), { ...meta, name: 'self-taught-autoencoder' });
+      if (objective === 'autoencoder') await saveModel(ae.model, join(config.out, AUTOENCODER_DIR), { ...meta, name: 'self-taught-autoencoder' });
       result.out = config.out;
     }
     return result;
   } catch (err) {
-    disposeWeightsNotIn([encoder, ae.model], []);
+    disposeWeightsNotIn([encoder, ae.model, network], []);
     throw err;
   }
 }
