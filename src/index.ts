@@ -120,5 +120,5 @@ export { zeroShot, evaluateZeroShot, readAttributeTable, parseAttributeTable, fi
 export { multiTask, trainMultiTask, buildMultiTaskModel, evaluateTasks, predictTasks, loadMultiTaskModel, parseTaskList, parseGroupMap, uncertaintyLoss, fixedWeightLoss, type MultiTaskConfig, type MultiTaskResult, type TrunkSpec, type Weighting, type Task, type TaskScore } from './transfer/multitask/index.ts';
 
 // self-taught learning, unsupervised transfer
-export { pretrain, trainAutoencoder, buildAutoencoder, reconstructionErrors, type PretrainConfig, type PretrainResult, type AutoencoderTrainOptions } from './transfer/self-taught/index.ts';
+export { pretrain, trainAutoencoder, buildAutoencoder, reconstructionErrors, PRETRAIN_OBJECTIVES, type PretrainConfig, type PretrainResult, type PretrainObjective, type AutoencoderTrainOptions } from './transfer/self-taught/index.ts';
 export { kmeans, normalizedMutualInfo, adjustedRandIndex, silhouetteScore, clusterData, detectNovelty, NOVELTY_METHODS, type ClusterConfig, type ClusterResult, type NoveltyConfig, type NoveltyResult, type NoveltyMethod, type KMeansResult } from './unsupervised/index.ts';
