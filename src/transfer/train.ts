@@ -261,8 +261,10 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
       let lossSum = 0;
       let correct = 0;
       let rate = lr;
-      // TF.js draws dropout masks from Math.random: seeded per epoch, a resumed run draws the same ones
-      const restoreRandom = seedMathRandom(`${opts.seed}:${phase}:${epoch}:masks`);
+      // TF.js draws dropout masks from Math.random: seeded per epoch, a resumed run draws the same
+      // ones. Only on TF.js, whose steps never await: a window across awaits could interleave with
+      // another fit's in the same thread and leave Math.random seeded (the ONNX engine seeds its own masks)
+      const restoreRandom = trainer ? undefined : seedMathRandom(`${opts.seed}:${phase}:${epoch}:masks`);
       try {
         for (let s = 0; s < stepsPerEpoch; s++) {
           const idx = order.slice(s * batchSize, (s + 1) * batchSize);
@@ -306,7 +308,7 @@ export async function trainModel(model: tf.LayersModel, data: TensorData, opts: 
           opts.onStep?.(s + 1, stepsPerEpoch);
         }
       } finally {
-        restoreRandom();
+        restoreRandom?.();
       }
       trainer?.writeBack();
       const record: EpochRecord = { phase, epoch, loss: lossSum / n, accuracy: correct / n, learningRate: rate, seconds: 0 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseCalibration, curveAt, seenUnseenCurve, type ZeroShotTrainer } from '../../src/transfer/zero-shot/calibrate.ts';
+import { bestGamma, chooseCalibration, curveAt, seenUnseenCurve, type ZeroShotTrainer } from '../../src/transfer/zero-shot/calibrate.ts';
 import { fitEszsl, scoreEszsl } from '../../src/transfer/zero-shot/eszsl.ts';
 import { evaluateZeroShot, parseAttributeTable } from '../../src/transfer/zero-shot/index.ts';
 import { TransferkitError } from '../../src/errors.ts';
@@ -136,4 +136,33 @@ test('chooseCalibration needs four seen classes; with fewer, the generalised set
   const r = evaluateZeroShot({ classes: small.classes, table: small, train: data(1), test: data(2) }, { unseen: ['A', 'B'], generalised: true });
   assert.equal(r.gzsl!.gamma, 0);
   assert.match(r.gzsl!.calibration, /^none: .*at least 4/);
+});
+
+test('bestGamma finds a γ good for every fold even when no fold\'s own points lie there', () => {
+  // fold A: one seen image (margin 10) and one unseen (margin 0): both right for γ in (0, 10]
+  const foldA = seenUnseenCurve(Float64Array.of(10, 0, 0, 0), [0, 1], 2, 1);
+  // fold B: both right for γ in (6, 20]
+  const foldB = seenUnseenCurve(Float64Array.of(20, 0, 6, 0), [0, 1], 2, 1);
+  assert.equal(curveAt(foldA, 8).harmonic, 1);
+  assert.equal(curveAt(foldB, 8).harmonic, 1);
+  const best = bestGamma([foldA, foldB]);
+  assert.equal(best.harmonic, 1);
+  assert.ok(best.gamma > 6 && best.gamma <= 10, `γ ${best.gamma}`);
+  // a fold where calibration cannot help keeps γ = 0 (ties go to the smallest |γ|)
+  const flat = seenUnseenCurve(Float64Array.of(1, 0, 1, 0), [0, 1], 2, 1);
+  assert.equal(bestGamma([flat]).harmonic, curveAt(flat, 0).harmonic);
+});
+
+test('a seen class without test images is left out of the seen mean, as the curve leaves it out', () => {
+  const problem = { classes: table.classes, table, train: synthetic(1, 40), test: synthetic(2, 40) };
+  const rows: number[] = [];
+  problem.test.y.forEach((c, i) => { if (c !== 0) rows.push(i); });
+  const d = problem.test.X.cols;
+  const test = { X: { rows: rows.length, cols: d, data: Float64Array.from(rows.flatMap((i) => Array.from(problem.test.X.data.subarray(i * d, (i + 1) * d)))) }, y: Int32Array.from(rows, (i) => problem.test.y[i]) };
+  const r = evaluateZeroShot({ ...problem, test }, { unseen: UNSEEN, generalised: true, calibration: 0 });
+  const per = r.gzsl!.perClass;
+  assert.deepEqual(per[0], { class: 'C0', accuracy: 0, images: 0 });
+  const withImages = per.slice(0, 6).filter((p) => p.images > 0);
+  assert.equal(withImages.length, 5);
+  assert.ok(Math.abs(r.gzsl!.seen - withImages.reduce((s, p) => s + p.accuracy, 0) / 5) < 1e-12);
 });

@@ -236,13 +236,31 @@ export function chooseCalibration(X: Matrix, y: ArrayLike<number>, S: ArrayLike<
     const candidates = [...inSet, ...out];
     curves.push(seenUnseenCurve(score(selectRows(X, evalRows), signatureRows(S, a, candidates), candidates.length), truth, candidates.length, inSet.length));
   }
-  const meanHarmonic = (gamma: number) => curves.reduce((s, c) => s + curveAt(c, gamma).harmonic, 0) / curves.length;
-  let best = { gamma: 0, harmonic: meanHarmonic(0) };
-  for (const c of curves) {
-    for (const p of c.points) {
-      const h = meanHarmonic(p.gamma);
-      if (h > best.harmonic + 1e-12 || (Math.abs(h - best.harmonic) <= 1e-12 && Math.abs(p.gamma) < Math.abs(best.gamma))) best = { gamma: p.gamma, harmonic: h };
-    }
+  const best = bestGamma(curves);
+  return { gamma: best.gamma, harmonic: best.harmonic, uncalibratedHarmonic: meanHarmonicAt(curves, 0), heldOut: sets };
+}
+
+/**
+ * The γ with the best mean harmonic mean over several seen–unseen curves (ties: the smallest |γ|,
+ * so 0 when calibration does not help). The mean is constant between consecutive margins of all
+ * the curves together, so one γ inside each of those intervals is tried, exactly.
+ *
+ * @example
+ * ```ts
+ * bestGamma([foldA, foldB]); // { gamma: 8, harmonic: 1 } when one fold is right on (0, 10] and the other on (6, 20]
+ * ```
+ */
+export function bestGamma(curves: readonly SeenUnseenCurve[]): { gamma: number; harmonic: number } {
+  const margins = [...new Set(curves.flatMap((c) => c.points.slice(1).map((p) => p.from)))].sort((p, q) => p - q);
+  const candidates = margins.length ? [margins[0] - 1, ...margins.slice(1).map((m, j) => (margins[j] + m) / 2), margins.at(-1)! + 1] : [];
+  let best = { gamma: 0, harmonic: meanHarmonicAt(curves, 0) };
+  for (const gamma of candidates) {
+    const h = meanHarmonicAt(curves, gamma);
+    if (h > best.harmonic + 1e-12 || (Math.abs(h - best.harmonic) <= 1e-12 && Math.abs(gamma) < Math.abs(best.gamma))) best = { gamma, harmonic: h };
   }
-  return { gamma: best.gamma, harmonic: best.harmonic, uncalibratedHarmonic: meanHarmonic(0), heldOut: sets };
+  return best;
+}
+
+function meanHarmonicAt(curves: readonly SeenUnseenCurve[], gamma: number): number {
+  return curves.reduce((s, c) => s + curveAt(c, gamma).harmonic, 0) / curves.length;
 }

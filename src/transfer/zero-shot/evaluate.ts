@@ -115,7 +115,7 @@ export interface ZeroShotResult {
   /** Attributes that vary over the seen classes (the ones their images can teach). */
   attributesUsed: string[];
   trainImages: number;
-  /** Conventional zero-shot: unseen images among unseen classes; `accuracy` is the mean of per-class accuracies. */
+  /** Conventional zero-shot: unseen images among unseen classes; `accuracy` is the mean of per-class accuracies (over classes with test images, as everywhere here). */
   zsl: { accuracy: number; chance: number; perClass: ClassAccuracy[]; images: number };
   /**
    * Generalised zero-shot: every test image among seen + unseen classes, with calibrated
@@ -202,7 +202,7 @@ export function evaluateZeroShot(problem: ZeroShotProblem, opts: ZeroShotEvalOpt
     unseen,
     attributesUsed: used.map((j) => table.attributes[j]),
     trainImages: trainRows.length,
-    zsl: { accuracy: mean(zslPer.map((p) => p.accuracy)), chance: 1 / unseen.length, perClass: zslPer, images: zslPer.reduce((s, p) => s + p.images, 0) },
+    zsl: { accuracy: classMean(zslPer), chance: 1 / unseen.length, perClass: zslPer, images: zslPer.reduce((s, p) => s + p.images, 0) },
     details,
   };
   if (opts.generalised) {
@@ -210,8 +210,8 @@ export function evaluateZeroShot(problem: ZeroShotProblem, opts: ZeroShotEvalOpt
     const { gamma, how } = calibrationGamma(opts.calibration ?? 'auto', () => chooseCalibration(X, trainY, Sseen, seen.length, m, train, { seed: opts.seed }), seen);
     const rates = (g: number) => {
       const per = perClassAccuracy(all, problem.test.y, candIndex, candidates, seen.length, g);
-      const s = mean(per.slice(0, seen.length).map((p) => p.accuracy));
-      const u = mean(per.slice(seen.length).map((p) => p.accuracy));
+      const s = classMean(per.slice(0, seen.length));
+      const u = classMean(per.slice(seen.length));
       return { seen: s, unseen: u, harmonic: s + u > 0 ? (2 * s * u) / (s + u) : 0, perClass: per };
     };
     const { perClass: _perClass, ...uncalibrated } = rates(0);
@@ -332,6 +332,11 @@ function calibrationGamma(setting: 'auto' | number, choose: () => Calibration, s
     if (err instanceof TransferkitError && (err.code === 'TOO_FEW_EXAMPLES' || err.code === 'BAD_INPUT')) return { gamma: 0, how: `none: ${err.message}` };
     throw err;
   }
+}
+
+/** Mean per-class accuracy over the classes that have test images (as the seen–unseen curve averages). */
+function classMean(per: ClassAccuracy[]): number {
+  return mean(per.filter((p) => p.images > 0).map((p) => p.accuracy));
 }
 
 function mean(v: number[]): number {

@@ -21,7 +21,7 @@ export { fitDap, scoreDap, attributeProbabilities, dapScores, type DapModel, typ
 export { penultimate, imageFeatures, perClassIndices, fitStandardiser, type Standardiser } from './features.ts';
 export { evaluateZeroShot, resolveSplit, ZERO_SHOT_METHODS, type ZeroShotMethod, type ZeroShotProblem, type ZeroShotEvalOptions, type ZeroShotResult, type ClassAccuracy } from './evaluate.ts';
 export { tuneEszsl, type TuneOptions, type TuneResult } from './tune.ts';
-export { chooseCalibration, seenUnseenCurve, curveAt, type Calibration, type CalibrationOptions, type SeenUnseenCurve, type SeenUnseenPoint, type ZeroShotTrainer } from './calibrate.ts';
+export { chooseCalibration, seenUnseenCurve, curveAt, bestGamma, type Calibration, type CalibrationOptions, type SeenUnseenCurve, type SeenUnseenPoint, type ZeroShotTrainer } from './calibrate.ts';
 export { heldOutSets, signatureRows } from './holdout.ts';
 export { zeroShot, type ZeroShotOptions, type ZeroShotRun } from './zero-shot.ts';
 export { fitDevise, embedDevise, scoreDevise, cosineScores, type DeviseModel, type DeviseOptions } from './devise.ts';
