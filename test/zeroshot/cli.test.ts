@@ -28,10 +28,13 @@ test('zeroshot --json prints one JSON object with the zero-shot and generalised 
 });
 
 test('zeroshot --calibration: none keeps the plain argmax and the text says so; a bad value is refused', async () => {
-  const [plain, bad] = await Promise.all([
+  const [plain, bad, notGeneralised] = await Promise.all([
     cli('zeroshot', ...common, '--attributes', TABLE, '--unseen', 'Pullover,Sandal,Bag', '--generalised', '--calibration', 'none'),
     cli('zeroshot', ...common, '--attributes', TABLE, '--unseen', 'Pullover,Sandal,Bag', '--generalised', '--calibration', 'lots'),
+    cli('zeroshot', ...common, '--attributes', TABLE, '--unseen', 'Pullover,Sandal,Bag', '--calibration', '1'),
   ]);
+  assert.equal(notGeneralised.code, 3);
+  assert.match(notGeneralised.stderr, /--calibration applies to the generalised setting/);
   assert.equal(plain.code, 0, plain.stderr);
   assert.match(plain.stdout, /calibration: none \(uncalibrated argmax\)/);
   assert.match(plain.stdout, /AUSUC, every γ\): 0\.\d+/);

@@ -98,6 +98,9 @@ accuracy against chance when the data has labels).`,
         if (flags.attributes && flags.classNames) {
           throw new TransferkitError('BAD_OPTION', '--attributes and --class-names both describe the classes; give one', { where: 'zeroshot', hint: 'Drop one of them.' });
         }
+        if (flags.calibration !== undefined && (!flags.generalised || !flags.base)) {
+          throw new TransferkitError('BAD_OPTION', '--calibration applies to the generalised setting on images, where seen and unseen classes compete', { where: '--calibration', hint: 'Add --generalised (with --base, --train and --unseen), or drop --calibration.' });
+        }
         if (!flags.base) {
           if (!flags.classNames) throw missing('--base', 'zero-shot by attributes works on images: give --base, --train and --unseen');
           const progress = createProgress();
