@@ -128,6 +128,7 @@ export const ERROR_CODES = Object.freeze({
   RUN_FINISHED: 'the run has finished, so there is nothing to resume',
   DATA_CHANGED: 'the training or validation data differs from the data the run started with, so it cannot be resumed',
   RESUME_IN_MEMORY: 'the run trained on data in memory, which its folder does not hold, so it cannot be resumed',
+  RUN_MISMATCH: 'the run folder holds a run with other settings or data than the experiment being resumed gives it (the folder and the differences are named)',
   NOT_A_RUN: 'the folder is not a run folder',
   CORRUPT_RUN: 'a file of a run folder (config.json, history.jsonl, checkpoints/state.json) is damaged (the file is named)',
   OUT_NOT_EMPTY: 'the output folder is not empty',

@@ -31,7 +31,8 @@ export { listBuiltinDatasets, type BuiltinInfo } from './data/builtins.ts';
 export { samplePerClass, trainValTestSplit, stratifiedKFold } from './data/split.ts';
 
 // models
-export { listZooModels, resolveModelRef, type ZooModel } from './models/zoo.ts';
+export { listZooModels, resolveModelRef, absoluteModelRef, type ZooModel } from './models/zoo.ts';
+export { datasetFingerprint } from './data/fingerprint.ts';
 export { loadModel, saveModel, type ModelMeta, type LoadedModel } from './models/io.ts';
 export { listLayers, cutAt, replaceHead, freeze, unfreeze, countParams, type LayerInfo } from './models/surgery.ts';
 export { convertOnnx, convertOnnxToDir } from './models/onnx/convert.ts';

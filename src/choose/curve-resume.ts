@@ -20,8 +20,10 @@ export type ResumeCurveOptions = Pick<CurveOptions, 'onRun' | 'callbacks' | 'thr
  * that had finished is summarised again from its runs, without training.
  *
  * @throws TransferkitError `RUN_NOT_FOUND` (no curve-options.json in `dir`), `CORRUPT_RUN` (it does
- *   not parse), `RESUME_IN_MEMORY` (the curve was given datasets in memory), and those of the runs
- *   (e.g. `DATA_CHANGED` when the data changed since).
+ *   not parse), `RESUME_IN_MEMORY` (the curve was given datasets in memory), `RUN_LOCKED` (a live
+ *   process is training the curve), `RUN_MISMATCH` (a run folder holds a run with other settings
+ *   or data than the curve gives it: delete that run folder), and those of the runs (e.g.
+ *   `DATA_CHANGED` when the data changed since).
  * @example
  * ```ts
  * const c = await resumeLearningCurve('curves/mnist', { threads: 2 });

@@ -6,9 +6,9 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { relabel } from '../data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../data/split.ts';
@@ -23,6 +23,8 @@ import { meanStd } from '../measures/stats.ts';
 import { headlineVerdict, transferVerdict, type ShiftSummary, type TransferVerdict } from './verdict.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { loadModelRef } from '../models/load.ts';
+import { absoluteModelRef } from '../models/zoo.ts';
+import { lockFolder, RUN_LOCK } from '../runs/run-folder.ts';
 
 /** The strategies a curve runs by default. */
 export const CURVE_STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch'];
@@ -174,12 +176,18 @@ export interface CurveResult {
  * Runs every strategy at every size over the seeds, on one fixed test set, and summarises.
  * Runs are paired: at each size and seed all strategies train on the same examples.
  *
- * With `out`, the options are written to `<out>/curve-options.json` before any training and each
- * run trains into its own run folder, so an interrupted curve continues with
- * {@link resumeLearningCurve}; a folder that already holds a curve is refused (`RUN_EXISTS`).
+ * With `out`, the options are written to `<out>/curve-options.json` before any training (files
+ * as absolute paths, so a resume from another directory reads the same ones) and each run trains
+ * into its own run folder, so an interrupted curve continues with {@link resumeLearningCurve}.
+ * `out` must be new or empty: a folder that already holds a curve is refused (`RUN_EXISTS`), one
+ * that holds anything else too (`OUT_NOT_EMPTY`), so runs of two curves never mix. The curve holds
+ * the folder's lock (`.lock`, as a run folder's) for its whole duration: a second curve or resume
+ * there meanwhile is refused (`RUN_LOCKED`), and the dashboard shows the curve as training.
  * `resumed` is how {@link resumeLearningCurve} calls it: the cut and shift recorded, and every
- * run picked up from its folder.
+ * run picked up from its folder (a run whose settings or data differ is refused, `RUN_MISMATCH`).
  *
+ * @throws TransferkitError `RUN_EXISTS`, `OUT_NOT_EMPTY`, `RUN_LOCKED` (see above), `BAD_OPTION`,
+ *   `UNKNOWN_STRATEGY`, and those of loading the base and data and of the runs.
  * @example
  * ```ts
  * const c = await learningCurve({ base: 'fashion-cnn', train: 'builtin:mnist', sizes: [1, 10, 100], seeds: 3 });
@@ -188,13 +196,47 @@ export interface CurveResult {
  */
 export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurveOptions, 'cut' | 'shift'>): Promise<CurveResult> {
   await ensureEngine();
-  const t0 = performance.now();
-  if (opts.out !== undefined && !resumed && existsSync(join(opts.out, CURVE_OPTIONS_FILE))) {
-    throw new TransferkitError('RUN_EXISTS', `The folder ${opts.out} already holds a learning curve`, {
-      where: opts.out,
-      hint: `Continue it with \`resumeLearningCurve\` (\`transferkit curve --resume ${opts.out}\`), or choose another \`out\` folder.`,
-    });
+  // the curve's folder is locked for the whole curve: no second curve or resume trains there meanwhile
+  const release = opts.out === undefined ? undefined : await claimCurveFolder(opts.out, resumed !== undefined);
+  try {
+    return await runCurve(opts, resumed);
+  } finally {
+    await release?.();
   }
+}
+
+/**
+ * Locks a curve's `out` folder (made if missing) and, for a new curve, checks that it is empty:
+ * runs already there (of another curve, or of one whose options file is gone) would be picked up
+ * by a resume as if they were this curve's.
+ */
+async function claimCurveFolder(out: string, resuming: boolean): Promise<() => Promise<void>> {
+  const release = await lockFolder(out, 'learning curve');
+  if (resuming) return release;
+  try {
+    if (existsSync(join(out, CURVE_OPTIONS_FILE))) {
+      throw new TransferkitError('RUN_EXISTS', `The folder ${out} already holds a learning curve`, {
+        where: out,
+        hint: `Continue it with \`resumeLearningCurve\` (\`transferkit curve --resume ${out}\`), or choose another \`out\` folder.`,
+      });
+    }
+    const entries = (await readdir(out)).filter((n) => n !== RUN_LOCK);
+    if (entries.length > 0) {
+      throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${out} is not empty (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}), and a learning curve's runs must not mix with what is there`, {
+        where: out,
+        hint: 'Choose a new or empty `out` folder (`--out`), or delete that one to start the curve again.',
+      });
+    }
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  return release;
+}
+
+/** {@link learningCurve} once its folder (if any) is claimed. */
+async function runCurve(opts: CurveOptions, resumed: Pick<SavedCurveOptions, 'cut' | 'shift'> | undefined): Promise<CurveResult> {
+  const t0 = performance.now();
   const strategies = opts.strategies ?? [...CURVE_STRATEGIES];
   for (const s of strategies) if (!STRATEGIES.includes(s)) throw new TransferkitError('UNKNOWN_STRATEGY', `Unknown strategy "${s}"`, { hint: `Use some of: ${STRATEGIES.join(', ')}.` });
   if (opts.sizes.length === 0) throw new TransferkitError('BAD_OPTION', 'No sizes given', { hint: 'Pass e.g. `sizes: 1,10,100`.' });
@@ -246,6 +288,8 @@ export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurv
   src.model.dispose();
   // every strategy trains the same network (the base cut where transfer cuts it, under a new head),
   // from pretrained or from random weights: scratch is the same architecture, not a different one
+  // runs record their base as an absolute path (a model name as it is), as curve-options.json does
+  const runBase = absoluteModelRef(opts.base);
   const fitFor = (n: number): Partial<FitConfig> => ({ ...curveFit(n), ...(cut.layer === null ? {} : { cutAt: cut.layer }), ...opts.fit });
 
   const out = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-curve-')));
@@ -261,7 +305,7 @@ export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurv
         const train = size === 'all' ? pool : { ...samplePerClass(pool, size, seed).sample, name: `${full.name} (${size} per class, seed ${seed})` };
         examples.set(size, train.size);
         for (const strategy of strategies) {
-          specs.push({ size, monitored: false, base: opts.base, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitFor(train.size), resume, callbacks: opts.callbacks });
+          specs.push({ size, monitored: false, base: runBase, strategy, train, test, seed, out: join(out, `n${size}`, `${strategy}-seed${seed}`), fit: fitFor(train.size), resume, callbacks: opts.callbacks });
         }
       }
       if (val) {
@@ -271,7 +315,7 @@ export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurv
           specs.push({
             size,
             monitored: true,
-            base: opts.base,
+            base: runBase,
             strategy,
             train,
             val,
@@ -338,14 +382,22 @@ export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurv
 function savedOptions(opts: CurveOptions, seeds: number[], strategies: Strategy[], cut: CurveResult['cut'], shift: ShiftSummary | undefined): SavedCurveOptions {
   const { out: _out, onRun: _onRun, callbacks: _callbacks, threads: _threads, ...rest } = opts;
   const inMemory: string[] = [];
-  const ref = <T>(name: string, v: T): T | { inMemory: true; name: string } => {
+  // files are recorded as absolute paths, so a resume from another directory (the dashboard
+  // resumes in its own) reads the same files; builtin:NAME data and model names stay as they are
+  const ref = <T>(name: string, v: T): T | string | { inMemory: true; name: string } => {
+    if (typeof v === 'string') return name.endsWith('base') ? absoluteModelRef(v) : absoluteDataRef(v);
     if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     inMemory.push(name);
     return { inMemory: true, name: String((v as { name?: unknown; ref?: unknown }).name ?? (v as { ref?: unknown }).ref ?? name) };
   };
   const fit = rest.fit && { ...rest.fit, train: ref('fit.train', rest.fit.train), val: ref('fit.val', rest.fit.val), base: ref('fit.base', rest.fit.base) };
-  const options = { ...rest, train: ref('train', rest.train), test: ref('test', rest.test), fit, seeds, strategies } as SavedCurveOptions['options'];
+  const options = { ...rest, base: absoluteModelRef(rest.base), train: ref('train', rest.train), test: ref('test', rest.test), fit, seeds, strategies } as SavedCurveOptions['options'];
   return { format: 'transferkit-curve-options@1', createdAt: new Date().toISOString(), options, inMemory, cut, ...(shift ? { shift } : {}) };
+}
+
+/** A dataset reference as it reads from any current directory: `builtin:NAME` as it is, a file or folder made absolute. */
+function absoluteDataRef(spec: string): string {
+  return spec.startsWith('builtin:') || isAbsolute(spec) ? spec : resolve(spec);
 }
 
 function summarisePoint(
@@ -477,6 +529,12 @@ export type CompareTransferOptions = Omit<CurveOptions, 'sizes'> & { perClass?: 
  * Transfer against scratch on one training set: every strategy over the seeds on the same test
  * set, with the verdict (see `verdict.ts`).
  *
+ * With `out` it runs as a one-size {@link learningCurve} there (the same files, curve-options.json
+ * included, so {@link resumeLearningCurve} can finish an interrupted comparison as that one-size
+ * curve), but `compare` has no resume of its own: a folder that is not empty is refused with a
+ * hint to use another `out` folder or delete that one, not to resume a curve.
+ *
+ * @throws TransferkitError `RUN_EXISTS` (the folder holds a comparison or curve), `OUT_NOT_EMPTY`, and those of {@link learningCurve}.
  * @example
  * ```ts
  * const c = await compareTransfer({ base: 'fashion-cnn', train: 'builtin:mnist', perClass: 10 });
@@ -485,6 +543,21 @@ export type CompareTransferOptions = Omit<CurveOptions, 'sizes'> & { perClass?: 
  */
 export async function compareTransfer(opts: CompareTransferOptions): Promise<CurveResult & { point: CurvePoint }> {
   await ensureEngine();
-  const res = await learningCurve({ valPerClass: 0, ...opts, sizes: [opts.perClass ?? 'all'] });
+  let res: CurveResult;
+  try {
+    res = await learningCurve({ valPerClass: 0, ...opts, sizes: [opts.perClass ?? 'all'] });
+  } catch (err) {
+    // a comparison records its options like a one-size curve, but `compare` has no resume of its
+    // own: say what the folder holds and how to get the comparison, not how to resume a curve
+    if (err instanceof TransferkitError && opts.out !== undefined && (err.code === 'RUN_EXISTS' || err.code === 'OUT_NOT_EMPTY')) {
+      const what = err.code === 'RUN_EXISTS' ? 'a comparison (or a learning curve), finished or interrupted' : 'other files';
+      throw new TransferkitError(err.code, `The folder ${opts.out} already holds ${what}, and a comparison's runs must not mix with it`, {
+        where: opts.out,
+        hint: 'Choose a new or empty `out` folder (`--out`), or delete that one to run the comparison again.',
+        cause: err,
+      });
+    }
+    throw err;
+  }
   return { ...res, point: res.points[0] };
 }

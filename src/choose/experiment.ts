@@ -22,6 +22,7 @@ import { predictProbs } from '../models/predict-probs.ts';
 import { applyRecordedEncoder, recordedEncoder } from '../models/text/encoder-features.ts';
 import { trainingBudget } from './budget.ts';
 import { trainOrResume } from './run-resume.ts';
+import { releaseThreadLocks } from '../runs/run-folder.ts';
 import { ensureEngine } from '../engine/backend.ts';
 
 export { trainingBudget } from './budget.ts';
@@ -172,6 +173,9 @@ export async function runAllAndScore(
     },
     onDone: (r, i) => opts.onDone?.(r, specs[i]),
     onProgress: opts.onProgress,
+    // workers terminated mid-run (another run failed, or onDone threw) leave their runs' locks,
+    // naming this process: release them, or resuming here would find the runs locked by itself
+    afterWorkers: (threadIds) => releaseThreadLocks(specs.map((s) => s.out), threadIds),
   });
 }
 

@@ -16,6 +16,7 @@ export { subset, classCounts } from './dataset.ts';
 export { loadDataset, relabel, SUPPORTED_DATASET_FORMS, type LoadOptions } from './load.ts';
 export { listBuiltinDatasets, builtinNames, loadBuiltin, FASHION_MNIST_CLASSES, type BuiltinInfo, type BuiltinOptions } from './builtins.ts';
 export { datasetFromRows, datasetFromTensors, type DataRow, type RowsOptions, type TensorsOptions } from './from-memory.ts';
+export { datasetFingerprint } from './fingerprint.ts';
 export { loadNewData, patternToRegExp, STDIN_NAME, type NewData, type NewDataOptions } from './new-data.ts';
 export { loadCsv, type CsvOptions, type Impute } from './csv.ts';
 export { loadJsonl, type JsonlOptions } from './jsonl.ts';

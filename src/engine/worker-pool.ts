@@ -141,6 +141,11 @@ export class WorkerPool {
     }
   }
 
+  /** The thread ids of the workers (as `worker_threads.threadId` reads inside each). */
+  get threadIds(): number[] {
+    return this.workers.map((w) => w.threadId);
+  }
+
   /** Stops every worker. */
   async close(): Promise<void> {
     this.closed = true;
@@ -250,6 +255,12 @@ export interface RunJobsOptions<Job, Result> {
   onDone?: (result: Result, i: number) => void;
   /** With workers: the share of all jobs done, in thousandths ({@link runsProgress}). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * With workers: called once they are all terminated (after the last job, or after a failure
+   * cut the others short), with their thread ids — e.g. to release the run-folder locks that
+   * jobs stopped mid-way left behind (`releaseThreadLocks`).
+   */
+  afterWorkers?: (threadIds: number[]) => Promise<void>;
 }
 
 /**
@@ -277,6 +288,7 @@ export async function runJobs<Job extends object, Result>(jobs: Job[], opts: Run
   const backend = engineInfo()?.backend;
   const training = trainingSetting();
   const pool = new WorkerPool(opts.worker, { size: threads });
+  const threadIds = pool.threadIds;
   const progress = runsProgress(jobs.length, (done, total) => opts.onProgress?.(done, total));
   try {
     return await Promise.all(
@@ -292,5 +304,6 @@ export async function runJobs<Job extends object, Result>(jobs: Job[], opts: Run
     );
   } finally {
     await pool.close();
+    await opts.afterWorkers?.(threadIds);
   }
 }

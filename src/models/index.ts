@@ -13,7 +13,7 @@
  *
  * @module
  */
-export { listZooModels, resolveModelRef, zooRoot, type ZooModel } from './zoo.ts';
+export { absoluteModelRef, listZooModels, resolveModelRef, zooRoot, type ZooModel } from './zoo.ts';
 export { saveModel, loadModel, checkInputShape, MODEL_META_FORMAT, type ModelMeta, type ModelMetaInput, type LoadedModel } from './io.ts';
 export {
   listLayers,

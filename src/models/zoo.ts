@@ -91,7 +91,7 @@ export function resolveModelRef(ref: string, root: string = zooRoot()): string {
       hint: `Train a text model on them first (\`transferkit fit --base ${ref} --train texts.jsonl --out runs/texts\`), then pass runs/texts here.`,
     });
   }
-  const looksLikePath = ref.includes('/') || ref.includes('\\') || ref.startsWith('.') || /\.(json|onnx)$/i.test(ref) || isAbsolute(ref);
+  const looksLikePath = looksLikeModelPath(ref);
   if (!looksLikePath && ref.length > 0 && isDir(join(root, ref))) return resolve(root, ref);
   if (ref.length > 0 && existsSync(ref)) return isRunFolder(ref) ? resolve(ref, 'model') : resolve(ref);
   const zoo = safeNames(root);
@@ -106,6 +106,29 @@ export function resolveModelRef(ref: string, root: string = zooRoot()): string {
     where: ref,
     hint: `${available} A run folder, a model folder, a model.json or an .onnx file also works.`,
   });
+}
+
+/**
+ * A model reference as it reads from any current directory: a path (a run folder, a model
+ * folder, a model.json, an .onnx file) made absolute; a name (a built-in model, word vectors),
+ * told from a path as {@link resolveModelRef} does, kept as it is.
+ *
+ * @example
+ * ```ts
+ * absoluteModelRef('fashion-cnn'); // 'fashion-cnn'
+ * absoluteModelRef('runs/mnist');  // '/home/me/project/runs/mnist'
+ * ```
+ */
+export function absoluteModelRef(ref: string, root: string = zooRoot()): string {
+  if (ref.length === 0 || isAbsolute(ref)) return ref;
+  if (looksLikeModelPath(ref)) return resolve(ref);
+  const isName = isDir(join(root, ref)) || WORD_VECTOR_SOURCES[ref] !== undefined || !existsSync(ref);
+  return isName ? ref : resolve(ref);
+}
+
+/** Whether a model reference has the form of a path (rather than a built-in model's name). */
+function looksLikeModelPath(ref: string): boolean {
+  return ref.includes('/') || ref.includes('\\') || ref.startsWith('.') || /\.(json|onnx)$/i.test(ref) || isAbsolute(ref);
 }
 
 /** A run folder: what `fit` and `adapt` write, with the trained model in `model/`. */

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { TransferkitError } from '../errors.ts';
 import { pidAlive, removeStaleTemps, syncDir, tempOwner, writeError, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 
@@ -121,12 +122,29 @@ function tagTime(name: string): number {
 /** The copy of the run state saved inside each `checkpoints/last` (see {@link RunFolder.state}). */
 export const CHECKPOINT_STATE = 'run-state.json';
 
-/** The lock file of a run folder: held (it holds the pid) by the process that trains the run. */
+/**
+ * The lock file of a run folder (or of a learning curve's folder, see {@link lockFolder}): held by
+ * the process that trains it. It holds the pid, and for a lock taken on a worker thread also the
+ * thread's id (`<pid> <threadId>`), so a worker pool that terminated its threads can release the
+ * locks they held ({@link releaseThreadLocks}).
+ */
 export const RUN_LOCK = '.lock';
 
-/** Lock files this process holds, removed when it exits. */
+/** Lock files this thread holds, removed when the process exits. */
 const heldLocks = new Set<string>();
 let exitHook = false;
+
+/** What this thread writes into a lock file: the pid, and on a worker thread its thread id. */
+function lockText(): string {
+  return threadId === 0 ? String(process.pid) : `${process.pid} ${threadId}`;
+}
+
+/** The pid and thread id (0: the main thread) a lock file's text names; undefined when it names none. */
+function parseLock(text: string | undefined): { pid: number; thread: number } | undefined {
+  const [pid, thread] = (text ?? '').trim().split(/\s+/).map((w) => Number.parseInt(w, 10));
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  return { pid, thread: Number.isInteger(thread) && thread >= 0 ? thread : 0 };
+}
 
 /**
  * The pid of the running process that holds the lock of the run folder `dir`, or undefined
@@ -139,18 +157,42 @@ let exitHook = false;
  * ```
  */
 export async function runLockOwner(dir: string, read: (rel: string) => Promise<string | undefined> = (rel) => readFile(join(dir, rel), 'utf8').catch(() => undefined)): Promise<number | undefined> {
-  const pid = Number.parseInt((await read(RUN_LOCK)) ?? '', 10);
-  return Number.isInteger(pid) && pid > 0 && pidAlive(pid) ? pid : undefined;
+  const lock = parseLock(await read(RUN_LOCK));
+  return lock && pidAlive(lock.pid) ? lock.pid : undefined;
 }
 
-/** Takes the lock of run folder `dir` (made if missing) for this process; a stale lock is taken over. */
-async function takeLock(dir: string): Promise<string> {
+/**
+ * Removes the locks in the folders `dirs` that threads `threads` of this process took and never
+ * released: a worker pool calls it once it has terminated those threads (a run they were
+ * training stops mid-way, its lock left behind), so the runs can be resumed in this process.
+ * Locks of other processes and of other threads are left alone.
+ *
+ * @example
+ * ```ts
+ * await pool.close();
+ * await releaseThreadLocks(specs.map((s) => s.out), pool.threadIds);
+ * ```
+ */
+export async function releaseThreadLocks(dirs: Iterable<string | undefined>, threads: readonly number[]): Promise<void> {
+  for (const dir of dirs) {
+    if (dir === undefined) continue;
+    const path = join(dir, RUN_LOCK);
+    const lock = parseLock(await readFile(path, 'utf8').catch(() => undefined));
+    if (lock && lock.pid === process.pid && lock.thread !== threadId && threads.includes(lock.thread)) await rm(path, { force: true });
+  }
+}
+
+/**
+ * Takes the lock of folder `dir` (made if missing) for this thread; a stale lock (its process
+ * gone) is taken over. `what` names the folder's content in the `RUN_LOCKED` message.
+ */
+async function takeLock(dir: string, what = 'run'): Promise<string> {
   const path = join(dir, RUN_LOCK);
   await mkdir(dir, { recursive: true }).catch((err: unknown) => Promise.reject(writeError(err, dir)));
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(path, String(process.pid), { flag: 'wx' });
-      heldLocks.add(path);
+      await writeFile(path, lockText(), { flag: 'wx' });
+      heldLocks.add(resolve(path));
       if (!exitHook) {
         exitHook = true;
         process.once('exit', () => {
@@ -162,15 +204,44 @@ async function takeLock(dir: string): Promise<string> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(err, path);
       const pid = await runLockOwner(dir);
       if (pid !== undefined) {
-        throw new TransferkitError('RUN_LOCKED', `The run in ${dir} is being trained by another process (pid ${pid})`, {
+        throw new TransferkitError('RUN_LOCKED', `The ${what} in ${dir} is being trained by another process (pid ${pid})`, {
           where: path,
-          hint: `Wait for process ${pid} to finish (or stop it), then try again; the dashboard shows such a run as "training".`,
+          hint: `Wait for process ${pid} to finish (or stop it), then try again; the dashboard shows such a ${what} as "training".`,
         });
       }
       await rm(path, { force: true }); // its process is gone: stale
     }
   }
-  throw new TransferkitError('RUN_LOCKED', `The run in ${dir} is locked by another process`, { where: path, hint: 'Wait for the other process to finish, then try again.' });
+  throw new TransferkitError('RUN_LOCKED', `The ${what} in ${dir} is locked by another process`, { where: path, hint: 'Wait for the other process to finish, then try again.' });
+}
+
+/** Releases a lock {@link takeLock} took. */
+async function releaseLock(path: string): Promise<void> {
+  heldLocks.delete(resolve(path));
+  await rm(path, { force: true });
+}
+
+/**
+ * Locks folder `dir` (made if missing) for this process until the returned function is called,
+ * as a run folder is locked while it trains: a learning curve holds its `out` folder's lock for
+ * its whole duration, so a second curve or resume there is refused and the dashboard shows it as
+ * training. A stale lock (its process gone) is taken over.
+ *
+ * @throws TransferkitError `RUN_LOCKED` (a live process holds it), `WRITE_FAILED` (the folder cannot be written).
+ * @example
+ * ```ts
+ * const release = await lockFolder('curves/mnist', 'learning curve');
+ * try { await trainEverything(); } finally { await release(); }
+ * ```
+ */
+export async function lockFolder(dir: string, what: string): Promise<() => Promise<void>> {
+  const path = await takeLock(dir, what);
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    await releaseLock(path);
+  };
 }
 
 /**
@@ -324,8 +395,7 @@ export class RunFolder {
     const lock = this.lock;
     if (!lock) return;
     this.lock = undefined;
-    heldLocks.delete(lock);
-    await rm(lock, { force: true });
+    await releaseLock(lock);
   }
 
   /** Path of a file or folder inside the run. */

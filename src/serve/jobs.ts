@@ -223,14 +223,14 @@ export class JobManager {
    */
   async resume(name: string): Promise<JobInfo> {
     const dir = join(this.root, checkName(name));
-    if (!existsSync(join(dir, 'config.json')) && existsSync(join(dir, CURVE_OPTIONS_FILE))) {
-      if (existsSync(join(dir, 'curve.json'))) throw new TransferkitError('RUN_FINISHED', `The learning curve "${name}" has finished`, { where: name, hint: 'See it in the curves list, or start a new curve.' });
-      return this.launch('resume', name, ['curve', '--resume', dir, '--json']);
-    }
-    if (!existsSync(join(dir, 'config.json'))) throw new TransferkitError('RUN_NOT_FOUND', `No run "${name}" to resume`, { where: name, hint: 'Pick an interrupted run from the runs list.' });
+    const curve = !existsSync(join(dir, 'config.json')) && existsSync(join(dir, CURVE_OPTIONS_FILE));
+    if (curve && existsSync(join(dir, 'curve.json'))) throw new TransferkitError('RUN_FINISHED', `The learning curve "${name}" has finished`, { where: name, hint: 'See it in the curves list, or start a new curve.' });
+    if (!curve && !existsSync(join(dir, 'config.json'))) throw new TransferkitError('RUN_NOT_FOUND', `No run "${name}" to resume`, { where: name, hint: 'Pick an interrupted run from the runs list.' });
+    // a live process (not a job of this server, which launch refuses itself) holds the run's or the curve's lock
     const pid = this.busy(name) ? undefined : await runLockOwner(dir, (rel) => readRunText(dir, rel));
-    if (pid !== undefined) throw new TransferkitError('RUN_LOCKED', `The run "${name}" is being trained by another process (pid ${pid})`, { where: name, hint: `Wait for process ${pid} to finish, then resume it.` });
-    return this.launch('resume', name, ['fit', '--resume', dir, '--json']);
+    const what = curve ? 'learning curve' : 'run';
+    if (pid !== undefined) throw new TransferkitError('RUN_LOCKED', `The ${what} "${name}" is being trained by another process (pid ${pid})`, { where: name, hint: `Wait for process ${pid} to finish, then resume it.` });
+    return this.launch('resume', name, curve ? ['curve', '--resume', dir, '--json'] : ['fit', '--resume', dir, '--json']);
   }
 
   /**

@@ -155,8 +155,8 @@ export async function runDir(root: string, name: string): Promise<string> {
 
 /**
  * A learning curve interrupted before its curve.json (it holds curve-options.json, written before
- * training): `training` while a live process holds the lock of one of its runs, else
- * `incomplete` (`curve --resume` continues it).
+ * training): `training` while a live process holds the lock of the curve folder (a curve or its
+ * resume holds it throughout) or of one of its runs, else `incomplete` (`curve --resume` continues it).
  */
 async function interruptedCurve(name: string, dir: string): Promise<{ summary: RunSummary; options: JsonObject } | undefined> {
   if (await runFile(dir, 'curve.json')) return undefined;
@@ -169,7 +169,8 @@ async function interruptedCurve(name: string, dir: string): Promise<{ summary: R
     return { summary: { name, kind: 'curve', status: 'damaged', classes: [], epochs: 0, modified: 0, problem: `${CURVE_OPTIONS_FILE} does not parse` }, options: {} };
   }
   const options = saved.options ?? {};
-  let training = false;
+  // a curve process holds the curve folder's lock for the whole curve (runs of older curves only their own)
+  let training = (await runLockOwner(dir, (rel) => readRunText(dir, rel))) !== undefined;
   for (const size of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
     if (!size.isDirectory() || !/^n\w+$/.test(size.name)) continue;
     for (const run of await readdir(join(dir, size.name)).catch(() => [] as string[])) {

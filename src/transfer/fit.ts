@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
+import { datasetFingerprint } from '../data/fingerprint.ts';
 import { fitFeatures, transformFeatures, type FeatureSpec } from '../data/features.ts';
 import { loadDataset, relabel } from '../data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../data/split.ts';
@@ -212,6 +213,10 @@ export interface FitResult {
   val?: ClassificationMetrics;
   train: ClassificationMetrics;
   epochs: number;
+  /**
+   * Training seconds of the whole run (also in `metrics.json`): for a resumed run, the seconds of
+   * the epochs recorded before the interruption plus this call's, as an uninterrupted run counts them.
+   */
   seconds: number;
   trainableParams: number;
   totalParams: number;
@@ -277,7 +282,7 @@ export async function fit(config: FitConfig, callbacks: FitCallbacks = {}): Prom
         val: cfg.val === undefined ? undefined : datasetRef(cfg.val),
         createdAt: new Date().toISOString(),
         classes: prepared.classes,
-        dataFingerprint: dataFingerprint(prepared),
+        dataFingerprint: { ...dataFingerprint(prepared), ...givenFingerprints(cfg) },
         defaults: prepared.plan,
       });
     }
@@ -588,6 +593,8 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
     ...(inputs.encoder ? { encoder: inputs.encoder } : {}),
   });
   if (state && run) await run.truncateHistory((r) => keepRecord(r as EpochRecord, state, phases));
+  // a resumed run's seconds cover the whole run: the epochs trained before the interruption count
+  const secondsBefore = state && run ? run.records<EpochRecord>().reduce((sum, r) => sum + (Number.isFinite(r.seconds) ? r.seconds : 0), 0) : 0;
   // a kill between the last and best checkpoints of an improving epoch: the best is the last
   if (state && run && state.best?.phase === state.phase && state.best.epoch === state.epoch && !state.donePhases.includes(state.phase)) {
     await saveModel(model, run.path('checkpoints', 'best'), meta());
@@ -729,7 +736,7 @@ async function trainRun(run: RunFolder | undefined, cfg: FitConfig, inputs: Prep
       val: valMetrics,
       train: trainMetrics,
       epochs,
-      seconds: (performance.now() - t0) / 1000,
+      seconds: secondsBefore + (performance.now() - t0) / 1000,
       ...params,
       resumed: state !== undefined,
       best,
@@ -958,8 +965,14 @@ function nonFiniteNumber(value: unknown, path = 'features'): string | undefined 
 
 /** `config.json`'s record of the data a run trained on, to refuse resuming on other data. */
 interface DataFingerprint {
+  /** Hashes of the prepared inputs and labels (after features, validation split, encoder). */
   train: string;
   val?: string;
+  /**
+   * For datasets given in memory (which the folder does not hold): their {@link datasetFingerprint},
+   * as given, so the data given to the run again can be checked without preparing it.
+   */
+  given?: { train?: string; val?: string };
 }
 
 /** Fast content hashes of the prepared training and validation inputs and labels. */
@@ -967,6 +980,14 @@ function dataFingerprint(p: PreparedInputs): DataFingerprint {
   const fp: DataFingerprint = { train: hashTensorData(p.train) };
   if (p.val) fp.val = hashTensorData(p.val);
   return fp;
+}
+
+/** {@link datasetFingerprint} of the train and val datasets given in memory (none for files and builtins). */
+function givenFingerprints(cfg: FitConfig): Pick<DataFingerprint, 'given'> {
+  const given: NonNullable<DataFingerprint['given']> = {};
+  if (typeof cfg.train === 'object') given.train = datasetFingerprint(cfg.train);
+  if (cfg.val !== undefined && typeof cfg.val === 'object') given.val = datasetFingerprint(cfg.val);
+  return Object.keys(given).length > 0 ? { given } : {};
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliCommand } from '../../scripts/cli-command.ts';
 import { startServer, type RunningServer } from '../../src/serve/server.ts';
@@ -162,4 +162,21 @@ test('a curve job stopped part-way is listed as a resumable curve; resumed, it f
   const { curves } = (await (await call(`${base}/api/curves`)).json()) as { curves: Array<{ name: string }> };
   assert.deepEqual(curves.map((c) => c.name), ['iris-curve']);
   assert.equal((await post('/api/runs/iris-curve/resume')).status, 400, 'a finished curve is not resumed');
+});
+
+test('a curve whose folder a live process holds (a curve or resume training it) is listed as training, not resumable, and Resume refuses it', async () => {
+  const dir = join(server.app.jobs.root, 'busy-curve');
+  await mkdir(join(dir, 'n3'), { recursive: true });
+  await writeFile(join(dir, 'curve-options.json'), JSON.stringify({ format: 'transferkit-curve-options@1', createdAt: new Date().toISOString(), options: { base: 'x', train: 'builtin:iris', sizes: [3], strategies: ['scratch'] }, inMemory: [], cut: { layer: null, reason: '' } }));
+  // the curve process (here: a live process that is not this server's job, the test's parent) holds the curve folder's lock
+  await writeFile(join(dir, '.lock'), String(process.ppid));
+  const listed = ((await (await call(`${base}/api/runs`)).json()) as { runs: Array<{ name: string; kind: string; status: string }> }).runs.find((r) => r.name === 'busy-curve');
+  assert.deepEqual([listed?.kind, listed?.status], ['curve', 'training']);
+  assert.equal(((await (await call(`${base}/api/runs/busy-curve`)).json()) as { resumable: boolean }).resumable, false);
+  const refused = await post('/api/runs/busy-curve/resume');
+  assert.equal(refused.status, 409);
+  const body = (await refused.json()) as { error: { code: string; message: string } };
+  assert.equal(body.error.code, 'RUN_LOCKED');
+  assert.match(body.error.message, new RegExp(`learning curve "busy-curve" is being trained by another process \\(pid ${process.ppid}\\)`));
+  assert.ok(!existsSync(join(dir, 'curve.json')), 'nothing was started');
 });

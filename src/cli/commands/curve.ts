@@ -98,8 +98,10 @@ Examples:
   $ transferkit curve --base fashion-cnn --train builtin:mnist --sizes 1,10,100 --out curves/mnist
   $ transferkit curve --resume curves/mnist          # after Ctrl-C or a crash: the same result as uninterrupted
 
-With --out, the folder keeps curve-options.json (written before training), one run folder per
-run (n<size>/<strategy>-seed<seed>) and, at the end, curve.json.`,
+With --out (a new or empty folder), the folder keeps curve-options.json (written before
+training, files as absolute paths), one run folder per run (n<size>/<strategy>-seed<seed>) and, at
+the end, curve.json. A curve or resume locks the folder while it runs; --resume refuses a run
+folder whose settings or data differ from the curve's.`,
     )
     .action((flags: ExperimentFlags & PlotFlags & { sizes?: CurveSize[]; resume?: string }) =>
       runCommand(flags, async () => {
