@@ -24,7 +24,7 @@
  * `rotation-*` reuse the same encoder (same initial weights) pretrained instead by rotation
  * prediction (`pretrain --objective rotation`, ROT_EPOCHS epochs, default 3) on the same 8,000 images.
  *
- *   SEEDS=5 SIZES=1,10,100 METHODS=rotation-linear,rotation-finetune,self-taught-linear,random-linear,scratch OUT=results/self-taught/rotation \
+ *   SEEDS=5 SIZES=1,10 METHODS=rotation-linear,rotation-finetune,self-taught-linear,random-linear,scratch OUT=results/self-taught/rotation \
  *     node --import tsx scripts/self-taught-table.ts          # results/self-taught/rotation
  *
  * Options (environment): SEEDS (default 3), SIZES (default 1,10,100), AE_EPOCHS (default 4), NOISE
