@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { modelDetailRows } from './model-details.ts';
 import type { ClassCount, ModelCard } from './types.ts';
 
 /**
@@ -31,22 +32,7 @@ export function modelCardMarkdown(card: ModelCard): string {
   para(
     table(
       ['field', 'value'],
-      [
-        ['Name', d.name],
-        ['Version', d.version],
-        ['Date', d.date],
-        ['Type', d.type],
-        ['Base model', d.baseModel],
-        ['Strategy', d.strategy],
-        ['Head', d.head],
-        ['Engine', d.engine],
-        ['Data kind', d.dataKind],
-        ['Classes', d.classes.join(', ')],
-        ['transferkit', d.transferkitVersion],
-        ['Licence', d.licence],
-        ['Citation', d.citation],
-        ['Contact', d.contact],
-      ],
+      modelDetailRows(d),
     ),
   );
 

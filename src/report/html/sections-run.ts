@@ -7,6 +7,7 @@
  * @module
  */
 import type { ClassCount, DataDescription, ModelCard } from '../card/types.ts';
+import { modelDetailRows } from '../card/model-details.ts';
 import type { JsonObject } from '../card/run-files.ts';
 import { esc, htmlTable, num } from './escape.ts';
 import { facts, list, prose, type ReportSection } from './section.ts';
@@ -23,23 +24,12 @@ const CONFIG_VALUE_CHARS = 240;
  * ```
  */
 export function configurationSection(card: ModelCard, config: JsonObject): ReportSection {
-  const d = card.modelDetails;
   const rows = Object.entries(config).map(([k, v]) => {
     const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
     return [k, text.length > CONFIG_VALUE_CHARS ? `${text.slice(0, CONFIG_VALUE_CHARS)}…` : text];
   });
   const html = [
-    facts([
-      ['Type', d.type],
-      ['Base model', d.baseModel],
-      ['Strategy', d.strategy],
-      ['Head', d.head],
-      ['Engine', d.engine],
-      ['Data kind', d.dataKind],
-      ['Classes', d.classes.join(', ')],
-      ['Trained', d.date],
-      ['transferkit', d.transferkitVersion],
-    ]),
+    facts(modelDetailRows(card.modelDetails)),
     '<h3>config.json</h3>',
     htmlTable(['setting', 'value'], rows),
   ].join('');
