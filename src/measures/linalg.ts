@@ -547,6 +547,27 @@ export function choleskySolve(L: Matrix, b: ArrayLike<number>): Float64Array {
 }
 
 /**
+ * Solves A·X = B for every column of B given the Cholesky factor L of A: B and the result are
+ * `n × m`, row-major.
+ *
+ * @example
+ * ```ts
+ * choleskySolveColumns(cholesky(toMatrix([[4, 2], [2, 2]])), Float64Array.of(2, 4, 2, 2), 2); // [0, 1, 1, 1]
+ * ```
+ */
+export function choleskySolveColumns(L: Matrix, B: ArrayLike<number>, m: number): Float64Array {
+  const n = L.rows;
+  const X = new Float64Array(n * m);
+  const col = new Float64Array(n);
+  for (let j = 0; j < m; j++) {
+    for (let p = 0; p < n; p++) col[p] = B[p * m + j];
+    const s = choleskySolve(L, col);
+    for (let p = 0; p < n; p++) X[p * m + j] = s[p];
+  }
+  return X;
+}
+
+/**
  * Solves a general square system A·x = b by LU decomposition with partial pivoting; returns
  * `null` when A is singular to working precision (a pivot below `tol`·max|A|).
  *

@@ -4,6 +4,7 @@ import {
   axpy,
   cholesky,
   choleskySolve,
+  choleskySolveColumns,
   columnMeans,
   covariance,
   dot,
@@ -60,6 +61,8 @@ test('matrix square root, pseudo-inverse, Cholesky and LU solve', () => {
   closeArrays(P.data, [0.25, 0.25, 0.25, 0.25], 1e-14);
   const x = choleskySolve(cholesky(A), [1, 2, 3, 4]);
   closeArrays(matmul(A, { rows: 4, cols: 1, data: x }).data, [1, 2, 3, 4], 1e-12);
+  const B = Float64Array.from({ length: 4 * 3 }, (_, i) => Math.sin(i + 1));
+  closeArrays(matmul(A, { rows: 4, cols: 3, data: choleskySolveColumns(cholesky(A), B, 3) }).data, Array.from(B), 1e-12);
   closeArrays(solve(toMatrix([[0, 2], [3, 1]]), [4, 5])!, [1, 2], 1e-14);
   assert.equal(solve(toMatrix([[1, 2], [2, 4]]), [1, 2]), null);
   assert.throws(() => cholesky(toMatrix([[1, 2], [2, 1]])), /positive definite/);

@@ -14,7 +14,7 @@
  * @module
  */
 import { TransferkitError } from '../../errors.ts';
-import { cholesky, choleskySolve, gram, type Matrix } from '../../measures/linalg.ts';
+import { cholesky, choleskySolveColumns, gram, type Matrix } from '../../measures/linalg.ts';
 import { l2NormalizeRows } from '../few-shot/embed.ts';
 
 /**
@@ -92,14 +92,7 @@ export function fitDevise(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>,
       for (let j = 0; j < a; j++) B[p * a + j] += xp * (T[c * a + j] - tMean[j]);
     }
   }
-  const L = cholesky({ rows: d, cols: d, data: A });
-  const W = new Float64Array(d * a);
-  const col = new Float64Array(d);
-  for (let j = 0; j < a; j++) {
-    for (let p = 0; p < d; p++) col[p] = B[p * a + j];
-    const s = choleskySolve(L, col);
-    for (let p = 0; p < d; p++) W[p * a + j] = s[p];
-  }
+  const W = choleskySolveColumns(cholesky({ rows: d, cols: d, data: A }), B, a);
   const b = Float64Array.from(tMean);
   for (let p = 0; p < d; p++) for (let j = 0; j < a; j++) b[j] -= xMean[p] * W[p * a + j];
   return { W, b, d, a, ridge };

@@ -13,7 +13,7 @@
  * @module
  */
 import { TransferkitError } from '../../errors.ts';
-import { cholesky, choleskySolve, gram, type Matrix } from '../../measures/linalg.ts';
+import { cholesky, choleskySolve, choleskySolveColumns, gram, type Matrix } from '../../measures/linalg.ts';
 
 /**
  * Options of {@link fitEszsl}: the two ridge strengths of the closed form.
@@ -98,14 +98,7 @@ export function fitEszsl(X: Matrix, y: ArrayLike<number>, S: ArrayLike<number>, 
   for (let c = 0; c < z; c++) for (let j = 0; j < a; j++) for (let k = 0; k < a; k++) C[j * a + k] += S[c * a + j] * S[c * a + k];
   for (let j = 0; j < a; j++) C[j * a + j] += lambda;
   // V = A⁻¹ B C⁻¹: solve A per column of B, then C per row (C is symmetric)
-  const LA = cholesky({ rows: d, cols: d, data: A });
-  const AB = new Float64Array(d * a);
-  const col = new Float64Array(d);
-  for (let j = 0; j < a; j++) {
-    for (let p = 0; p < d; p++) col[p] = B[p * a + j];
-    const s = choleskySolve(LA, col);
-    for (let p = 0; p < d; p++) AB[p * a + j] = s[p];
-  }
+  const AB = choleskySolveColumns(cholesky({ rows: d, cols: d, data: A }), B, a);
   const LC = cholesky({ rows: a, cols: a, data: C });
   const V = new Float64Array(d * a);
   for (let p = 0; p < d; p++) V.set(choleskySolve(LC, AB.subarray(p * a, (p + 1) * a)), p * a);
