@@ -28,7 +28,9 @@ import { transformFeatures, type FeatureSpec } from '../src/data/features.ts';
 import { loadDataset } from '../src/data/load.ts';
 import { samplePerClass } from '../src/data/split.ts';
 import { initEngine } from '../src/engine/backend.ts';
+import { classificationMetrics } from '../src/measures/metrics.ts';
 import { buildCnn } from '../src/models/architectures.ts';
+import { predictProbs } from '../src/models/predict-probs.ts';
 import { disposeModelWeights } from '../src/models/dispose.ts';
 import { parseAugment } from '../src/transfer/augment.ts';
 import { embedDataset, rawEmbeddings } from '../src/transfer/few-shot/embed.ts';
@@ -98,10 +100,8 @@ async function pretrain(ds: Dataset, recipe: string): Promise<{ model: tf.Layers
     epochs, batchSize: 64, learningRate: 1e-3, seed: SEED, phase: 'pretrain', augment: recipe === 'none' ? undefined : parseAugment(recipe),
   });
   const test = onlyClasses(fashionTest, ds.classes.map((c) => fashionTest.classes.indexOf(c)));
-  const probs = tf.tidy(() => (model.predict(tf.tensor4d(transformFeatures(spec, test).x, [test.size, 28, 28, 1])) as tf.Tensor).argMax(-1).dataSync());
-  let hits = 0;
-  probs.forEach((p, i) => { if (p === test.labels[i]) hits++; });
-  return { model, accuracy: hits / test.size };
+  const accuracy = classificationMetrics(test.labels, predictProbs(model, transformFeatures(spec, test)), test.classes).accuracy;
+  return { model, accuracy };
 }
 
 /** The rows of `ds` whose class is in `keep`, relabelled 0..keep.length-1 in that order. */

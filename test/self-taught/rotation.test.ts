@@ -40,7 +40,11 @@ test('pretrain objective rotation: learns to tell the turns of unlabelled digits
   try {
     const out = join(dir, 'encoder');
     const before = tf.memory().numTensors;
-    const res = await pretrain({ data: 'builtin:mnist', out, objective: 'rotation', epochs: 2, maxImages: 400, seed: 1, encoderFeatures: 'pooled' });
+    const steps: Array<[number, number]> = [];
+    const res = await pretrain({ data: 'builtin:mnist', out, objective: 'rotation', epochs: 2, maxImages: 400, seed: 1, encoderFeatures: 'pooled' }, { onStep: (s, t) => steps.push([s, t]) });
+    // 400 images × 4 turns in batches of 64: 25 steps an epoch, counted over the whole run
+    assert.deepEqual(steps.at(-1), [50, 50]);
+    assert.ok(steps.every(([s], i) => s === i + 1), 'steps count up by one across epochs');
     assert.equal(res.objective, 'rotation');
     assert.equal(res.autoencoder, undefined);
     assert.equal(res.rotationAccuracy!.length, 2);

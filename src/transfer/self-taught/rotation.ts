@@ -99,19 +99,17 @@ export async function trainRotation(
   const network = tf.model({ inputs: encoder.inputs, outputs: out, name: 'rotation_network' });
   const started = Date.now();
   const epochs = opts.epochs ?? 5;
-  let before = 0;
+  let epoch = 1;
   const result = await trainModel(network, turned, {
     epochs,
     batchSize: opts.batchSize ?? 64,
     learningRate: opts.learningRate ?? 1e-3,
     seed: opts.seed ?? 0,
     phase: 'rotation',
+    beforeEpoch: (e) => (epoch = e),
     // trainModel counts steps within the epoch; the caller is told the steps of the whole run
-    onStep: (done, perEpoch) => opts.onStep?.(before + done, perEpoch * epochs),
-    onEpoch: async (r) => {
-      before = r.epoch * Math.ceil(turned.y.length / (opts.batchSize ?? 64));
-      opts.onEpoch?.(r.epoch, r.loss, r.accuracy);
-    },
+    onStep: (done, perEpoch) => opts.onStep?.((epoch - 1) * perEpoch + done, perEpoch * epochs),
+    onEpoch: async (r) => opts.onEpoch?.(r.epoch, r.loss, r.accuracy),
   });
   return { network, history: result.history, seconds: (Date.now() - started) / 1000 };
 }
