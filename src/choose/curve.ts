@@ -5,172 +5,29 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { relabel } from '../data/load.ts';
 import { samplePerClass, trainValTestSplit } from '../data/split.ts';
 import { TransferkitError } from '../errors.ts';
-import type { FitCallbacks, FitConfig } from '../transfer/fit.ts';
+import type { FitConfig } from '../transfer/fit.ts';
 import { STRATEGIES, type Strategy } from '../transfer/strategies.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { curveFit, runAllAndScore, timeToAccuracy, type RunOutcome, type RunSpec } from './experiment.ts';
 import { measureSimilarity } from './similarity.ts';
 import { earlierCut, loadTargetFor } from './source.ts';
 import { meanStd } from '../measures/stats.ts';
-import { headlineVerdict, transferVerdict, type ShiftSummary, type TransferVerdict } from './verdict.ts';
+import { headlineVerdict, transferVerdict, type ShiftSummary } from './verdict.ts';
 import { ensureEngine } from '../engine/backend.ts';
 import { loadModelRef } from '../models/load.ts';
 import { absoluteModelRef } from '../models/zoo.ts';
-import { lockFolder, RUN_LOCK } from '../runs/run-folder.ts';
+import { claimCurveFolder, CURVE_OPTIONS_FILE, savedCurveOptions, type SavedCurveOptions } from './curve-folder.ts';
+import { CURVE_STRATEGIES, type CurveOptions, type CurvePoint, type CurveResult, type CurveSize, type DataEfficiency, type StrategyPoint } from './curve-types.ts';
 
-/** The strategies a curve runs by default. */
-export const CURVE_STRATEGIES: readonly Strategy[] = ['extract', 'finetune', 'scratch'];
-
-/** A target size: labelled examples per class, or all of the training pool. */
-export type CurveSize = number | 'all';
-
-/** Options of {@link learningCurve}. */
-export interface CurveOptions {
-  /** Source model for the transfer strategies (scratch trains the same network from random weights). */
-  base: string;
-  /** Training data (the pool labelled examples are drawn from). */
-  train: string | Dataset;
-  /** Fixed test set; default: a stratified `testFraction` of `train` (seed 0), never trained on. */
-  test?: string | Dataset;
-  /** Default 0.25 (as the demo). */
-  testFraction?: number;
-  /** Labelled examples per class, e.g. `[1, 10, 100, 'all']`. */
-  sizes: CurveSize[];
-  /** Number of seeds (1…n) or the seeds themselves (default 3). */
-  seeds?: number | number[];
-  /** Default: extract, finetune, scratch. */
-  strategies?: Strategy[];
-  /**
-   * Validation examples per class held out of the pool for the training dynamics (default 10; 0:
-   * none). The compared runs never see them: every run trains for its full budget with no early
-   * stopping, as the demo does (validation-loss early stopping picks erratic epochs in few-shot
-   * training, where loss and accuracy disagree and scratch BatchNorm statistics lag). One extra
-   * run per strategy and size (first seed) is monitored on the validation examples for "epochs /
-   * seconds to reach" and the loss curves.
-   */
-  valPerClass?: number;
-  /** Validation accuracy that "epochs/seconds to reach" refers to (default: 90% of the best strategy's mean final validation accuracy at each size). */
-  targetAccuracy?: number;
-  /** Settings shared by every run (epochs, learning rate, unfreeze, …), on top of {@link curveFit} (the training budget for the size, learning rate 2e-3). */
-  fit?: Partial<FitConfig>;
-  /** Measure the source/target shift to name the cause of negative transfer (default true; `cutAt: 'auto'` needs it). */
-  measureShift?: boolean;
-  /**
-   * Base layer whose output feeds the new head of extract/finetune: `auto` (default) cuts below
-   * the most source-specific layers (as the advisor's small-different plan) when the measured
-   * similarity says the target is different, and keeps the default cut otherwise; `default` is the
-   * input of the old head; or a layer name / index. Scratch trains the same network (the cut base
-   * under the new head) from random weights.
-   */
-  cutAt?: string | number;
-  /** Folder for the runs, `curve-options.json` (for {@link resumeLearningCurve}) and `curve.json` (default: a temporary folder, removed afterwards). */
-  out?: string;
-  label?: string;
-  impute?: 'none' | 'mean' | 'drop';
-  confidence?: number;
-  onRun?: (e: { size: CurveSize; strategy: Strategy; seed: number; accuracy?: number; seconds?: number }) => void;
-  /** Progress of each run (runs in this thread only; see `threads`). */
-  callbacks?: FitCallbacks;
-  /** Worker threads to train on side by side (default 1: one run after the other, in this thread). Results do not depend on it. */
-  threads?: number;
-}
-
-/** One strategy at one size. */
-export interface StrategyPoint {
-  strategy: Strategy;
-  /** Mean and sample std of test accuracy over seeds. */
-  accuracy: number;
-  std: number;
-  perSeed: number[];
-  /** Mean training seconds and epochs. */
-  seconds: number;
-  epochs: number;
-  /** Epochs / seconds (all phases in order) until the monitored run's validation accuracy first reached the target; null: never (or no validation data). */
-  toTarget: { target: number; epochs: number | null; seconds: number | null };
-  /** Training and validation loss and validation accuracy per epoch of the monitored run (training loss averaged over the seeds without validation data). */
-  lossCurve: Array<{ epoch: number; phase: string; loss: number; valLoss?: number; valAccuracy?: number }>;
-}
-
-/** All strategies at one size. */
-export interface CurvePoint {
-  size: CurveSize;
-  /** Labelled training examples per run. */
-  examples: number;
-  results: StrategyPoint[];
-  /** Each transfer strategy against scratch (when scratch was run). */
-  verdicts: TransferVerdict[];
-  /** The best transfer strategy's verdict. */
-  verdict?: TransferVerdict;
-}
-
-/** "Scratch needs N labels to match transfer at n". */
-export interface DataEfficiency {
-  size: CurveSize;
-  labels: number;
-  /** The best transfer strategy at this size. */
-  strategy: Strategy;
-  accuracy: number;
-  /** Labels scratch needs for the same accuracy (interpolated in log-size between measured sizes); null: more than measured. */
-  scratchLabels: number | null;
-  /** scratchLabels / labels. */
-  factor: number | null;
-  statement: string;
-}
-
-/** The file in a curve's `out` folder that records its options, for {@link resumeLearningCurve}. */
-export const CURVE_OPTIONS_FILE = 'curve-options.json';
-
-/**
- * What `curve-options.json` holds: the options that rebuild the curve's runs (not `out`,
- * callbacks or `threads`), the seeds and strategies as resolved, and the cut and shift measured
- * before training (so a resumed curve does not measure them again). Datasets given in memory are
- * recorded only by name and size, and listed in `inMemory`: such a curve cannot be resumed.
- *
- * @example
- * ```ts
- * const saved = JSON.parse(await readFile(join(out, CURVE_OPTIONS_FILE), 'utf8')) as SavedCurveOptions;
- * saved.options.sizes; // [1, 10, 100]
- * ```
- */
-export interface SavedCurveOptions {
-  format: 'transferkit-curve-options@1';
-  createdAt: string;
-  options: Omit<CurveOptions, 'out' | 'onRun' | 'callbacks' | 'threads'> & { seeds: number[]; strategies: Strategy[] };
-  /** Options given as data in memory (e.g. `train`, `fit.val`), which the file cannot hold. */
-  inMemory: string[];
-  cut: CurveResult['cut'];
-  shift?: ShiftSummary;
-}
-
-/** What {@link learningCurve} returns. */
-export interface CurveResult {
-  base: string;
-  target: string;
-  test: string;
-  testSize: number;
-  classes: number;
-  seeds: number[];
-  /** The sizes, in the order run. */
-  sizes: CurveSize[];
-  strategies: Strategy[];
-  points: CurvePoint[];
-  dataEfficiency: DataEfficiency[];
-  /** The verdicts of all sizes in one line each, and their kinds. */
-  verdict: { text: string[]; bySize: Array<{ size: CurveSize; kind: TransferVerdict['kind']; strategy: string }> };
-  shift?: ShiftSummary;
-  /** Where extract and finetune cut the base, and why. */
-  cut: { layer: string | number | null; reason: string };
-  seconds: number;
-  out?: string;
-}
+export { CURVE_OPTIONS_FILE, type SavedCurveOptions } from './curve-folder.ts';
+export { CURVE_STRATEGIES, type CurveOptions, type CurvePoint, type CurveResult, type CurveSize, type DataEfficiency, type StrategyPoint } from './curve-types.ts';
 
 /**
  * Runs every strategy at every size over the seeds, on one fixed test set, and summarises.
@@ -203,35 +60,6 @@ export async function learningCurve(opts: CurveOptions, resumed?: Pick<SavedCurv
   } finally {
     await release?.();
   }
-}
-
-/**
- * Locks a curve's `out` folder (made if missing) and, for a new curve, checks that it is empty:
- * runs already there (of another curve, or of one whose options file is gone) would be picked up
- * by a resume as if they were this curve's.
- */
-async function claimCurveFolder(out: string, resuming: boolean): Promise<() => Promise<void>> {
-  const release = await lockFolder(out, 'learning curve');
-  if (resuming) return release;
-  try {
-    if (existsSync(join(out, CURVE_OPTIONS_FILE))) {
-      throw new TransferkitError('RUN_EXISTS', `The folder ${out} already holds a learning curve`, {
-        where: out,
-        hint: `Continue it with \`resumeLearningCurve\` (\`transferkit curve --resume ${out}\`), or choose another \`out\` folder.`,
-      });
-    }
-    const entries = (await readdir(out)).filter((n) => n !== RUN_LOCK);
-    if (entries.length > 0) {
-      throw new TransferkitError('OUT_NOT_EMPTY', `The output folder ${out} is not empty (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}), and a learning curve's runs must not mix with what is there`, {
-        where: out,
-        hint: 'Choose a new or empty `out` folder (`--out`), or delete that one to start the curve again.',
-      });
-    }
-  } catch (err) {
-    await release();
-    throw err;
-  }
-  return release;
 }
 
 /** {@link learningCurve} once its folder (if any) is claimed. */
@@ -295,7 +123,7 @@ async function runCurve(opts: CurveOptions, resumed: Pick<SavedCurveOptions, 'cu
   const out = opts.out ?? (await mkdtemp(join(tmpdir(), 'transferkit-curve-')));
   const resume = resumed !== undefined;
   // before any training: what resumeLearningCurve needs to rebuild these runs
-  if (opts.out !== undefined && !resumed) await writeJsonAtomic(join(opts.out, CURVE_OPTIONS_FILE), savedOptions(opts, seeds, strategies, cut, shift));
+  if (opts.out !== undefined && !resumed) await writeJsonAtomic(join(opts.out, CURVE_OPTIONS_FILE), savedCurveOptions(opts, seeds, strategies, cut, shift));
   try {
     // every run of the curve, then all of them at once (side by side with `threads`)
     const specs: Array<RunSpec & { size: CurveSize; monitored: boolean }> = [];
@@ -376,28 +204,6 @@ async function runCurve(opts: CurveOptions, resumed: Pick<SavedCurveOptions, 'cu
   } finally {
     if (!opts.out) await rm(out, { recursive: true, force: true });
   }
-}
-
-/** The curve's options as `curve-options.json` records them. */
-function savedOptions(opts: CurveOptions, seeds: number[], strategies: Strategy[], cut: CurveResult['cut'], shift: ShiftSummary | undefined): SavedCurveOptions {
-  const { out: _out, onRun: _onRun, callbacks: _callbacks, threads: _threads, ...rest } = opts;
-  const inMemory: string[] = [];
-  // files are recorded as absolute paths, so a resume from another directory (the dashboard
-  // resumes in its own) reads the same files; builtin:NAME data and model names stay as they are
-  const ref = <T>(name: string, v: T): T | string | { inMemory: true; name: string } => {
-    if (typeof v === 'string') return name.endsWith('base') ? absoluteModelRef(v) : absoluteDataRef(v);
-    if (v === undefined || v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    inMemory.push(name);
-    return { inMemory: true, name: String((v as { name?: unknown; ref?: unknown }).name ?? (v as { ref?: unknown }).ref ?? name) };
-  };
-  const fit = rest.fit && { ...rest.fit, train: ref('fit.train', rest.fit.train), val: ref('fit.val', rest.fit.val), base: ref('fit.base', rest.fit.base) };
-  const options = { ...rest, base: absoluteModelRef(rest.base), train: ref('train', rest.train), test: ref('test', rest.test), fit, seeds, strategies } as SavedCurveOptions['options'];
-  return { format: 'transferkit-curve-options@1', createdAt: new Date().toISOString(), options, inMemory, cut, ...(shift ? { shift } : {}) };
-}
-
-/** A dataset reference as it reads from any current directory: `builtin:NAME` as it is, a file or folder made absolute. */
-function absoluteDataRef(spec: string): string {
-  return spec.startsWith('builtin:') || isAbsolute(spec) ? spec : resolve(spec);
 }
 
 function summarisePoint(
